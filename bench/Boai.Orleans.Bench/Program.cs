@@ -1,0 +1,1 @@
+Console.WriteLine("Boai.Orleans benchmarks: see ./bench.sh");

@@ -1,0 +1,48 @@
+namespace Boai.Orleans.Hosting;
+
+/// <summary>How silos find each other and clients find silos (section <c>Cluster</c>).</summary>
+public sealed class ClusterSettings
+{
+    public const string SectionName = "Cluster";
+
+    /// <summary><c>Localhost</c> (one silo, the default) or <c>Redis</c> (several silos).</summary>
+    public ClusteringMode Mode { get; set; } = ClusteringMode.Localhost;
+
+    public string ClusterId { get; set; } = "boai";
+
+    public string ServiceId { get; set; } = "boai";
+
+    /// <summary>StackExchange.Redis configuration string, for <see cref="ClusteringMode.Redis"/>.</summary>
+    public string RedisConnectionString { get; set; } = "127.0.0.1:6379";
+
+    public int SiloPort { get; set; } = 11111;
+
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The address this silo advertises; loopback by default.</summary>
+    public string AdvertisedIPAddress { get; set; } = "127.0.0.1";
+}
+
+public enum ClusteringMode
+{
+    Localhost,
+    Redis,
+}
+
+/// <summary>Azure Storage used for grain state and the hours ledger (section <c>Storage</c>).</summary>
+public sealed class StorageSettings
+{
+    public const string SectionName = "Storage";
+
+    /// <summary>An Azure Storage connection string; Azurite's well-known development account by default.</summary>
+    public string ConnectionString { get; set; } = "UseDevelopmentStorage=true";
+
+    /// <summary>Where an Azure deployment uses a managed identity instead of a connection string.</summary>
+    public Uri? TableServiceUri { get; set; }
+
+    public string GrainStateTable { get; set; } = "BoaiGrainState";
+
+    public string LedgerTable { get; set; } = "BoaiVisitLedger";
+
+    public string AuditTable { get; set; } = "BoaiAudit";
+}
