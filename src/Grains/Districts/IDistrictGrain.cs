@@ -1,0 +1,33 @@
+namespace Boai.Orleans.Districts;
+
+/// <summary>
+/// A district (镇区), keyed by district id: live aggregates kept current by events from its households,
+/// volunteers and visits (never by scanning), the uncovered list, and the clock that makes needs overdue.
+/// </summary>
+public interface IDistrictGrain : IGrainWithStringKey
+{
+    Task UpsertHousehold(HouseholdSummary household);
+
+    Task UpsertVolunteer(VolunteerSummary volunteer);
+
+    /// <summary>The volunteer moved to another district.</summary>
+    Task RemoveVolunteer(string volunteerId);
+
+    Task VisitCheckedIn(ActiveVisit visit);
+
+    Task VisitCheckedOut(ActiveVisit visit, DateTimeOffset checkedOutAt, double hours);
+
+    Task<DistrictSummary> GetSummary();
+
+    /// <summary>Uncovered needs, oldest first.</summary>
+    Task<IReadOnlyList<UncoveredNeed>> GetUncovered();
+
+    Task<IReadOnlyList<HouseholdSummary>> GetHouseholds();
+
+    Task<IReadOnlyList<VolunteerSummary>> GetVolunteers();
+
+    Task<IReadOnlyList<ActiveVisit>> GetActiveVisits();
+
+    /// <summary>Wakes the district so its clock runs (startup, reminders).</summary>
+    Task Wake();
+}

@@ -1,0 +1,42 @@
+namespace Boai.Orleans.Model;
+
+/// <summary>Why a command was refused; the API maps each kind to its HTTP status.</summary>
+public enum FailureKind
+{
+    Invalid,
+    NotFound,
+    Forbidden,
+    Conflict,
+}
+
+[GenerateSerializer, Immutable]
+public sealed record Failure(
+    [property: Id(0)] FailureKind Kind,
+    [property: Id(1)] string Title,
+    [property: Id(2)] IReadOnlyDictionary<string, string[]>? Errors = null)
+{
+    public static Failure Invalid(string field, string message) =>
+        new(FailureKind.Invalid, "请求有误 / The request is invalid", new Dictionary<string, string[]> { [field] = [message] });
+
+    public static Failure NotFound(string title) => new(FailureKind.NotFound, title);
+
+    public static Failure Forbidden(string title) => new(FailureKind.Forbidden, title);
+
+    public static Failure Conflict(string title) => new(FailureKind.Conflict, title);
+}
+
+/// <summary>The answer of a command: a value, or the reason it was refused. <see cref="Created"/> tells a new record from a replay.</summary>
+[GenerateSerializer, Immutable]
+public sealed record Outcome<T>(
+    [property: Id(0)] T? Value,
+    [property: Id(1)] Failure? Failure,
+    [property: Id(2)] bool Created = false)
+{
+    public bool Succeeded => Failure is null;
+
+    public static Outcome<T> Ok(T value, bool created = false) => new(value, null, created);
+
+    public static Outcome<T> Fail(Failure failure) => new(default, failure);
+
+    public static implicit operator Outcome<T>(Failure failure) => Fail(failure);
+}
