@@ -1,4 +1,5 @@
 using System.Net;
+using Boai.Orleans.Districts;
 using Boai.Orleans.Persistence.AzureTable;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,6 +31,8 @@ public static class BoaiHostingExtensions
         {
             silo.UseBoaiClustering(cluster);
             silo.UseBoaiStorage(storage);
+            silo.AddStartupTask((services, _) => DistrictClockStartup.WakeAllAsync(
+                services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<DistrictDirectory>()));
             configure?.Invoke(silo);
         });
         return builder;

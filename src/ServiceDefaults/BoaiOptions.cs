@@ -44,5 +44,7 @@ public sealed class StorageSettings
 
     public string LedgerTable { get; set; } = "BoaiVisitLedger";
 
+    public string DistrictTable { get; set; } = "BoaiDistricts";
+
     public string AuditTable { get; set; } = "BoaiAudit";
 }

@@ -1,3 +1,10 @@
+using Azure.Data.Tables;
+using Boai.Orleans.Catalogue;
+using Boai.Orleans.Districts;
+using Boai.Orleans.Ledger;
+using Boai.Orleans.Live;
+using Boai.Orleans.Rules;
+using Boai.Orleans.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -6,10 +13,34 @@ namespace Boai.Orleans.Hosting;
 
 public static class DomainServiceCollectionExtensions
 {
-    /// <summary>The services grains depend on: time, the domain rules' options, the hours ledger.</summary>
+    /// <summary>What grains and the dashboard both read: time, the rules, the catalogue, the districts, the tables, the ledger.</summary>
     public static IServiceCollection AddBoaiDomain(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<ServiceRulesOptions>().Bind(configuration.GetSection(ServiceRulesOptions.SectionName));
+        services.AddOptions<DistrictClockOptions>().Bind(configuration.GetSection(DistrictClockOptions.SectionName));
+        services.AddOptions<LiveEventOptions>().Bind(configuration.GetSection(LiveEventOptions.SectionName));
+        services.TryAddSingleton(_ => ServiceCatalogue.Load(configuration["Catalogue:Path"]));
+        services.TryAddSingleton(_ => DistrictDirectory.Load(configuration["Districts:Path"]));
+
+        var storage = configuration.GetStorageSettings();
+        services.TryAddSingleton(_ => new BoaiTables(
+            CreateTableService(storage),
+            new BoaiTableOptions { LedgerTable = storage.LedgerTable, DistrictTable = storage.DistrictTable, AuditTable = storage.AuditTable }));
+        services.TryAddSingleton<IVisitLedger, AzureTableVisitLedger>();
         return services;
+    }
+
+    public static TableServiceClient CreateTableService(StorageSettings storage)
+    {
+        var options = new TableClientOptions();
+        // Bounded so a storage call gives up well before Orleans' 30 s response timeout.
+        options.Retry.MaxRetries = 3;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(5);
+        return storage.TableServiceUri is { } uri
+            ? new TableServiceClient(uri, new Azure.Identity.DefaultAzureCredential(), options)
+            : new TableServiceClient(storage.ConnectionString, options);
     }
 }

@@ -8,6 +8,9 @@ public interface IDistrictGrain : IGrainWithStringKey
 {
     Task UpsertHousehold(HouseholdSummary household);
 
+    /// <summary>The household moved to another district.</summary>
+    Task RemoveHousehold(string householdId);
+
     Task UpsertVolunteer(VolunteerSummary volunteer);
 
     /// <summary>The volunteer moved to another district.</summary>

@@ -23,6 +23,7 @@ public sealed record LedgerEntry(
 /// <summary>A coordinator's decision on a visit (or the automatic certification of a clean one); a record of its own.</summary>
 public sealed record LedgerDecision(
     string VisitId,
+    string VolunteerId,
     string DistrictId,
     DateTimeOffset CheckedInAt,
     VisitStatus Decision,

@@ -1,0 +1,96 @@
+import { getToken } from './auth.js';
+
+/** An error answer from the API; title comes from the application/problem+json body when there is one. */
+export class ApiError extends Error {
+  constructor(status, title, problem) {
+    super(title || `HTTP ${status}`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.title = title;
+    this.problem = problem;
+  }
+}
+
+let unauthorizedHandler = () => {};
+
+/** Called on any 401 so the page can return to sign-in. */
+export function onUnauthorized(handler) {
+  unauthorizedHandler = handler;
+}
+
+async function readProblem(response) {
+  const type = response.headers.get('content-type') ?? '';
+  if (!type.includes('json')) return null;
+  try {
+    return await response.json();
+  } catch {
+    return null;
+  }
+}
+
+async function send(path, { method = 'GET', body, auth = true, token, accept = 'application/json' } = {}) {
+  const headers = { Accept: accept };
+  const bearer = token ?? (auth ? getToken() : null);
+  if (bearer) headers.Authorization = `Bearer ${bearer}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let response;
+  try {
+    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (error) {
+    throw new ApiError(0, null, { cause: String(error) });
+  }
+  if (response.ok) return response;
+  const problem = await readProblem(response);
+  if (response.status === 401 && auth) unauthorizedHandler();
+  throw new ApiError(response.status, problem?.title ?? null, problem);
+}
+
+async function json(path, options) {
+  const response = await send(path, options);
+  if (response.status === 204) return null;
+  return response.json();
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  districts: (options) => json('/api/v1/districts', options),
+  catalogue: () => json('/api/v1/catalogue'),
+  uncovered: (districtId) => json(`/api/v1/districts/${enc(districtId)}/uncovered`),
+  households: (districtId) => json(`/api/v1/districts/${enc(districtId)}/households`),
+  volunteers: (districtId) => json(`/api/v1/districts/${enc(districtId)}/volunteers`),
+  suggestions: (needId) => json(`/api/v1/needs/${enc(needId)}/suggestions`),
+  createPairing: (pairing) => json('/api/v1/pairings', { method: 'POST', body: pairing }),
+
+  /** Mints a demo token; exists only where dev tokens are enabled (404 elsewhere). */
+  devToken: (claims) => json('/api/v1/dev/token', { method: 'POST', body: claims, auth: false }),
+
+  /** True unless the dev token route answers 404. The empty body is rejected by the route when it exists. */
+  async devTokensEnabled() {
+    try {
+      await send('/api/v1/dev/token', { method: 'POST', body: {}, auth: false });
+      return true;
+    } catch (error) {
+      return !(error instanceof ApiError && error.status === 404);
+    }
+  },
+
+  /** Downloads a server-generated CSV with the bearer header (a plain link cannot carry it). */
+  async downloadCsv(path, fallbackName) {
+    const response = await send(path, { accept: 'text/csv' });
+    const blob = await response.blob();
+    const disposition = response.headers.get('content-disposition') ?? '';
+    const match = /filename\*=UTF-8''([^;]+)|filename="?([^";]+)"?/i.exec(disposition);
+    const name = match ? decodeURIComponent(match[1] ?? match[2]) : fallbackName;
+    const url = URL.createObjectURL(blob);
+    const link = Object.assign(document.createElement('a'), { href: url, download: name });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    return name;
+  },
+
+  uncoveredCsvPath: (districtId) => `/api/v1/districts/${enc(districtId)}/uncovered.csv`,
+  hoursCsvPath: (districtId) => `/api/v1/districts/${enc(districtId)}/hours.csv`,
+};

@@ -1,0 +1,195 @@
+import { api } from '../api.js';
+import { clear, h } from '../dom.js';
+import { formatHours, formatNumber } from '../format.js';
+import { onLangChange, t, tValue } from '../i18n.js';
+import { districtName, skillLabel } from '../labels.js';
+import { toastError } from './toast.js';
+
+const MAX_ROWS = 300;
+const RISK_ORDER = { high: 0, medium: 1, low: 2 };
+const STATUS_ORDER = { active: 0, paused: 1, left: 2 };
+
+function byId(key) {
+  return (a, b) => String(a[key]).localeCompare(String(b[key]), undefined, { numeric: true });
+}
+
+const TABS = {
+  households: {
+    load: (districtId) => api.households(districtId),
+    key: 'householdId',
+    sort: (a, b) =>
+      (b.uncoveredNeeds ?? 0) - (a.uncoveredNeeds ?? 0) ||
+      (RISK_ORDER[a.riskLevel] ?? 3) - (RISK_ORDER[b.riskLevel] ?? 3) ||
+      byId('householdId')(a, b),
+    searchable: (row) => [row.householdId, row.community, row.category, tValue('householdCategory', row.category)],
+    columns: [
+      { label: 'household.col.id', cell: (row) => h('code', {}, row.householdId) },
+      { label: 'household.col.community', cell: (row) => row.community ?? t('common.none') },
+      { label: 'household.col.category', cell: (row) => tValue('householdCategory', row.category) },
+      { label: 'household.col.risk', cell: (row) => h(`span.risk.risk-${row.riskLevel ?? 'unknown'}`, {}, tValue('risk', row.riskLevel)) },
+      { label: 'household.col.openNeeds', numeric: true, cell: (row) => formatNumber(row.openNeeds) },
+      {
+        label: 'household.col.uncoveredNeeds',
+        numeric: true,
+        cell: (row) => h(row.uncoveredNeeds > 0 ? 'strong.text-alert' : 'span', {}, formatNumber(row.uncoveredNeeds)),
+      },
+    ],
+  },
+  volunteers: {
+    load: (districtId) => api.volunteers(districtId),
+    key: 'volunteerId',
+    sort: (a, b) => (STATUS_ORDER[a.status] ?? 3) - (STATUS_ORDER[b.status] ?? 3) || byId('volunteerId')(a, b),
+    searchable: (row) => [row.volunteerId, row.name, ...(row.skills ?? []), ...(row.skills ?? []).map(skillLabel)],
+    columns: [
+      { label: 'volunteer.col.id', cell: (row) => h('code', {}, row.volunteerId) },
+      // Names arrive masked by the server (陈**).
+      { label: 'volunteer.col.name', cell: (row) => row.name ?? t('common.none') },
+      { label: 'volunteer.col.status', cell: (row) => h(`span.status.status-${row.status ?? 'unknown'}`, {}, tValue('volunteer.status', row.status)) },
+      { label: 'volunteer.col.skills', cell: (row) => h('span.chips', {}, (row.skills ?? []).map((skill) => h('span.chip', {}, skillLabel(skill)))) },
+      {
+        label: 'volunteer.col.hours',
+        numeric: true,
+        cell: (row) => `${formatHours(row.certifiedHours)} / ${formatHours(row.pendingHours)}`,
+      },
+      { label: 'volunteer.col.star', numeric: true, cell: (row) => (row.starLevel ? t('volunteer.stars', { stars: row.starLevel }) : t('common.none')) },
+      { label: 'volunteer.col.pairings', numeric: true, cell: (row) => formatNumber(row.activePairings) },
+    ],
+  },
+};
+
+/** A district's households and volunteers, with its CSV exports. */
+export function initDrilldown() {
+  const dialog = document.getElementById('drilldown-dialog');
+  const title = document.getElementById('drilldown-title');
+  const panel = document.getElementById('drill-panel');
+  const filter = document.getElementById('drill-filter');
+  const tabButtons = [...dialog.querySelectorAll('[role="tab"]')];
+
+  let current = null; // { districtId, tab, data: { households, volunteers } }
+
+  function renderTabs() {
+    for (const button of tabButtons) {
+      const tab = button.dataset.tab;
+      const rows = current?.data[tab];
+      const label = t(`drill.${tab}`);
+      button.textContent = Array.isArray(rows) ? t('drill.tabCount', { label, count: formatNumber(rows.length) }) : label;
+      const selected = current?.tab === tab;
+      button.setAttribute('aria-selected', String(selected));
+      button.tabIndex = selected ? 0 : -1;
+      if (selected) panel.setAttribute('aria-labelledby', button.id);
+    }
+  }
+
+  function renderTable() {
+    clear(panel);
+    if (!current) return;
+    const definition = TABS[current.tab];
+    const rows = current.data[current.tab];
+    if (rows === undefined) {
+      panel.append(h('p.muted', { role: 'status' }, t('app.loading')));
+      return;
+    }
+    const query = filter.value.trim().toLowerCase();
+    const matching = rows
+      .filter((row) => !query || definition.searchable(row).some((value) => String(value ?? '').toLowerCase().includes(query)))
+      .sort(definition.sort);
+    if (matching.length === 0) {
+      panel.append(h('p.empty', {}, t('drill.empty')));
+      return;
+    }
+    const shown = matching.slice(0, MAX_ROWS);
+    panel.append(
+      h(
+        'div.table-wrap',
+        {},
+        h(
+          'table.table.drill-table',
+          { 'data-testid': `drill-${current.tab}` },
+          h('thead', {}, h('tr', {}, definition.columns.map((column) => h(column.numeric ? 'th.num' : 'th', { scope: 'col' }, t(column.label))))),
+          h(
+            'tbody',
+            {},
+            shown.map((row) =>
+              h(
+                'tr',
+                { 'data-id': row[definition.key] },
+                definition.columns.map((column) => h(column.numeric ? 'td.num' : 'td', { 'data-label': t(column.label) }, column.cell(row))),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+    if (matching.length > MAX_ROWS) {
+      panel.append(h('p.muted.small', {}, t('drill.truncated', { shown: shown.length, total: matching.length })));
+    }
+  }
+
+  function render() {
+    if (!current) return;
+    title.textContent = t('drill.title', { name: districtName(current.districtId) });
+    renderTabs();
+    renderTable();
+  }
+
+  async function load(opened, tab) {
+    try {
+      opened.data[tab] = (await TABS[tab].load(opened.districtId)) ?? [];
+    } catch (error) {
+      toastError(error);
+      opened.data[tab] = [];
+    }
+    if (current === opened) render();
+  }
+
+  function open(districtId) {
+    current = { districtId, tab: 'households', data: {} };
+    filter.value = '';
+    render();
+    if (!dialog.open) dialog.showModal();
+    const opened = current;
+    load(opened, 'households');
+    load(opened, 'volunteers');
+  }
+
+  function selectTab(tab) {
+    if (!current || current.tab === tab) return;
+    current.tab = tab;
+    render();
+  }
+
+  for (const button of tabButtons) {
+    button.addEventListener('click', () => selectTab(button.dataset.tab));
+    button.addEventListener('keydown', (event) => {
+      if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+      const next = tabButtons[(tabButtons.indexOf(button) + 1) % tabButtons.length];
+      selectTab(next.dataset.tab);
+      next.focus();
+    });
+  }
+  filter.addEventListener('input', renderTable);
+
+  async function exportCsv(pathOf, name) {
+    if (!current) return;
+    const { districtId } = current;
+    try {
+      await api.downloadCsv(pathOf(districtId), `${name}-${districtId}.csv`);
+    } catch (error) {
+      toastError(error);
+    }
+  }
+  document.getElementById('drill-export-uncovered').addEventListener('click', () => exportCsv(api.uncoveredCsvPath, 'uncovered'));
+  document.getElementById('drill-export-hours').addEventListener('click', () => exportCsv(api.hoursCsvPath, 'hours'));
+
+  dialog.querySelector('[data-close]').addEventListener('click', () => dialog.close());
+  dialog.addEventListener('click', (event) => {
+    if (event.target === dialog) dialog.close();
+  });
+  dialog.addEventListener('close', () => {
+    current = null;
+    clear(panel);
+  });
+  onLangChange(render);
+
+  return { open };
+}

@@ -1,0 +1,34 @@
+import { onLangChange, t, tValue, toggleLang } from '../i18n.js';
+import { getState, subscribe } from '../store.js';
+
+export function initHeader({ onSignOut }) {
+  const conn = document.querySelector('[data-testid="connection-state"]');
+  const connText = conn.querySelector('.conn-text');
+  const user = document.getElementById('user');
+  const signOut = document.getElementById('sign-out');
+
+  function renderConnection() {
+    const { connection } = getState();
+    conn.dataset.state = connection;
+    connText.textContent = t(`conn.${connection}`);
+  }
+
+  function renderUser() {
+    const current = getState().user;
+    user.hidden = !current;
+    signOut.hidden = !current;
+    conn.hidden = !current;
+    if (current) user.textContent = t('user.signedInAs', { user: current.sub, role: tValue('user.role', current.role) });
+  }
+
+  document.getElementById('lang-toggle').addEventListener('click', () => toggleLang());
+  signOut.addEventListener('click', () => onSignOut());
+  subscribe('connection', renderConnection);
+  subscribe('user', renderUser);
+  onLangChange(() => {
+    renderConnection();
+    renderUser();
+  });
+  renderConnection();
+  renderUser();
+}

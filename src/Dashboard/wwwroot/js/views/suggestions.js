@@ -1,0 +1,141 @@
+import { api } from '../api.js';
+import { clear, h } from '../dom.js';
+import { formatAge, formatPercent } from '../format.js';
+import { isEnglish, onLangChange, t, tValue } from '../i18n.js';
+import { districtName, itemName } from '../labels.js';
+import { getState, removeNeed, subscribe } from '../store.js';
+import { toast, toastError } from './toast.js';
+
+/** The ranked volunteers for one uncovered need, each factor explained, with one-click pairing. */
+export function initSuggestions() {
+  const dialog = document.getElementById('suggestions-dialog');
+  const context = document.getElementById('suggestions-context');
+  const body = document.getElementById('suggestions-body');
+
+  let current = null; // { need, suggestions, loading, covered, busy }
+
+  function renderContext() {
+    const { need } = current;
+    context.textContent = `${t('suggest.context', {
+      item: itemName(need),
+      household: need.householdId,
+      district: districtName(need.districtId),
+    })} · ${formatAge(need.since)}`;
+  }
+
+  function factorRow(name, factor) {
+    const score = typeof factor?.score === 'number' ? factor.score : null;
+    const explanation = (isEnglish() ? factor?.en : factor?.zhCn) ?? factor?.zhCn ?? factor?.en ?? '';
+    return h(
+      'li.factor',
+      { 'data-factor': name },
+      h('span.factor-name', {}, tValue('factor', name)),
+      h('span.bar', { 'aria-hidden': 'true' }, h('span.bar-fill', { style: `width:${Math.round(Math.max(0, Math.min(1, score ?? 0)) * 100)}%` })),
+      h('span.factor-score', {}, score === null ? t('common.none') : formatPercent(score)),
+      typeof factor?.weight === 'number' ? h('span.factor-weight', {}, t('suggest.weight', { weight: formatPercent(factor.weight) })) : null,
+      explanation ? h('p.factor-text', {}, explanation) : null,
+    );
+  }
+
+  function suggestionItem(suggestion, index) {
+    const accept = h(
+      'button.btn.btn-primary.btn-small',
+      {
+        type: 'button',
+        'data-testid': 'accept-suggestion',
+        'aria-label': t('suggest.acceptLabel', { volunteer: suggestion.volunteerId }),
+        disabled: current.covered || current.busy,
+        onclick: () => acceptSuggestion(suggestion),
+      },
+      t('suggest.accept'),
+    );
+    return h(
+      'li.suggestion',
+      { 'data-testid': 'suggestion', 'data-volunteer-id': suggestion.volunteerId },
+      h(
+        'div.suggestion-head',
+        {},
+        h('span.rank', { 'aria-label': t('suggest.rank', { rank: index + 1 }) }, String(index + 1)),
+        h('code.suggestion-volunteer', {}, suggestion.volunteerId),
+        h('span.suggestion-score', {}, h('span.muted', {}, t('suggest.score')), ' ', h('strong', { 'data-field': 'score', 'data-value': suggestion.score }, formatPercent(suggestion.score))),
+        accept,
+      ),
+      h('ul.factors', {}, Object.entries(suggestion.factors ?? {}).map(([name, factor]) => factorRow(name, factor))),
+    );
+  }
+
+  function render() {
+    if (!current) return;
+    renderContext();
+    clear(body);
+    if (current.covered) body.append(h('p.notice.notice-ok', { role: 'status' }, t('suggest.covered')));
+    if (current.loading) {
+      body.append(h('p.muted', { role: 'status' }, t('suggest.loading')));
+      return;
+    }
+    if (!current.suggestions?.length) {
+      body.append(h('p.empty', {}, t('suggest.empty')));
+      return;
+    }
+    body.append(h('ol.suggestions', {}, current.suggestions.map(suggestionItem)));
+  }
+
+  async function acceptSuggestion(suggestion) {
+    const { need } = current;
+    current.busy = true;
+    render();
+    try {
+      await api.createPairing({ volunteerId: suggestion.volunteerId, householdId: need.householdId, needId: need.needId });
+      removeNeed(need.needId);
+      toast(t('suggest.accepted', { volunteer: suggestion.volunteerId }), 'success');
+      dialog.close();
+    } catch (error) {
+      toastError(error);
+      if (current) {
+        current.busy = false;
+        render();
+      }
+    }
+  }
+
+  async function open(needId) {
+    const need = getState().uncovered.get(needId);
+    if (!need) return;
+    current = { need, suggestions: null, loading: true, covered: false, busy: false };
+    render();
+    if (!dialog.open) dialog.showModal();
+    const asked = current;
+    try {
+      const suggestions = await api.suggestions(needId);
+      if (current !== asked) return;
+      current.suggestions = suggestions ?? [];
+    } catch (error) {
+      if (current !== asked) return;
+      toastError(error);
+      current.suggestions = [];
+    }
+    current.loading = false;
+    render();
+  }
+
+  dialog.addEventListener('close', () => {
+    current = null;
+    clear(body);
+  });
+  dialog.querySelector('[data-close]').addEventListener('click', () => dialog.close());
+  // A click on the backdrop lands on the dialog element itself.
+  dialog.addEventListener('click', (event) => {
+    if (event.target === dialog) dialog.close();
+  });
+
+  subscribe('uncovered', (state) => {
+    if (!current || current.covered || current.busy) return;
+    if (!state.uncovered.has(current.need.needId)) {
+      current.covered = true;
+      render();
+    }
+  });
+  onLangChange(render);
+
+  return { open };
+}

@@ -1,0 +1,410 @@
+using Boai.Orleans.Catalogue;
+using Boai.Orleans.Districts;
+using Boai.Orleans.Model;
+using Boai.Orleans.Rules;
+using Boai.Orleans.Volunteers;
+using Microsoft.Extensions.Options;
+
+namespace Boai.Orleans.Households;
+
+[GenerateSerializer]
+public sealed class HouseholdState
+{
+    [Id(0)] public HouseholdProfile? Profile { get; set; }
+    [Id(1)] public Dictionary<string, NeedRecord> Needs { get; set; } = [];
+    [Id(2)] public Dictionary<string, PairingRecord> Pairings { get; set; } = [];
+    [Id(3)] public int NeedSequence { get; set; }
+    [Id(4)] public int PairingSequence { get; set; }
+    [Id(5)] public DateTimeOffset? MajorChangeAt { get; set; }
+    [Id(6)] public string? MajorChangeNote { get; set; }
+    [Id(7)] public DateTimeOffset? LastVisitAt { get; set; }
+    [Id(8)] public List<VisitBrief> RecentVisits { get; set; } = [];
+}
+
+/// <summary>
+/// One household's file, needs and pairings. It owns coverage: after every change it evaluates each need with
+/// <see cref="CoverageRules"/> and sends its whole summary to the district, which turns differences into events.
+/// </summary>
+public sealed class HouseholdGrain(
+    [PersistentState("household")] IPersistentState<HouseholdState> state,
+    ServiceCatalogue catalogue,
+    DistrictDirectory districts,
+    TimeProvider time,
+    IOptions<ServiceRulesOptions> rules) : Grain, IHouseholdGrain
+{
+    private const int RecentVisitsKept = 20;
+    private readonly ServiceRulesOptions _rules = rules.Value;
+
+    private string HouseholdId => this.GetPrimaryKeyString();
+
+    private HouseholdState S => state.State;
+
+    public async Task<Outcome<HouseholdFile>> Upsert(HouseholdProfile profile, string by)
+    {
+        if (districts.Find(profile.DistrictId) is null)
+        {
+            return Failure.Invalid("districtId", "未知镇区 / Unknown district");
+        }
+
+        var created = S.Profile is null;
+        var movedFrom = S.Profile?.DistrictId is { } old && old != profile.DistrictId ? old : null;
+        S.Profile = profile;
+        await state.WriteStateAsync();
+        if (movedFrom is not null)
+        {
+            await GrainFactory.GetGrain<IDistrictGrain>(movedFrom).RemoveHousehold(HouseholdId);
+        }
+
+        await PublishAsync();
+        return Outcome<HouseholdFile>.Ok(File(time.GetUtcNow()), created);
+    }
+
+    public Task<HouseholdFile?> Get() => Task.FromResult(S.Profile is null ? null : File(time.GetUtcNow()));
+
+    public Task<string?> GetDistrict() => Task.FromResult(S.Profile?.DistrictId);
+
+    public async Task<Outcome<NeedView>> AddNeed(NewNeed need)
+    {
+        if (S.Profile is null)
+        {
+            return Failure.NotFound("家庭不存在 / Household not found");
+        }
+
+        if (catalogue.Find(need.ItemId) is not { } item)
+        {
+            return Failure.Invalid("itemId", "服务清单中没有此项目 / Not an item of the service catalogue");
+        }
+
+        var now = time.GetUtcNow();
+        S.NeedSequence++;
+        var record = new NeedRecord
+        {
+            NeedId = Ids.NeedId(HouseholdId, S.NeedSequence),
+            ItemId = item.ItemId,
+            Category = item.Category,
+            Frequency = need.Frequency ?? item.DefaultFrequency,
+            Priority = need.Priority,
+            Skills = [.. item.Skills],
+            CreatedAt = now,
+            Notes = need.Notes,
+        };
+        S.Needs[record.NeedId] = record;
+        await state.WriteStateAsync();
+        await PublishAsync();
+        return Outcome<NeedView>.Ok(View(record, now), created: true);
+    }
+
+    public async Task<Outcome<NeedView>> CloseNeed(string needId, string by)
+    {
+        if (!S.Needs.TryGetValue(needId, out var need))
+        {
+            return Failure.NotFound("需求不存在 / Need not found");
+        }
+
+        var now = time.GetUtcNow();
+        if (need.IsOpen)
+        {
+            need.ClosedAt = now;
+            var ended = EndPairingsOf(need.NeedId, PairingEnd.NeedClosed, now);
+            await state.WriteStateAsync();
+            await TellVolunteersEndedAsync(ended);
+            await PublishAsync();
+        }
+
+        return Outcome<NeedView>.Ok(View(need, now));
+    }
+
+    public Task<NeedView?> GetNeed(string needId) =>
+        Task.FromResult(S.Needs.TryGetValue(needId, out var need) ? View(need, time.GetUtcNow()) : null);
+
+    public async Task<Outcome<PairingView>> CreatePairing(string volunteerId, string needId, string by)
+    {
+        if (S.Profile is null)
+        {
+            return Failure.NotFound("家庭不存在 / Household not found");
+        }
+
+        if (!S.Needs.TryGetValue(needId, out var need))
+        {
+            return Failure.NotFound("需求不存在 / Need not found");
+        }
+
+        if (!need.IsOpen)
+        {
+            return Failure.Conflict("需求已关闭 / The need is closed");
+        }
+
+        var existing = S.Pairings.Values.FirstOrDefault(p => p.NeedId == needId && p.VolunteerId == volunteerId && p.IsCurrent);
+        if (existing is not null)
+        {
+            return Outcome<PairingView>.Ok(View(existing));
+        }
+
+        var volunteer = await GrainFactory.GetGrain<IVolunteerGrain>(volunteerId).Get();
+        if (volunteer is null)
+        {
+            return Failure.Invalid("volunteerId", "志愿者不存在 / Unknown volunteer");
+        }
+
+        if (volunteer.Profile.Status != VolunteerStatus.Active)
+        {
+            return Failure.Conflict("志愿者已暂停或离开 / The volunteer is paused or has left");
+        }
+
+        var now = time.GetUtcNow();
+        var pairing = new PairingRecord
+        {
+            PairingId = Ids.PairingId(HouseholdId, S.PairingSequence + 1),
+            NeedId = needId,
+            VolunteerId = volunteerId,
+            StartedAt = now,
+            CreatedBy = by,
+        };
+
+        // The volunteer learns of the pairing first: if this write then fails, a retry makes the same pairing id.
+        await GrainFactory.GetGrain<IVolunteerGrain>(volunteerId).PairingStarted(new PairingRef(pairing.PairingId, HouseholdId, needId, now));
+        S.PairingSequence++;
+        S.Pairings[pairing.PairingId] = pairing;
+        await state.WriteStateAsync();
+        await PublishAsync();
+        return Outcome<PairingView>.Ok(View(pairing), created: true);
+    }
+
+    public async Task<Outcome<PairingView>> EndPairing(string pairingId, string by)
+    {
+        if (!S.Pairings.TryGetValue(pairingId, out var pairing))
+        {
+            return Failure.NotFound("结对不存在 / Pairing not found");
+        }
+
+        if (pairing.IsCurrent)
+        {
+            pairing.EndedAt = time.GetUtcNow();
+            pairing.EndReason = PairingEnd.EndedByCoordinator;
+            await state.WriteStateAsync();
+            await TellVolunteersEndedAsync([pairing]);
+            await PublishAsync();
+        }
+
+        return Outcome<PairingView>.Ok(View(pairing));
+    }
+
+    public Task<PairingView?> GetPairing(string pairingId) =>
+        Task.FromResult(S.Pairings.TryGetValue(pairingId, out var p) ? View(p) : null);
+
+    public async Task VolunteerStatusChanged(string volunteerId, VolunteerStatus status)
+    {
+        var now = time.GetUtcNow();
+        var changed = false;
+        foreach (var pairing in S.Pairings.Values.Where(p => p.VolunteerId == volunteerId && p.IsCurrent))
+        {
+            switch (status)
+            {
+                case VolunteerStatus.Left:
+                    pairing.EndedAt = now;
+                    pairing.EndReason = PairingEnd.VolunteerLeft;
+                    changed = true;
+                    break;
+                case VolunteerStatus.Paused when pairing.SuspendedAt is null:
+                    pairing.SuspendedAt = now;
+                    changed = true;
+                    break;
+                case VolunteerStatus.Active when pairing.SuspendedAt is not null:
+                    pairing.SuspendedAt = null;
+                    changed = true;
+                    break;
+            }
+        }
+
+        if (changed)
+        {
+            await state.WriteStateAsync();
+        }
+
+        await PublishAsync();
+    }
+
+    public Task<Outcome<VisitContext>> GetVisitContext(string volunteerId, string? needId)
+    {
+        if (S.Profile is null)
+        {
+            return Task.FromResult<Outcome<VisitContext>>(Failure.NotFound("家庭不存在 / Household not found"));
+        }
+
+        if (needId is not null && !S.Needs.ContainsKey(needId))
+        {
+            return Task.FromResult<Outcome<VisitContext>>(Failure.Invalid("needId", "此家庭没有这项需求 / Not a need of this household"));
+        }
+
+        var served = S.Pairings.Values
+            .Where(p => p.VolunteerId == volunteerId && p.IsActive && (needId is null || p.NeedId == needId))
+            .Select(p => p.NeedId)
+            .Distinct()
+            .ToList();
+        return Task.FromResult(served.Count == 0
+            ? Failure.Forbidden("志愿者未与此家庭结对 / The volunteer is not paired with this household")
+            : Outcome<VisitContext>.Ok(new VisitContext(S.Profile.DistrictId, S.Profile.Location, served)));
+    }
+
+    public async Task VisitCompleted(VisitBrief visit)
+    {
+        if (S.RecentVisits.Any(v => v.VisitId == visit.VisitId))
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var needIds = visit.NeedId is not null
+            ? [visit.NeedId]
+            : S.Pairings.Values.Where(p => p.VolunteerId == visit.VolunteerId && p.IsCurrent).Select(p => p.NeedId).Distinct().ToList();
+        var fulfilled = new List<PairingRecord>();
+        foreach (var needId in needIds)
+        {
+            if (!S.Needs.TryGetValue(needId, out var need))
+            {
+                continue;
+            }
+
+            if (need.LastVisitAt is null || need.LastVisitAt < visit.CheckedInAt)
+            {
+                need.LastVisitAt = visit.CheckedInAt;
+            }
+
+            // A one-off need is done once it has been served.
+            if (need.Frequency == NeedFrequency.Once && need.IsOpen)
+            {
+                need.ClosedAt = now;
+                fulfilled.AddRange(EndPairingsOf(needId, PairingEnd.NeedClosed, now));
+            }
+        }
+
+        if (S.LastVisitAt is null || S.LastVisitAt < visit.CheckedInAt)
+        {
+            S.LastVisitAt = visit.CheckedInAt;
+        }
+
+        S.RecentVisits.Insert(0, visit);
+        if (S.RecentVisits.Count > RecentVisitsKept)
+        {
+            S.RecentVisits.RemoveRange(RecentVisitsKept, S.RecentVisits.Count - RecentVisitsKept);
+        }
+
+        await state.WriteStateAsync();
+        await TellVolunteersEndedAsync(fulfilled);
+        await PublishAsync();
+    }
+
+    public async Task<Outcome<HouseholdFile>> ReportMajorChange(string note, string by)
+    {
+        if (S.Profile is null)
+        {
+            return Failure.NotFound("家庭不存在 / Household not found");
+        }
+
+        S.MajorChangeAt = time.GetUtcNow();
+        S.MajorChangeNote = note;
+        await state.WriteStateAsync();
+        await PublishAsync();
+        return Outcome<HouseholdFile>.Ok(File(time.GetUtcNow()));
+    }
+
+    public Task RefreshCoverage() => PublishAsync();
+
+    private List<PairingRecord> EndPairingsOf(string needId, PairingEnd reason, DateTimeOffset now)
+    {
+        var ended = S.Pairings.Values.Where(p => p.NeedId == needId && p.IsCurrent).ToList();
+        foreach (var pairing in ended)
+        {
+            pairing.EndedAt = now;
+            pairing.EndReason = reason;
+        }
+
+        return ended;
+    }
+
+    private Task TellVolunteersEndedAsync(IEnumerable<PairingRecord> ended) =>
+        Task.WhenAll(ended.Select(p => GrainFactory.GetGrain<IVolunteerGrain>(p.VolunteerId).PairingEnded(p.PairingId)));
+
+    private Coverage CoverageOf(NeedRecord need, DateTimeOffset now) =>
+        CoverageRules.Evaluate(
+            need,
+            S.Pairings.Values.Where(p => p.NeedId == need.NeedId),
+            S.Profile?.RiskLevel ?? RiskLevel.General,
+            S.MajorChangeAt,
+            S.LastVisitAt,
+            now,
+            _rules);
+
+    private Task PublishAsync()
+    {
+        if (S.Profile is not { } profile)
+        {
+            return Task.CompletedTask;
+        }
+
+        var now = time.GetUtcNow();
+        var uncovered = new List<UncoveredNeed>();
+        DateTimeOffset? next = null;
+        var open = 0;
+        foreach (var need in S.Needs.Values.Where(n => n.IsOpen))
+        {
+            open++;
+            var coverage = CoverageOf(need, now);
+            if (!coverage.Covered)
+            {
+                uncovered.Add(new UncoveredNeed(
+                    need.NeedId, HouseholdId, profile.DistrictId, need.ItemId, need.Category, coverage.Reason!.Value,
+                    coverage.Since, need.Priority, need.Skills, need.Frequency, profile.Location));
+            }
+            else if (coverage.NextCheckAt is { } at && (next is null || at < next))
+            {
+                next = at;
+            }
+        }
+
+        var summary = new HouseholdSummary(
+            HouseholdId, profile.DistrictId, profile.Community, profile.Category, profile.RiskLevel, open, uncovered, next, S.LastVisitAt);
+        return GrainFactory.GetGrain<IDistrictGrain>(profile.DistrictId).UpsertHousehold(summary);
+    }
+
+    private HouseholdFile File(DateTimeOffset now) => new(
+        HouseholdId,
+        S.Profile!,
+        S.Needs.Values.OrderBy(n => n.CreatedAt).Select(n => View(n, now)).ToList(),
+        S.Pairings.Values.OrderBy(p => p.StartedAt).Select(View).ToList(),
+        S.RecentVisits,
+        S.MajorChangeAt,
+        S.MajorChangeNote,
+        S.LastVisitAt);
+
+    private NeedView View(NeedRecord need, DateTimeOffset now) => new(
+        need.NeedId,
+        HouseholdId,
+        S.Profile?.DistrictId ?? "",
+        need.ItemId,
+        need.Category,
+        need.Frequency,
+        need.Priority,
+        need.Skills,
+        need.CreatedAt,
+        need.LastVisitAt,
+        need.IsOpen ? CoverageOf(need, now) : new Coverage(true, null, need.ClosedAt!.Value, null),
+        S.Pairings.Values.Where(p => p.NeedId == need.NeedId && p.IsActive).Select(p => p.VolunteerId).ToList(),
+        S.Profile?.Location,
+        need.IsOpen);
+
+    private PairingView View(PairingRecord p) => new(
+        p.PairingId,
+        p.VolunteerId,
+        HouseholdId,
+        p.NeedId,
+        S.Profile?.DistrictId ?? "",
+        p.StartedAt,
+        p.EndedAt,
+        p switch
+        {
+            { EndedAt: not null } => "ended",
+            { SuspendedAt: not null } => "suspended",
+            _ => "active",
+        });
+}
