@@ -1,4 +1,3 @@
-using Boai.Orleans.Catalogue;
 using Boai.Orleans.Dashboard.Api;
 using Boai.Orleans.Dashboard.Demo;
 using Boai.Orleans.Dashboard.Health;
@@ -6,12 +5,8 @@ using Boai.Orleans.Dashboard.Live;
 using Boai.Orleans.Dashboard.Privacy;
 using Boai.Orleans.Dashboard.Reports;
 using Boai.Orleans.Dashboard.Security;
-using Boai.Orleans.Dashboard.Storage;
-using Boai.Orleans.Districts;
 using Boai.Orleans.Hosting;
-using Boai.Orleans.Rules;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.OpenApi;
 using Orleans.Configuration;
 using Scalar.AspNetCore;
@@ -38,11 +33,8 @@ public static class DashboardHosting
         });
 
         var services = builder.Services;
+        // Rules, catalogue, districts, the domain's tables and the hours ledger, as the silos read them.
         services.AddBoaiDomain(config);
-        services.AddOptions<ServiceRulesOptions>().BindConfiguration(ServiceRulesOptions.SectionName);
-        services.TryAddSingleton(_ => DistrictDirectory.Load(config["Districts:Path"]));
-        services.TryAddSingleton(_ => ServiceCatalogue.Load(config["Catalogue:Path"]));
-        services.AddDashboardStorage(config);
 
         builder.AddBoaiAuth();
         services.AddSingleton<Access>();

@@ -1,10 +1,10 @@
-using Azure.Data.Tables;
+using Boai.Orleans.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Boai.Orleans.Dashboard.Health;
 
 /// <summary>Ready when Azure Table storage lists a table in time.</summary>
-public sealed class StorageHealthCheck(TableServiceClient tables) : IHealthCheck
+public sealed class StorageHealthCheck(BoaiTables tables) : IHealthCheck
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
@@ -14,7 +14,7 @@ public sealed class StorageHealthCheck(TableServiceClient tables) : IHealthCheck
         timeout.CancelAfter(Timeout);
         try
         {
-            await foreach (var _ in tables.QueryAsync(maxPerPage: 1, cancellationToken: timeout.Token).AsPages(pageSizeHint: 1).WithCancellation(timeout.Token))
+            await foreach (var _ in tables.Service.QueryAsync(maxPerPage: 1, cancellationToken: timeout.Token).AsPages(pageSizeHint: 1).WithCancellation(timeout.Token))
             {
                 break;
             }

@@ -1,20 +1,19 @@
 using System.Globalization;
 using Azure.Data.Tables;
-using Boai.Orleans.Hosting;
+using Boai.Orleans.Storage;
 
 namespace Boai.Orleans.Dashboard.Privacy;
 
 /// <summary>
-/// Writes audit entries to the audit table (<see cref="StorageSettings.AuditTable"/>): one partition per UTC day, rows
+/// Writes audit entries to the audit table (<see cref="BoaiTableOptions.AuditTable"/>): one partition per UTC day, rows
 /// ordered by time. Retries while storage is down; an entry it finally cannot write is logged whole (it holds no
 /// personal data), never dropped silently. Drains the queue on shutdown.
 /// </summary>
-public sealed partial class AuditWriter(AuditLog audit, TableServiceClient tables, StorageSettings storage, ILogger<AuditWriter> logger)
+public sealed partial class AuditWriter(AuditLog audit, BoaiTables tables, ILogger<AuditWriter> logger)
     : BackgroundService
 {
     private const int MaxBatch = 100;
     private const int MaxAttempts = 6;
-    private TableClient? _table;
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -50,7 +49,7 @@ public sealed partial class AuditWriter(AuditLog audit, TableServiceClient table
         {
             try
             {
-                var table = await TableAsync();
+                var table = await tables.Audit;
                 var actions = entries.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(partition, e)));
                 await table.SubmitTransactionAsync(actions, CancellationToken.None);
                 return;
@@ -77,18 +76,6 @@ public sealed partial class AuditWriter(AuditLog audit, TableServiceClient table
                 }
             }
         }
-    }
-
-    private async Task<TableClient> TableAsync()
-    {
-        if (_table is null)
-        {
-            var table = tables.GetTableClient(storage.AuditTable);
-            await table.CreateIfNotExistsAsync();
-            _table = table;
-        }
-
-        return _table;
     }
 
     private static TableEntity ToEntity(string partition, AuditEntry e) => new(partition, $"{e.At.UtcTicks:D19}-{Guid.NewGuid():N}")
