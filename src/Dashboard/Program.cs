@@ -1,10 +1,10 @@
-using Boai.Orleans.Hosting;
+using Boai.Orleans.Dashboard;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddBoaiClusterClient();
+builder.AddBoaiDashboard();
 
 var app = builder.Build();
-app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
+app.UseBoaiDashboard();
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory in tests.</summary>

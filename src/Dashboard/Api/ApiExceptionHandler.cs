@@ -1,0 +1,87 @@
+using System.Text.Json;
+using Azure;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Orleans.Runtime.Messaging;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace Boai.Orleans.Dashboard.Api;
+
+/// <summary>
+/// Exceptions as problem details: a body that cannot be read is a 400 naming the field where it broke; storage or the
+/// cluster not answering is a 503 with Retry-After (the request may or may not have been applied: retry it, the
+/// commands are idempotent). Anything else stays a 500 without details.
+/// </summary>
+public sealed partial class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    public const int RetryAfterSeconds = 5;
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ProblemDetails problem;
+        if (exception is BadHttpRequestException bad)
+        {
+            problem = bad.StatusCode == StatusCodes.Status400BadRequest
+                ? new HttpValidationProblemDetails(new Dictionary<string, string[]> { [FieldOf(bad)] = [Message(bad)] })
+                {
+                    Title = ApiProblems.MalformedTitle,
+                }
+                : new ProblemDetails { Title = bad.Message };
+            problem.Status = bad.StatusCode;
+        }
+        else if (IsUnavailable(exception))
+        {
+            LogUnavailable(logger, exception, httpContext.Request.Method, (httpContext.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText);
+            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            problem = new ProblemDetails { Title = ApiProblems.UnavailableTitle, Status = StatusCodes.Status503ServiceUnavailable };
+        }
+        else
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    /// <summary>Whether the exception says a dependency did not answer, rather than that the request was wrong.</summary>
+    public static bool IsUnavailable(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case RequestFailedException:
+                case TimeoutException:
+                case ConnectionFailedException:
+                case InconsistentStateException:
+                case OrleansException:
+                case UnavailableExceptionFallbackException { ExceptionType: { } type } when type.Contains("RequestFailedException", StringComparison.Ordinal):
+                case AggregateException aggregate when aggregate.InnerExceptions.Any(IsUnavailable):
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The camelCase path of the JSON member where reading failed (<c>$.location.lat</c> → <c>location.lat</c>).</summary>
+    private static string FieldOf(BadHttpRequestException bad)
+    {
+        var path = (bad.InnerException as JsonException)?.Path;
+        if (string.IsNullOrEmpty(path) || path == "$")
+        {
+            return "body";
+        }
+
+        return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+    }
+
+    private static string Message(BadHttpRequestException bad) => bad.InnerException is JsonException
+        ? "JSON 格式或类型有误 / Malformed JSON or a value of the wrong type"
+        : "请求体缺失或无法读取 / The body is missing or unreadable";
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "A dependency did not answer {Method} {Route}: 503.")]
+    private static partial void LogUnavailable(ILogger logger, Exception exception, string method, string? route);
+}

@@ -1,0 +1,53 @@
+using Boai.Orleans.Dashboard.Security;
+using Boai.Orleans.Districts;
+
+namespace Boai.Orleans.Dashboard.Api;
+
+public sealed record DevTokenRequest(string? Sub, string? Role, IReadOnlyList<string?>? Districts);
+
+public sealed record DevTokenResponse(string Token, DateTimeOffset ExpiresAt);
+
+/// <summary>Token minting for development and the demo; absent (404) unless enabled, and always in Production.</summary>
+public static class DevTokenApi
+{
+    public static IEndpointRouteBuilder MapDevTokenApi(this IEndpointRouteBuilder routes)
+    {
+        var signing = routes.ServiceProvider.GetRequiredService<TokenSigning>();
+        if (!signing.DevTokensEnabled)
+        {
+            return routes;
+        }
+
+        routes.MapPost("/api/v1/dev/token", Issue)
+            .AllowAnonymous()
+            .WithTags("Dev")
+            .WithSummary("Mints a token for a volunteer, coordinator or operator (development and demo only).")
+            .Produces<DevTokenResponse>()
+            .ProducesValidationProblem();
+        return routes;
+    }
+
+    private static IResult Issue(DevTokenRequest body, TokenSigning signing, DistrictDirectory districts)
+    {
+        var v = new Validation();
+        var sub = v.Id("sub", body.Sub);
+        if (!Roles.IsKnown(body.Role))
+        {
+            v.Add("role", "可选值 / One of: " + string.Join(", ", Roles.All));
+        }
+
+        var scope = v.List("districts", body.Districts, d => districts.Find(d) is not null);
+        if (body.Role == Roles.Coordinator && scope.Count == 0 && v.IsValid)
+        {
+            v.Add("districts", "社工至少负责一个镇区 / A coordinator needs at least one district");
+        }
+
+        if (!v.IsValid)
+        {
+            return v.Problem();
+        }
+
+        var (token, expiresAt) = signing.Issue(sub, body.Role!, body.Role == Roles.Coordinator ? scope : []);
+        return TypedResults.Ok(new DevTokenResponse(token, expiresAt));
+    }
+}

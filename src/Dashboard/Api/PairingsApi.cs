@@ -1,0 +1,76 @@
+using Boai.Orleans.Dashboard.Security;
+using Boai.Orleans.Households;
+using Boai.Orleans.Model;
+
+namespace Boai.Orleans.Dashboard.Api;
+
+public sealed record PairingBody(string? VolunteerId, string? HouseholdId, string? NeedId);
+
+/// <summary>Pairings (结对) of a volunteer with a household's need. A coordinator needs both in their districts.</summary>
+public static class PairingsApi
+{
+    public static RouteGroupBuilder MapPairingsApi(this RouteGroupBuilder api)
+    {
+        var pairings = api.MapGroup("/pairings").WithTags("Pairings");
+
+        pairings.MapPost("/", Create)
+            .WithSummary("Pairs a volunteer with a need; the need becomes covered.")
+            .Produces<PairingView>(StatusCodes.Status201Created).Produces<PairingView>()
+            .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        pairings.MapGet("/{pairingId}", Get)
+            .WithSummary("A pairing.")
+            .Produces<PairingView>().ProducesProblem(403).ProducesProblem(404);
+        pairings.MapDelete("/{pairingId}", End)
+            .WithSummary("Ends a pairing; its need becomes uncovered unless another pairing serves it.")
+            .Produces<PairingView>().ProducesProblem(403).ProducesProblem(404);
+        return api;
+    }
+
+    private static async Task<IResult> Create(PairingBody body, Caller caller, Access access, IGrainFactory grains)
+    {
+        var v = new Validation();
+        var volunteerId = v.Id("volunteerId", body.VolunteerId);
+        var householdId = v.Id("householdId", body.HouseholdId);
+        if (Ids.OwnerHousehold(body.NeedId, 'n') is not { } owner || owner != householdId)
+        {
+            v.Add("needId", "不是该家庭的需求 / Not a need of this household");
+        }
+
+        if (!v.IsValid)
+        {
+            return v.Problem();
+        }
+
+        var household = await access.Household(caller, householdId);
+        if (household.Denied is not null)
+        {
+            return household.Denied;
+        }
+
+        var volunteer = await access.Volunteer(caller, volunteerId, self: false);
+        if (volunteer.Denied is not null)
+        {
+            return volunteer.Denied;
+        }
+
+        var outcome = await grains.GetGrain<IHouseholdGrain>(householdId).CreatePairing(volunteerId, body.NeedId!, caller.Sub);
+        return outcome.ToResult(p => p, outcome.Value is { } p ? $"/api/v1/pairings/{p.PairingId}" : null);
+    }
+
+    private static async Task<IResult> Get(string pairingId, Caller caller, Access access)
+    {
+        var pairing = await access.Pairing(caller, pairingId);
+        return pairing.Denied ?? TypedResults.Ok(pairing.Value);
+    }
+
+    private static async Task<IResult> End(string pairingId, Caller caller, Access access, IGrainFactory grains)
+    {
+        var pairing = await access.Pairing(caller, pairingId);
+        if (pairing.Denied is not null)
+        {
+            return pairing.Denied;
+        }
+
+        return (await grains.GetGrain<IHouseholdGrain>(pairing.Value!.HouseholdId).EndPairing(pairingId, caller.Sub)).ToOk(p => p);
+    }
+}

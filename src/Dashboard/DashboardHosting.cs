@@ -1,0 +1,104 @@
+using Boai.Orleans.Dashboard.Api;
+using Boai.Orleans.Dashboard.Demo;
+using Boai.Orleans.Dashboard.Health;
+using Boai.Orleans.Dashboard.Live;
+using Boai.Orleans.Dashboard.Privacy;
+using Boai.Orleans.Dashboard.Reports;
+using Boai.Orleans.Dashboard.Security;
+using Boai.Orleans.Hosting;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.OpenApi;
+using Orleans.Configuration;
+using Scalar.AspNetCore;
+
+namespace Boai.Orleans.Dashboard;
+
+/// <summary>How the dashboard host is put together: an Orleans client serving the API, the live hub and the page.</summary>
+public static class DashboardHosting
+{
+    public static WebApplicationBuilder AddBoaiDashboard(this WebApplicationBuilder builder)
+    {
+        var config = builder.Configuration;
+        var grainCallTimeout = config.GetValue("Dashboard:GrainCallTimeout", TimeSpan.FromSeconds(10));
+        builder.AddBoaiClusterClient(client =>
+        {
+            // A grain call that hangs (a silo gone, storage down) becomes a 503 in seconds, not a hung request.
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = grainCallTimeout);
+            // Start even when the cluster comes up later than the dashboard.
+            client.UseConnectionRetryFilter(async (_, cancellationToken) =>
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                return true;
+            });
+        });
+
+        var services = builder.Services;
+        // Rules, catalogue, districts, the domain's tables and the hours ledger, as the silos read them.
+        services.AddBoaiDomain(config);
+
+        builder.AddBoaiAuth();
+        services.AddSingleton<Access>();
+        services.AddBoaiRateLimits(config);
+
+        services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Extensions.TryAdd("traceId", c.HttpContext.TraceIdentifier));
+        services.AddExceptionHandler<ApiExceptionHandler>();
+
+        services.AddSingleton<AuditLog>();
+        services.AddHostedService<AuditWriter>();
+        services.AddSingleton<LocalCalendar>();
+        services.AddOptions<CertificateOptions>().BindConfiguration(CertificateOptions.SectionName);
+
+        services.AddSignalR().AddJsonProtocol(o => ApiJson.Configure(o.PayloadSerializerOptions));
+        services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.SectionName);
+        services.AddSingleton<DashboardHostObserver>();
+        services.AddHostedService<LiveHostRegistration>();
+
+        services.AddDashboardHealth();
+        services.AddDemo(config);
+
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info = new OpenApiInfo
+            {
+                Title = "博爱行动 Boai.Orleans API",
+                Version = "v1",
+                Description = "Visits, records, districts and reports of the 博爱行动 volunteer service. Live events: SignalR hub /hubs/dashboard.",
+            };
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = "Claims: sub, role (volunteer | coordinator | operator), district (repeated).",
+            };
+            document.Security ??= [];
+            document.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] });
+            return Task.CompletedTask;
+        }));
+        return builder;
+    }
+
+    public static WebApplication UseBoaiDashboard(this WebApplication app)
+    {
+        app.LogAuthSetup();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+
+        app.MapDashboardHealth();
+        app.MapBoaiApi();
+        app.MapHub<DashboardHub>(AuthSetup.HubPath);
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference().AllowAnonymous();
+        return app;
+    }
+}

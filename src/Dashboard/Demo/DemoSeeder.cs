@@ -1,0 +1,100 @@
+using Boai.Orleans.Catalogue;
+using Boai.Orleans.Districts;
+using Boai.Orleans.Households;
+using Boai.Orleans.Volunteers;
+using Microsoft.Extensions.Options;
+
+namespace Boai.Orleans.Dashboard.Demo;
+
+/// <summary>
+/// Seeds the demo through the grain interfaces once the cluster answers. Idempotent: an existing volunteer or
+/// household is left as it is, so a restart (or a second dashboard) seeds nothing twice.
+/// </summary>
+public sealed partial class DemoSeeder(
+    IGrainFactory grains,
+    DistrictDirectory districts,
+    ServiceCatalogue catalogue,
+    IOptions<DemoOptions> options,
+    TimeProvider time,
+    ILogger<DemoSeeder> logger) : BackgroundService
+{
+    public const string By = "demo-seed";
+
+    private readonly TaskCompletionSource _seeded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the demo data is in place (the simulator waits for it).</summary>
+    public Task Seeded => _seeded.Task;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var plan = DemoPlan.Make(options.Value, districts, catalogue);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var created = 0;
+                foreach (var district in plan)
+                {
+                    created += await SeedAsync(district, stoppingToken);
+                }
+
+                LogSeeded(logger, plan.Count, created);
+                _seeded.TrySetResult();
+                return;
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The cluster is not there yet, or a call failed: everything done so far is skipped next time.
+                LogRetry(logger, ex);
+                await Task.Delay(TimeSpan.FromSeconds(2), time, stoppingToken);
+            }
+        }
+    }
+
+    private async Task<int> SeedAsync(DemoDistrict district, CancellationToken cancellationToken)
+    {
+        var created = 0;
+        foreach (var (volunteerId, profile) in district.Volunteers)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var volunteer = grains.GetGrain<IVolunteerGrain>(volunteerId);
+            if (await volunteer.Get() is null)
+            {
+                Check(await volunteer.Upsert(profile, By));
+            }
+        }
+
+        foreach (var planned in district.Households)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var household = grains.GetGrain<IHouseholdGrain>(planned.HouseholdId);
+            if (await household.GetDistrict() is not null)
+            {
+                continue;
+            }
+
+            Check(await household.Upsert(planned.Profile, By));
+            foreach (var (itemId, volunteerId) in planned.Needs)
+            {
+                var need = Check(await household.AddNeed(new NewNeed(itemId, null, 3, null, By)));
+                if (volunteerId is not null)
+                {
+                    Check(await household.CreatePairing(volunteerId, need.NeedId, By));
+                }
+            }
+
+            created++;
+        }
+
+        return created;
+    }
+
+    private static T Check<T>(Model.Outcome<T> outcome) =>
+        outcome.Failure is { } failure ? throw new InvalidOperationException($"Demo seeding refused: {failure.Kind} {failure.Title}") : outcome.Value!;
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Demo data in place for {Districts} districts ({Created} households created now).")]
+    private static partial void LogSeeded(ILogger logger, int districts, int created);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Demo seeding waits for the cluster.")]
+    private static partial void LogRetry(ILogger logger, Exception exception);
+}

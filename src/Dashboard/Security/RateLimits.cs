@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Boai.Orleans.Dashboard.Api;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Boai.Orleans.Dashboard.Security;
+
+/// <summary>The per-user token bucket of the visit routes (section <c>RateLimits:Visits</c>).</summary>
+public sealed class VisitRateLimitOptions
+{
+    public const string SectionName = "RateLimits:Visits";
+
+    /// <summary>Burst: a phone coming back online uploads its queue at once.</summary>
+    public int TokenLimit { get; set; } = 30;
+
+    public int TokensPerPeriod { get; set; } = 30;
+
+    public TimeSpan ReplenishmentPeriod { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+public static class RateLimits
+{
+    public static IServiceCollection AddBoaiRateLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        var visits = configuration.GetSection(VisitRateLimitOptions.SectionName).Get<VisitRateLimitOptions>() ?? new VisitRateLimitOptions();
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.AddPolicy(VisitsApi.RateLimitPolicy, http =>
+                RateLimitPartition.GetTokenBucketLimiter(
+                    Caller.From(http.User)?.Sub ?? string.Empty,
+                    _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = visits.TokenLimit,
+                        TokensPerPeriod = visits.TokensPerPeriod,
+                        ReplenishmentPeriod = visits.ReplenishmentPeriod,
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    }));
+            options.OnRejected = async (context, cancellationToken) =>
+            {
+                var http = context.HttpContext;
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : visits.ReplenishmentPeriod;
+                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
+                await problems.WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = http,
+                    ProblemDetails = new ProblemDetails { Status = StatusCodes.Status429TooManyRequests, Title = ApiProblems.TooManyTitle },
+                });
+            };
+        });
+        return services;
+    }
+}
