@@ -3,6 +3,7 @@ using Boai.Orleans.Catalogue;
 using Boai.Orleans.Districts;
 using Boai.Orleans.Ledger;
 using Boai.Orleans.Live;
+using Boai.Orleans.Matching;
 using Boai.Orleans.Rules;
 using Boai.Orleans.Storage;
 using Microsoft.Extensions.Configuration;
@@ -19,6 +20,7 @@ public static class DomainServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<ServiceRulesOptions>().Bind(configuration.GetSection(ServiceRulesOptions.SectionName));
         services.AddOptions<DistrictClockOptions>().Bind(configuration.GetSection(DistrictClockOptions.SectionName));
+        services.AddOptions<MatchingOptions>().Bind(configuration.GetSection(MatchingOptions.SectionName));
         services.AddOptions<LiveEventOptions>().Bind(configuration.GetSection(LiveEventOptions.SectionName));
         services.TryAddSingleton(_ => ServiceCatalogue.Load(configuration["Catalogue:Path"]));
         services.TryAddSingleton(_ => DistrictDirectory.Load(configuration["Districts:Path"]));

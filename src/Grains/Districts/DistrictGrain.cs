@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Boai.Orleans.Households;
 using Boai.Orleans.Live;
+using Boai.Orleans.Matching;
 using Boai.Orleans.Model;
 using Boai.Orleans.Rules;
 using Boai.Orleans.Storage;
@@ -34,16 +35,19 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
     private readonly TimeZoneInfo _zone;
     private readonly DistrictProjection _projection;
     private readonly GroupCommit _commit;
+    private readonly Matcher _matcher;
     private DateOnly _today;
     private string _month = "";
     private DistrictSummary? _lastPublished;
     private bool _refreshing;
+    private MatchPool? _pool;
 
     public DistrictGrain(
         BoaiTables tables,
         TimeProvider time,
         IOptions<ServiceRulesOptions> rules,
         IOptions<DistrictClockOptions> clock,
+        IOptions<MatchingOptions> matching,
         DistrictDirectory directory,
         ILogger<DistrictGrain> logger)
     {
@@ -51,6 +55,7 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         _time = time;
         _rules = rules.Value;
         _clock = clock.Value;
+        _matcher = new Matcher(matching.Value);
         _logger = logger;
         _zone = TimeZones.Find(_rules.TimeZone);
         var id = this.GetPrimaryKeyString();
@@ -149,6 +154,7 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
     public Task UpsertVolunteer(VolunteerSummary volunteer)
     {
         _volunteers[volunteer.VolunteerId] = volunteer;
+        _pool = null;
         _projection.Put(DistrictProjection.Volunteer, volunteer.VolunteerId, volunteer);
         return _commit.CommitAsync();
     }
@@ -159,6 +165,8 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         {
             return Task.CompletedTask;
         }
+
+        _pool = null;
 
         _projection.Delete(DistrictProjection.Volunteer, volunteerId);
         return _commit.CommitAsync();
@@ -240,7 +248,28 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
     public Task<IReadOnlyList<ActiveVisit>> GetActiveVisits() =>
         Task.FromResult<IReadOnlyList<ActiveVisit>>(_active.Values.OrderBy(a => a.At).ToList());
 
+    public Task<IReadOnlyList<Suggestion>> Suggest(MatchNeed need, int take)
+    {
+        // The prepared pool is rebuilt only after a volunteer of the district changed.
+        _pool ??= new MatchPool(_volunteers.Values.Select(ToMatch).ToList());
+        return Task.FromResult(_matcher.Suggest(need, _pool, take));
+    }
+
     public Task Wake() => Task.CompletedTask;
+
+    private static MatchVolunteer ToMatch(VolunteerSummary v) => new(
+        v.VolunteerId,
+        v.DistrictId,
+        v.Home?.Lat,
+        v.Home?.Lng,
+        v.Skills,
+        v.Availability,
+        v.AcceptedCategories,
+        v.MaxTravelKm,
+        v.ActivePairings,
+        v.Rating,
+        v.HouseholdsServed.ToHashSet(StringComparer.Ordinal),
+        v.Status == VolunteerStatus.Active);
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => OnClockAsync(CancellationToken.None);
 

@@ -31,6 +31,9 @@ public interface IDistrictGrain : IGrainWithStringKey
 
     Task<IReadOnlyList<ActiveVisit>> GetActiveVisits();
 
+    /// <summary>Volunteers of this district ranked for a need, best first, each factor explained (服务匹配).</summary>
+    Task<IReadOnlyList<Matching.Suggestion>> Suggest(Matching.MatchNeed need, int take);
+
     /// <summary>Wakes the district so its clock runs (startup, reminders).</summary>
     Task Wake();
 }
