@@ -19,8 +19,6 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/scripts/lib.sh"
 BOAI_LOG_TAG=run
 
-usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
-
 silos=1
 dashboards=1
 use_redis=false
@@ -49,7 +47,7 @@ while (($# > 0)); do
     --simulate) simulate=true && shift ;;
     --foreground-logs) foreground_logs=true && shift ;;
     --rebuild) rebuild=true && shift ;;
-    -h | --help) usage && exit 0 ;;
+    -h | --help) usage "${BASH_SOURCE[0]}" && exit 0 ;;
     *) die "unknown option: $1 (see ./run.sh --help)" ;;
   esac
 done
@@ -153,7 +151,7 @@ dashboard_ports=()
 for ((j = 0; j < dashboards; j++)); do
   wanted=$((base_port + j))
   if port_in_use "$wanted"; then
-    $port_explicit && die "port $wanted is in use: choose another with --port"
+    $port_explicit && die "port $wanted is in use: choose another with --port or BOAI_PORT"
   fi
   pick_port port "$wanted"
   [[ $port == "$wanted" ]] || warn "port $wanted is in use: dashboard $((j + 1)) listens on $port instead"
@@ -198,6 +196,21 @@ trap 'on_signal SIGTERM' TERM
 trap 'on_signal SIGHUP' HUP
 
 : >"$BOAI_PID_FILE"
+# This run's logs start empty; the previous run's stay beside them as <name>.prev.log.
+for f in "$BOAI_LOG_DIR"/*.log; do
+  if [[ -f $f && $f != *.prev.log ]]; then
+    mv -f "$f" "${f%.log}.prev.log"
+  fi
+done
+if $foreground_logs; then
+  log_files=("$BOAI_LOG_DIR/azurite.log")
+  $use_redis && log_files+=("$BOAI_LOG_DIR/redis.log")
+  for ((i = 1; i <= silos; i++)); do log_files+=("$BOAI_LOG_DIR/silo-$i.log"); done
+  for ((j = 1; j <= dashboards; j++)); do log_files+=("$BOAI_LOG_DIR/dashboard-$j.log"); done
+  # -F waits for the logs of hosts not started yet; --pid ends it with this script even when that is killed outright.
+  tail --pid=$$ -n +1 -F "${log_files[@]}" 2>/dev/null 9>&- &
+  tail_pid=$!
+fi
 log "starting Azurite on 127.0.0.1:$azurite_blob/$azurite_queue/$azurite_table (data in .data/azurite)"
 start_azurite "$data_dir/azurite" "$azurite_blob" "$azurite_queue" "$azurite_table"
 storage_connection=$(azurite_connection_string "$azurite_blob" "$azurite_queue" "$azurite_table")
@@ -229,10 +242,6 @@ for ((i = 0; i < silos; i++)); do
     dotnet Boai.Orleans.Silo.dll
   silo_pids+=("$BOAI_LAST_PID")
 done
-if $foreground_logs; then
-  tail -n +1 -F "$BOAI_LOG_DIR"/*.log 9>&- &
-  tail_pid=$!
-fi
 # A silo opens its gateway once it has joined the cluster; clients started before that fail to connect.
 for ((i = 0; i < silos; i++)); do
   wait_tcp "silo-$((i + 1))" 127.0.0.1 "${gateway_ports[i]}" "$(remaining)" "${silo_pids[i]}"

@@ -13,7 +13,7 @@ BOAI_LOG_TAG='test'
 
 case ${1:-} in
   -h | --help)
-    sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    usage "${BASH_SOURCE[0]}"
     exit 0
     ;;
 esac

@@ -16,7 +16,7 @@ for arg in "$@"; do
     --with-redis) with_redis=true ;;
     --with-browser) with_browser=true ;;
     -h | --help)
-      sed -n '2,6p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      usage "${BASH_SOURCE[0]}"
       exit 0
       ;;
     *) die "unknown option: $arg (see --help)" ;;

@@ -27,6 +27,11 @@ die() {
   exit 1
 }
 
+# usage FILE: prints the comment block at the top of a script (after its #! line), which is its help.
+usage() {
+  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$1"
+}
+
 # ---------------------------------------------------------------------------------------------------------------
 # Ports
 
@@ -124,16 +129,13 @@ declare -A BOAI_CHILD_NAME=()
 BOAI_CHILD_PIDS=()
 BOAI_LAST_PID=
 
-# start_child NAME WORKDIR COMMAND...: starts COMMAND in WORKDIR with output to .data/logs/NAME.log.
+# start_child NAME WORKDIR COMMAND...: starts COMMAND in WORKDIR with output to .data/logs/NAME.log (replaced).
 # Sets BOAI_LAST_PID to its pid (also its process group id).
 start_child() {
   local name=$1 dir=$2
   shift 2
   local logfile="$BOAI_LOG_DIR/$name.log"
   mkdir -p "$BOAI_LOG_DIR"
-  if [[ -f $logfile ]]; then
-    mv -f "$logfile" "$BOAI_LOG_DIR/$name.prev.log"
-  fi
   # fd 9 holds run.sh's lock; children must not keep it after run.sh is gone.
   (cd "$dir" && exec setsid "$@") >"$logfile" 2>&1 </dev/null 9>&- &
   BOAI_LAST_PID=$!
