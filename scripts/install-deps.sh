@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Installs what the scripts need and the machine lacks; quiet when everything is there.
+#   scripts/install-deps.sh [--with-redis] [--with-browser]
+# Always: the pinned node tools (npm ci, when node_modules is missing or older than package-lock.json).
+# --with-redis:   Debian's redis-server (clustering of several silos).
+# --with-browser: Debian's chromium (the page's browser tests drive it through playwright-core).
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+BOAI_LOG_TAG=install-deps
+
+with_redis=false
+with_browser=false
+for arg in "$@"; do
+  case $arg in
+    --with-redis) with_redis=true ;;
+    --with-browser) with_browser=true ;;
+    -h | --help)
+      usage "${BASH_SOURCE[0]}"
+      exit 0
+      ;;
+    *) die "unknown option: $arg (see --help)" ;;
+  esac
+done
+
+command -v dotnet >/dev/null 2>&1 || die "the .NET SDK is not installed: install .NET SDK 10 (dotnet on PATH)"
+
+missing=()
+if $with_redis && ! command -v redis-server >/dev/null 2>&1; then
+  missing+=(redis-server)
+fi
+if $with_browser && [[ ! -x /usr/bin/chromium ]]; then
+  missing+=(chromium)
+fi
+
+if ((${#missing[@]} > 0)); then
+  command -v apt-get >/dev/null 2>&1 ||
+    die "missing: ${missing[*]}. This machine has no apt-get: install them with its package manager."
+  if ((EUID == 0)); then
+    sudo=()
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    sudo=(sudo -n)
+  else
+    die "missing Debian packages: ${missing[*]}. Installing them needs root: run
+    sudo apt-get update && sudo apt-get install -y ${missing[*]}
+  then run this command again."
+  fi
+  log "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt_log=$(mktemp)
+  trap 'rm -f "$apt_log"' EXIT
+  # apt's chatter is shown only when it fails.
+  if ! { "${sudo[@]}" apt-get update -q && "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"; } \
+    </dev/null >"$apt_log" 2>&1; then
+    tail -n 30 "$apt_log" >&2
+    die "installing ${missing[*]} with apt-get failed"
+  fi
+fi
+
+ensure_node_tools
