@@ -268,12 +268,6 @@ wait_ready() {
   while :; do
     code=$(http_status "$url$path")
     [[ $code == 200 ]] && return 0
-    if [[ $code == 404 && $path == /health/ready ]]; then
-      # A dashboard without a readiness route yet: being up is the best it can tell.
-      warn "$name has no /health/ready; waiting for /health/live instead"
-      path=/health/live
-      continue
-    fi
     proc_running "$pid" || { child_log_tail "$pid"; die "$name exited while starting"; }
     if ((SECONDS >= ready_deadline)); then
       child_log_tail "$pid"
@@ -298,7 +292,6 @@ plural() { (($1 == 1)) && echo "$1 $2" || echo "$1 $2s"; }
   echo "  page            $url/"
   echo "  API docs        $url/scalar"
   echo "  OpenAPI         $url/openapi/v1.json"
-  echo "  operators       $url/orleans"
   for ((j = 1; j < dashboards; j++)); do
     echo "  dashboard $((j + 1))     http://127.0.0.1:${dashboard_ports[j]}/"
   done

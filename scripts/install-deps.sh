@@ -32,6 +32,10 @@ fi
 if $with_browser && [[ ! -x /usr/bin/chromium ]]; then
   missing+=(chromium)
 fi
+# Without CJK fonts headless chromium draws the page's Chinese as boxes.
+if $with_browser && ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
+  missing+=(fonts-noto-cjk)
+fi
 
 if ((${#missing[@]} > 0)); then
   command -v apt-get >/dev/null 2>&1 ||
