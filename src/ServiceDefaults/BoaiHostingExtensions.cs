@@ -1,4 +1,5 @@
 using System.Net;
+using Azure.Identity;
 using Boai.Orleans.Districts;
 using Boai.Orleans.Persistence.AzureTable;
 using Microsoft.Extensions.Configuration;
@@ -93,6 +94,7 @@ public static class BoaiHostingExtensions
             if (storage.TableServiceUri is { } uri)
             {
                 o.ServiceUri = uri;
+                o.TokenCredential = new DefaultAzureCredential();
             }
             else
             {

@@ -182,11 +182,25 @@ public sealed class DistrictPlanner(MatchingOptions? options = null)
         }
 
         // Lexicographic cost: primary × tieScale + node position. tieScale exceeds any flow's sum of positions.
-        var tieScale = ((long)m * v) + 1;
+        // If that could overflow a path's cost, drop the id term: ties then follow the id-sorted input order.
         var loadCost = (long)Math.Round(scorer.LoadPointsPerPairing * CostScale);
+        var maxPrimary = (double)Math.Max(maxValue, (long)scorer.MaxPairings * loadCost) + 1;
+        var tieScale = ((long)m * v) + 1;
+        if (maxPrimary * tieScale * (2.0 * (m + v + 2)) > long.MaxValue / 4.0)
+        {
+            tieScale = 1;
+        }
+
         var source = 0;
         var sink = m + v + 1;
-        var edgeCount = m + candidates.Sum(c => c.Length) + v * scorer.MaxPairings;
+        // No more unit edges to the sink than needs that list the volunteer: the rest could never carry flow.
+        var units = new int[v];
+        for (var k = 0; k < v; k++)
+        {
+            units[k] = Math.Min(remaining[volunteers[k]], degree[volunteers[k]]);
+        }
+
+        var edgeCount = m + candidates.Sum(c => c.Length) + units.Sum();
         var flow = new MinCostFlow(m + v + 2, edgeCount);
         for (var j = 0; j < m; j++)
         {
@@ -200,15 +214,14 @@ public sealed class DistrictPlanner(MatchingOptions? options = null)
             for (var c = 0; c < candidates[j].Length; c++)
             {
                 var target = node[candidates[j][c]];
-                edges[j][c] = flow.AddEdge(1 + j, target, 1, ((maxValue - values[j][c]) * tieScale) + (target - m - 1));
+                var tie = tieScale > 1 ? target - m - 1 : 0;
+                edges[j][c] = flow.AddEdge(1 + j, target, 1, ((maxValue - values[j][c]) * tieScale) + tie);
             }
         }
 
         for (var k = 0; k < v; k++)
         {
-            // No more unit edges than needs that list the volunteer: the rest could never carry flow.
-            var units = Math.Min(remaining[volunteers[k]], degree[volunteers[k]]);
-            for (var unit = 0; unit < units; unit++)
+            for (var unit = 0; unit < units[k]; unit++)
             {
                 flow.AddEdge(m + 1 + k, sink, 1, unit * loadCost * tieScale);
             }

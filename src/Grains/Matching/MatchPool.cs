@@ -8,6 +8,8 @@ namespace Boai.Orleans.Matching;
 /// </summary>
 public sealed class MatchPool
 {
+    private static readonly Comparer<int> LongestFirst = Comparer<int>.Create((a, b) => b.CompareTo(a));
+
     private readonly Dictionary<string, int> skillIndex = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, int> categoryIndex = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, int> districtIndex = new(StringComparer.Ordinal);
@@ -23,9 +25,9 @@ public sealed class MatchPool
         District = new int[n];
         HasLocation = new bool[n];
         LatRad = new double[n];
-        LngRad = new double[n];
-        CosLat = new double[n];
+        Location = new GeoTrig[n];
         MaxTravelKm = new double[n];
+        MaxTravelTerm = new double[n];
         Rating = new double[n];
         AcceptsAll = new bool[n];
         SlotStart = new int[n + 1];
@@ -69,11 +71,11 @@ public sealed class MatchPool
             {
                 HasLocation[i] = true;
                 LatRad[i] = Geo.Radians(lat);
-                LngRad[i] = Geo.Radians(lng);
-                CosLat[i] = Math.Cos(LatRad[i]);
+                Location[i] = GeoTrig.FromDegrees(lat, lng);
             }
 
             MaxTravelKm[i] = double.IsFinite(v.MaxTravelKm) && v.MaxTravelKm > 0 ? v.MaxTravelKm : 0;
+            MaxTravelTerm[i] = Geo.TermOfKm(MaxTravelKm[i]);
             Rating[i] = double.IsFinite(v.Rating) && v.Rating > 0 ? Math.Clamp(v.Rating, 1, 5) : 0;
             AcceptsAll[i] = v.AcceptedCategories.Count == 0;
 
@@ -84,7 +86,7 @@ public sealed class MatchPool
                 slotMinutes.Add((int)(slot.End - slot.Start).TotalMinutes);
             }
 
-            slotMinutes.Sort(start, slotMinutes.Count - start, Comparer<int>.Create((a, b) => b.CompareTo(a)));
+            slotMinutes.Sort(start, slotMinutes.Count - start, LongestFirst);
             SlotStart[i + 1] = slotMinutes.Count;
         }
 
@@ -133,12 +135,13 @@ public sealed class MatchPool
 
     internal double[] LatRad { get; }
 
-    internal double[] LngRad { get; }
-
-    internal double[] CosLat { get; }
+    internal GeoTrig[] Location { get; }
 
     /// <summary>Stated travel limit, 0 when not stated.</summary>
     internal double[] MaxTravelKm { get; }
+
+    /// <summary>Haversine term of the stated travel limit (<see cref="Geo.TermOfKm"/>).</summary>
+    internal double[] MaxTravelTerm { get; }
 
     /// <summary>1..5, 0 when not rated.</summary>
     internal double[] Rating { get; }

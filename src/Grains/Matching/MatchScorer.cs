@@ -21,11 +21,11 @@ internal sealed class NeedQuery
         {
             HasLocation = true;
             LatRad = Geo.Radians(lat);
-            LngRad = Geo.Radians(lng);
-            CosLat = Math.Cos(LatRad);
+            Location = GeoTrig.FromDegrees(lat, lng);
         }
 
         ServedBy = pool.ServedBy(need.HouseholdId);
+        Frequency = need.Frequency;
     }
 
     public MatchNeed Need { get; }
@@ -43,11 +43,11 @@ internal sealed class NeedQuery
 
     public double LatRad { get; }
 
-    public double LngRad { get; }
-
-    public double CosLat { get; }
+    public GeoTrig Location { get; }
 
     public int[] ServedBy { get; }
+
+    public NeedFrequency Frequency { get; }
 }
 
 /// <summary>Everything one volunteer scores for one need, raw values kept for the explanations.</summary>
@@ -83,6 +83,7 @@ internal sealed class MatchScorer
     private readonly double wWillingness;
     private readonly double wRating;
     private readonly double defaultMaxTravelKm;
+    private readonly double defaultMaxTravelTerm;
     private readonly double distanceHalfScoreKm;
     private readonly double unknownDistanceScore;
     private readonly bool requireAllSkills;
@@ -105,6 +106,7 @@ internal sealed class MatchScorer
         wRating = options.RatingWeight / sum;
         MaxPairings = options.MaxPairingsPerVolunteer;
         defaultMaxTravelKm = options.DefaultMaxTravelKm;
+        defaultMaxTravelTerm = Geo.TermOfKm(defaultMaxTravelKm);
         distanceHalfScoreKm = options.DistanceHalfScoreKm;
         unknownDistanceScore = options.UnknownDistanceScore;
         requireAllSkills = options.RequireAllSkills;
@@ -141,21 +143,24 @@ internal sealed class MatchScorer
             return false;
         }
 
-        var maxTravel = pool.MaxTravelKm[i] > 0 ? pool.MaxTravelKm[i] : defaultMaxTravelKm;
+        var stated = pool.MaxTravelKm[i] > 0;
+        var maxTravel = stated ? pool.MaxTravelKm[i] : defaultMaxTravelKm;
         double km;
         if (q.HasLocation && pool.HasLocation[i])
         {
-            // Latitude difference alone is a lower bound of the distance: skips far volunteers without trigonometry.
+            // Latitude difference alone is a lower bound of the distance: skips far volunteers in one subtraction.
             if (Math.Abs(pool.LatRad[i] - q.LatRad) * Geo.EarthRadiusKm > maxTravel)
             {
                 return false;
             }
 
-            km = Geo.HaversineKm(q.LatRad, q.LngRad, q.CosLat, pool.LatRad[i], pool.LngRad[i], pool.CosLat[i]);
-            if (km > maxTravel)
+            var term = Geo.Term(q.Location, pool.Location[i]);
+            if (term > (stated ? pool.MaxTravelTerm[i] : defaultMaxTravelTerm))
             {
                 return false;
             }
+
+            km = Geo.KmFromTerm(term);
         }
         else if (pool.District[i] == q.District)
         {
@@ -189,7 +194,7 @@ internal sealed class MatchScorer
             freeSlots++;
         }
 
-        var slotsForFull = q.Need.Frequency == NeedFrequency.Weekly ? freeSlotsForWeeklyNeed : 1;
+        var slotsForFull = q.Frequency == NeedFrequency.Weekly ? freeSlotsForWeeklyNeed : 1;
         var rating = pool.Rating[i];
 
         e.SkillsMatched = matched;

@@ -68,7 +68,7 @@ public sealed class MatchingOptions
             throw new ArgumentException("Matching weights must be finite, non-negative and not all zero.");
         }
 
-        Require(MaxPairingsPerVolunteer >= 1, nameof(MaxPairingsPerVolunteer));
+        Require(MaxPairingsPerVolunteer is >= 1 and <= 1000, nameof(MaxPairingsPerVolunteer));
         Require(double.IsFinite(DefaultMaxTravelKm) && DefaultMaxTravelKm > 0, nameof(DefaultMaxTravelKm));
         Require(double.IsFinite(DistanceHalfScoreKm) && DistanceHalfScoreKm > 0, nameof(DistanceHalfScoreKm));
         Require(UnknownDistanceScore is >= 0 and <= 1, nameof(UnknownDistanceScore));
@@ -76,7 +76,7 @@ public sealed class MatchingOptions
         Require(FreeSlotsForWeeklyNeed >= 1, nameof(FreeSlotsForWeeklyNeed));
         Require(UnratedScore is >= 0 and <= 1, nameof(UnratedScore));
         Require(PlanCandidatesPerNeed >= 1, nameof(PlanCandidatesPerNeed));
-        Require(double.IsFinite(PlanPointsPerPriority) && PlanPointsPerPriority >= 0, nameof(PlanPointsPerPriority));
+        Require(PlanPointsPerPriority is >= 0 and <= 100, nameof(PlanPointsPerPriority));
     }
 
     private static void Require(bool ok, string name)

@@ -23,7 +23,7 @@ public sealed class ServiceRulesOptions
     public double VisitRadiusMeters { get; set; } = 500;
 
     /// <summary>A record received this long after its time is flagged <c>late</c>.</summary>
-    public TimeSpan LateAfter { get; set; } = TimeSpan.FromMinutes(30);
+    public TimeSpan LateAfter { get; set; } = TimeSpan.FromHours(2);
 
     /// <summary>Records older than this are refused: a coordinator back-fills (补录) them instead.</summary>
     public TimeSpan MaxUploadDelay { get; set; } = TimeSpan.FromHours(72);

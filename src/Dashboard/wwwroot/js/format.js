@@ -16,6 +16,12 @@ export function formatPercent(fraction) {
   return new Intl.NumberFormat(lang(), { style: 'percent', maximumFractionDigits: 0 }).format(fraction);
 }
 
+/** Coverage rounds down, so 99.7% never reads as a full 100% while a need is still uncovered. */
+export function formatCoverage(fraction) {
+  if (typeof fraction !== 'number' || Number.isNaN(fraction)) return t('common.none');
+  return formatPercent(Math.floor(fraction * 100 + 1e-9) / 100); // 1e-9: 0.29 * 100 is 28.999…
+}
+
 export function formatHours(hours) {
   if (typeof hours !== 'number' || Number.isNaN(hours)) return t('common.none');
   return new Intl.NumberFormat(lang(), { maximumFractionDigits: 2 }).format(hours);

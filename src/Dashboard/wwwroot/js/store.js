@@ -188,7 +188,7 @@ export function removeNeed(needId) {
 }
 
 export function applyVisit(kind, event) {
-  if (!event?.visitId) return;
+  if (!event?.visitId || !isVisible(event.districtId)) return;
   if (state.feed.some((entry) => entry.kind === kind && entry.visitId === event.visitId)) return;
   state.feed = [{ ...event, kind }, ...state.feed].slice(0, FEED_LIMIT);
   emit('feed');

@@ -1,5 +1,5 @@
 import { coalesce, h, keyedList, setText } from '../dom.js';
-import { formatNumber, formatPercent, formatTime } from '../format.js';
+import { formatCoverage, formatNumber, formatPercent, formatTime } from '../format.js';
 import { ACTIVITY_ALERT_AT_OR_BELOW, COVERAGE_ALERT_BELOW, coverageOf, healthOf } from '../health.js';
 import { onLangChange, t } from '../i18n.js';
 import { districtName } from '../labels.js';
@@ -20,7 +20,7 @@ const CARD_FIGURES = [
 
 const KPIS = [
   { field: 'districts', label: 'summary.districts', format: formatNumber },
-  { field: 'coverage', label: 'summary.coverage', format: formatPercent },
+  { field: 'coverage', label: 'summary.coverage', format: formatCoverage },
   { field: 'uncoveredNeeds', label: 'summary.uncoveredNeeds', format: formatNumber },
   { field: 'openNeeds', label: 'summary.openNeeds', format: formatNumber },
   { field: 'activeVisits', label: 'summary.activeVisits', format: formatNumber },
@@ -113,11 +113,11 @@ export function initDistricts({ onOpen }) {
     setText(card.querySelector('.health-badge'), t(`district.status.${health}`));
     const coverageLow = (district.uncoveredNeeds ?? 0) > 0 && coverage < COVERAGE_ALERT_BELOW;
     const coverageValue = card.querySelector('[data-field="coverage"]');
-    setFigure(coverageValue, coverage, formatPercent(coverage));
+    setFigure(coverageValue, coverage, formatCoverage(coverage));
     coverageValue.dataset.alert = String(coverageLow);
     setText(card.querySelector('.coverage-label'), t('district.coverage'));
     const meter = card.querySelector('.meter-fill');
-    meter.style.width = `${Math.round(coverage * 100)}%`;
+    meter.style.width = `${Math.floor(coverage * 100 + 1e-9)}%`;
     meter.dataset.band = coverageLow ? 'low' : (district.uncoveredNeeds ?? 0) > 0 ? 'some' : 'full';
     for (const figure of CARD_FIGURES) {
       const wrapper = card.querySelector(`[data-figure="${figure.field}"]`);

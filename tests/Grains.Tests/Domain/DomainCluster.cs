@@ -1,0 +1,83 @@
+using Boai.Orleans.Hosting;
+using Boai.Orleans.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+
+namespace Boai.Orleans.Grains.Tests.Domain;
+
+[CollectionDefinition(Name)]
+public sealed class DomainClusterCollection : ICollectionFixture<DomainCluster>
+{
+    public const string Name = "domain cluster";
+}
+
+/// <summary>A real silo with the service's storage on Azurite and a clock the tests move forward.</summary>
+public sealed class DomainCluster : IAsyncLifetime
+{
+    private readonly AzuriteFixture _azurite = new();
+    private InProcessTestCluster? _cluster;
+
+    public ShiftedTimeProvider Clock { get; } = new();
+
+    public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not deployed.");
+
+    public IClusterClient Client => Cluster.Client;
+
+    public IConfiguration Configuration { get; private set; } = new ConfigurationBuilder().Build();
+
+    public AzuriteFixture Azurite => _azurite;
+
+    public async Task InitializeAsync()
+    {
+        await _azurite.InitializeAsync();
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        Configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = _azurite.ConnectionString,
+            ["Storage:GrainStateTable"] = $"state{suffix}",
+            ["Storage:LedgerTable"] = $"ledger{suffix}",
+            ["Storage:DistrictTable"] = $"districts{suffix}",
+            ["Storage:AuditTable"] = $"audit{suffix}",
+            ["DistrictClock:Period"] = "00:00:00.200",
+            ["Rules:AutoCertifyCleanVisits"] = "false",
+        }).Build();
+
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddSingleton<TimeProvider>(Clock);
+            silo.Services.AddBoaiDomain(Configuration);
+            silo.UseBoaiStorage(Configuration.GetStorageSettings());
+            silo.UseInMemoryReminderService();
+        });
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+
+        await _azurite.DisposeAsync();
+    }
+
+    /// <summary>Waits, up to a bound, until a condition read from the cluster holds; the clock runs in the silo.</summary>
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> holds, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            var value = await read();
+            if (holds(value) || DateTime.UtcNow > deadline)
+            {
+                return value;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+}
