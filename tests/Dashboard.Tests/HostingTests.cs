@@ -85,5 +85,7 @@ public sealed class HostingTests(DashboardFixture fixture)
         Assert.Contains("/api/v1/visits/{visitId}/check-in", paths);
         Assert.Contains("/api/v1/districts/{districtId}/hours.csv", paths);
         Assert.Contains("/api/v1/households/{householdId}/major-change", paths);
+        using var scalar = await fixture.Dashboard.CreateClient().GetAsync("/scalar");
+        Assert.Equal(HttpStatusCode.OK, scalar.StatusCode);
     }
 }
