@@ -1,3 +1,4 @@
+using Boai.Orleans.Model;
 using Boai.Orleans.Matching;
 
 namespace Boai.Orleans.Bench.Micro;

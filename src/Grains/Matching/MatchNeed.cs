@@ -1,3 +1,4 @@
+using Boai.Orleans.Model;
 namespace Boai.Orleans.Matching;
 
 /// <summary>An uncovered need to match, with its household's location.</summary>

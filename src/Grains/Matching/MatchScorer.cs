@@ -1,3 +1,4 @@
+using Boai.Orleans.Model;
 using System.Runtime.CompilerServices;
 
 namespace Boai.Orleans.Matching;

@@ -1,3 +1,4 @@
+using Boai.Orleans.Model;
 using System.Globalization;
 
 namespace Boai.Orleans.Matching;

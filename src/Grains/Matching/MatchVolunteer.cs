@@ -1,21 +1,6 @@
-using System.Text.Json.Serialization;
+using Boai.Orleans.Model;
 
 namespace Boai.Orleans.Matching;
-
-/// <summary>How often a need is served. Mirrors the domain model's enum so the two can be merged into one.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<NeedFrequency>))]
-public enum NeedFrequency
-{
-    Weekly,
-    Fortnightly,
-    Monthly,
-    Quarterly,
-    Once,
-}
-
-/// <summary>A recurring weekly free slot. <see cref="End"/> before <see cref="Start"/> runs past midnight.</summary>
-[GenerateSerializer, Immutable, Alias("Boai.Matching.WeeklySlot")]
-public sealed record WeeklySlot([property: Id(0)] DayOfWeek Day, [property: Id(1)] TimeOnly Start, [property: Id(2)] TimeOnly End);
 
 /// <summary>What the matcher needs to know about a volunteer; built from the volunteer's record by the caller.</summary>
 /// <param name="VolunteerId">The volunteer.</param>

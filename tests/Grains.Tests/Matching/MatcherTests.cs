@@ -1,3 +1,4 @@
+using Boai.Orleans.Model;
 using System.Text.Json;
 using Boai.Orleans.Matching;
 using static Boai.Orleans.Grains.Tests.Matching.MatchingData;

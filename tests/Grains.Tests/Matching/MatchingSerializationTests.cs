@@ -1,3 +1,4 @@
+using Boai.Orleans.Model;
 using Boai.Orleans.Matching;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
