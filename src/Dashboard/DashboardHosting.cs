@@ -87,6 +87,7 @@ public static class DashboardHosting
         app.LogAuthSetup();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseApiBodyLimit();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseRouting();

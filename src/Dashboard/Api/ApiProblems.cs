@@ -10,6 +10,7 @@ public static class ApiProblems
     public const string ForbiddenTitle = "无权访问 / You may not access this";
     public const string NotFoundTitle = "未找到 / Not found";
     public const string UnavailableTitle = "服务暂不可用，请稍后重试 / The service is unavailable, retry later";
+    public const string TooLargeTitle = "请求体过大 / The request body is too large";
     public const string TooManyTitle = "请求过于频繁 / Too many requests";
 
     public static IResult Forbidden(string? detail = null) =>

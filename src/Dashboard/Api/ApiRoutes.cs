@@ -1,6 +1,6 @@
 using Boai.Orleans.Dashboard.Privacy;
 using Boai.Orleans.Dashboard.Security;
-using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Boai.Orleans.Dashboard.Api;
 
@@ -15,7 +15,6 @@ public static class ApiRoutes
 
         var api = routes.MapGroup("/api/v1")
             .RequireAuthorization(AuthSetup.CallerPolicy)
-            .WithMetadata(new BodySizeLimit(MaxBodyBytes))
             .AddEndpointFilter<AuditFilter>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -38,5 +37,29 @@ public static class ApiRoutes
         return routes;
     }
 
-    private sealed record BodySizeLimit(long? MaxRequestBodySize) : IRequestSizeLimitMetadata;
+    /// <summary>
+    /// API bodies are small JSON documents: a declared length over <see cref="MaxBodyBytes"/> is refused at once (413),
+    /// and the server stops reading an undeclared one there.
+    /// </summary>
+    public static IApplicationBuilder UseApiBodyLimit(this IApplicationBuilder app) =>
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.Use(async (context, next) =>
+        {
+            if (context.Request.ContentLength > MaxBodyBytes)
+            {
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context,
+                    ProblemDetails = { Status = StatusCodes.Status413PayloadTooLarge, Title = ApiProblems.TooLargeTitle },
+                });
+                return;
+            }
+
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = MaxBodyBytes;
+            }
+
+            await next(context);
+        }));
 }

@@ -1,0 +1,50 @@
+using System.Net;
+using Boai.Orleans.Dashboard.Demo;
+using Boai.Orleans.Testing;
+using static Boai.Orleans.Dashboard.Tests.Records;
+
+namespace Boai.Orleans.Dashboard.Tests;
+
+/// <summary>On a cluster of its own, so the demo's 24 districts do not mix with other tests' records.</summary>
+[Collection(DashboardCollection.Name)]
+public sealed class DemoTests(DashboardFixture fixture)
+{
+    private static readonly TimeSpan SeedTimeout = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task Seeding_twice_changes_nothing_and_the_simulator_makes_visits()
+    {
+        var settings = TestClusterSettings.Create(fixture.Azurite.ConnectionString);
+        await using var silo = await TestSilo.StartAsync(settings);
+        var seed = new Dictionary<string, string?> { ["Demo:Seed"] = "true" };
+
+        string before;
+        await using (var first = new DashboardFactory(settings, silo.GatewayPort, seed))
+        {
+            _ = first.Server;
+            await first.Get<DemoSeeder>().Seeded.WaitAsync(SeedTimeout);
+            before = (await Expect(first.Operator().GetAsync("/api/v1/households/h-shiqi-001"), HttpStatusCode.OK)).ToJsonString();
+        }
+
+        await using var second = new DashboardFactory(settings, silo.GatewayPort, new Dictionary<string, string?>
+        {
+            ["Demo:Simulate"] = "true",
+            ["Demo:SimulateEvery"] = "00:00:00.100",
+        });
+        _ = second.Server;
+        await second.Get<DemoSeeder>().Seeded.WaitAsync(SeedTimeout);
+        var coordinator = second.Coordinator("shiqi");
+
+        Assert.Equal(before, (await Expect(second.Operator().GetAsync("/api/v1/households/h-shiqi-001"), HttpStatusCode.OK)).ToJsonString());
+        var volunteers = await Expect(coordinator.GetAsync("/api/v1/districts/shiqi/volunteers"), HttpStatusCode.OK);
+        Assert.Equal(12, volunteers.AsArray().Count);
+        Assert.All(volunteers.AsArray(), v => Assert.EndsWith("*", v!["name"]!.GetValue<string>()));
+        var operatorClient = second.Operator();
+        await RecordsApiTests.Eventually(async () =>
+        {
+            var districts = await Expect(operatorClient.GetAsync("/api/v1/districts"), HttpStatusCode.OK);
+            return districts.AsArray().Sum(d => d!["checkInsToday"]!.GetValue<int>()) > 0
+                && districts.AsArray().Sum(d => d!["uncoveredNeeds"]!.GetValue<int>()) > 0;
+        });
+    }
+}
