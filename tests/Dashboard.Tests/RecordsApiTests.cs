@@ -56,6 +56,26 @@ public sealed class RecordsApiTests(DashboardFixture fixture)
     }
 
     [Fact]
+    public async Task Suggestions_rank_the_districts_volunteers_for_a_need_with_reasons_and_stay_in_the_district()
+    {
+        var coordinator = fixture.Dashboard.Coordinator("banfu");
+        var volunteer = await fixture.Records.VolunteerAsync("banfu");
+        var household = await fixture.Records.HouseholdAsync("banfu");
+        var need = await Expect(coordinator.PostAsJsonAsync($"/api/v1/households/{household}/needs", new { itemId = "elderly-visit", frequency = "weekly", priority = 2 }), HttpStatusCode.Created);
+        var needId = need["needId"]!.GetValue<string>();
+
+        var suggestions = await Expect(coordinator.GetAsync($"/api/v1/needs/{needId}/suggestions"), HttpStatusCode.OK);
+        var outsider = await fixture.Dashboard.Coordinator("shenwan").GetAsync($"/api/v1/needs/{needId}/suggestions");
+        var unknown = await coordinator.GetAsync($"/api/v1/needs/{household}~n999/suggestions");
+
+        var best = suggestions.AsArray().First(s => s!["volunteerId"]!.GetValue<string>() == volunteer)!;
+        Assert.True(best["score"]!.GetValue<double>() > 0);
+        Assert.False(string.IsNullOrEmpty(best["factors"]!["skills"]!["zhCn"]!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.Forbidden, outsider.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
     public async Task The_catalogue_lists_items_with_camel_case_frequencies()
     {
         var items = await Expect(fixture.Dashboard.Volunteer("v-anyone").GetAsync("/api/v1/catalogue"), HttpStatusCode.OK);
