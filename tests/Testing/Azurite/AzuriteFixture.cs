@@ -28,7 +28,6 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
     // Azurite's published development account key (see "Well-known storage account and key" in the Azurite docs).
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private const string SolutionFile = "Boai.Orleans.sln";
     private const int SigTerm = 15;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
@@ -199,21 +198,11 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
 
     private static string FindAzurite()
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, SolutionFile)))
-        {
-            root = root.Parent;
-        }
-
-        if (root is null)
-        {
-            throw new InvalidOperationException($"No {SolutionFile} above {AppContext.BaseDirectory}; cannot find the repository's node_modules.");
-        }
-
-        var azurite = Path.Combine(root.FullName, "node_modules", ".bin", OperatingSystem.IsWindows() ? "azurite.cmd" : "azurite");
+        var root = RepositoryRoot.Find();
+        var azurite = Path.Combine(root, "node_modules", ".bin", OperatingSystem.IsWindows() ? "azurite.cmd" : "azurite");
         return File.Exists(azurite)
             ? azurite
-            : throw new InvalidOperationException($"Azurite is not installed at {azurite}: run `npm ci` (./test.sh does) in {root.FullName}.");
+            : throw new InvalidOperationException($"Azurite is not installed at {azurite}: run `npm ci` (./test.sh does) in {root}.");
     }
 
     /// <summary>Three distinct free loopback ports, held together while chosen so they differ.</summary>
