@@ -38,8 +38,7 @@ public static class SuggestionsApi
             return ApiProblems.NotFound($"需求 {needId} 不存在 / No need {needId}");
         }
 
-        var match = new MatchNeed(need.NeedId, need.HouseholdId, need.DistrictId, need.Category, need.Skills, need.Frequency, need.Priority, need.Location?.Lat, need.Location?.Lng);
-        var suggestions = await grains.GetGrain<IDistrictGrain>(need.DistrictId).Suggest(match, Math.Clamp(take ?? DefaultTake, 1, 50));
+        var suggestions = await grains.GetGrain<IDistrictGrain>(need.DistrictId).Suggest(need.ToMatch(), Math.Clamp(take ?? DefaultTake, 1, 50));
         return TypedResults.Ok(suggestions);
     }
 }

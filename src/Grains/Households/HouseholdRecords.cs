@@ -26,7 +26,12 @@ public sealed record NeedView(
     [property: Id(10)] Coverage Coverage,
     [property: Id(11)] IReadOnlyList<string> VolunteerIds,
     [property: Id(12)] GeoPoint? Location,
-    [property: Id(13)] bool Open);
+    [property: Id(13)] bool Open)
+{
+    /// <summary>The need as the matching engine sees it.</summary>
+    public Matching.MatchNeed ToMatch() =>
+        new(NeedId, HouseholdId, DistrictId, Category, Skills, Frequency, Priority, Location?.Lat, Location?.Lng);
+}
 
 [GenerateSerializer, Immutable]
 public sealed record PairingView(

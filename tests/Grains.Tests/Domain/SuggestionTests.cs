@@ -22,9 +22,7 @@ public sealed class SuggestionTests(DomainCluster domain)
         await leftGrain.Upsert((await leftGrain.Get())!.Profile with { Status = VolunteerStatus.Left }, "c");
         var need = (await Grains.GetGrain<IHouseholdGrain>(household).GetNeed(needId))!;
 
-        var suggestions = await Grains.GetGrain<IDistrictGrain>("sanxiang").Suggest(
-            new MatchNeed(need.NeedId, need.HouseholdId, need.DistrictId, need.Category, need.Skills, need.Frequency, need.Priority, need.Location?.Lat, need.Location?.Lng),
-            10);
+        var suggestions = await Grains.GetGrain<IDistrictGrain>("sanxiang").Suggest(need.ToMatch(), 10);
 
         var best = Assert.Single(suggestions);
         Assert.Equal(fits, best.VolunteerId);
