@@ -117,7 +117,7 @@ publish_host() {
     return 0
   fi
   log "building $name (dotnet publish -c Release; the first time takes a minute or two)"
-  dotnet publish "$BOAI_ROOT/$project" -c Release -o "$out" -p:UseAppHost=false --nologo -v quiet </dev/null ||
+  dotnet publish "$BOAI_ROOT/$project" -c Release -o "$out" --nologo -v quiet </dev/null ||
     die "building $project failed"
   printf '%s\n' "$source_fingerprint" >"$stamp"
 }
