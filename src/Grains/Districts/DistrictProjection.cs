@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
-using Boai.Orleans.Storage;
+using Boai.Orleans.Persistence.AzureTable;
 
 namespace Boai.Orleans.Districts;
 
@@ -20,14 +20,14 @@ internal sealed class DistrictProjection(string districtId)
     public const string Month = "m|";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
-    private readonly string _partition = TableKeys.Escape(districtId);
+    private readonly string _partition = AzureTableKeys.Escape(districtId);
     private Dictionary<string, TableEntity?> _dirty = new(StringComparer.Ordinal);
 
     public bool HasChanges => _dirty.Count > 0;
 
     public void Put<T>(string prefix, string id, T value, string? tag = null)
     {
-        var row = new TableEntity(_partition, prefix + TableKeys.Escape(id)) { ["Json"] = JsonSerializer.Serialize(value, Json) };
+        var row = new TableEntity(_partition, prefix + AzureTableKeys.Escape(id)) { ["Json"] = JsonSerializer.Serialize(value, Json) };
         if (tag is not null)
         {
             row["Tag"] = tag;
@@ -36,7 +36,7 @@ internal sealed class DistrictProjection(string districtId)
         _dirty[row.RowKey] = row;
     }
 
-    public void Delete(string prefix, string id) => _dirty[prefix + TableKeys.Escape(id)] = null;
+    public void Delete(string prefix, string id) => _dirty[prefix + AzureTableKeys.Escape(id)] = null;
 
     public static T Read<T>(TableEntity row) => JsonSerializer.Deserialize<T>(row.GetString("Json"), Json)!;
 

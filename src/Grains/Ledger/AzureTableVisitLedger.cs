@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using Azure;
 using Azure.Data.Tables;
 using Boai.Orleans.Model;
+using Boai.Orleans.Persistence.AzureTable;
 using Boai.Orleans.Rules;
 using Boai.Orleans.Storage;
 using Microsoft.Extensions.Logging;
@@ -15,7 +16,7 @@ namespace Boai.Orleans.Ledger;
 /// <summary>
 /// The hours ledger on Azure Tables. Partition: district and month of the check-in, so one district's visits of a
 /// month can be written 100 to a transaction and read by one partition query. Row: the visit id; each decision on a
-/// visit is a row of its own after it (<c>visitId~ticks</c>), so no record is ever rewritten.
+/// visit is a row of its own after it (<c>visitId|ticks</c>), so no record is ever rewritten.
 /// Writes are group-committed: whatever arrives while a write is in flight goes out in the next transactions.
 /// </summary>
 public sealed partial class AzureTableVisitLedger : IVisitLedger, IAsyncDisposable
@@ -38,7 +39,7 @@ public sealed partial class AzureTableVisitLedger : IVisitLedger, IAsyncDisposab
 
     public Task AppendAsync(LedgerEntry entry, CancellationToken cancellationToken = default)
     {
-        var entity = new TableEntity(Partition(entry.DistrictId, entry.CheckedInAt), TableKeys.Escape(entry.VisitId))
+        var entity = new TableEntity(Partition(entry.DistrictId, entry.CheckedInAt), AzureTableKeys.Escape(entry.VisitId))
         {
             ["Kind"] = "visit",
             ["VisitId"] = entry.VisitId,
@@ -62,7 +63,7 @@ public sealed partial class AzureTableVisitLedger : IVisitLedger, IAsyncDisposab
 
     public Task AppendDecisionAsync(LedgerDecision decision, CancellationToken cancellationToken = default)
     {
-        var rowKey = $"{TableKeys.Escape(decision.VisitId)}~{decision.At.UtcTicks.ToString("D19", CultureInfo.InvariantCulture)}";
+        var rowKey = AzureTableKeys.Compose(decision.VisitId, decision.At.UtcTicks.ToString("D19", CultureInfo.InvariantCulture));
         var entity = new TableEntity(Partition(decision.DistrictId, decision.CheckedInAt), rowKey)
         {
             ["Kind"] = "decision",
@@ -104,7 +105,7 @@ public sealed partial class AzureTableVisitLedger : IVisitLedger, IAsyncDisposab
         var last = TimeZoneInfo.ConvertTime(to, _zone);
         for (var m = new DateTime(month.Year, month.Month, 1); m <= last.DateTime; m = m.AddMonths(1))
         {
-            var partition = $"{TableKeys.Escape(districtId)}|{m:yyyyMM}";
+            var partition = AzureTableKeys.Compose(districtId, m.ToString("yyyyMM", CultureInfo.InvariantCulture));
             var rows = table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), cancellationToken: cancellationToken);
             await foreach (var visit in Assemble(rows, from, to, cancellationToken))
             {
@@ -126,7 +127,7 @@ public sealed partial class AzureTableVisitLedger : IVisitLedger, IAsyncDisposab
     }
 
     private string Partition(string districtId, DateTimeOffset checkedInAt) =>
-        $"{TableKeys.Escape(districtId)}|{TimeZoneInfo.ConvertTime(checkedInAt, _zone):yyyyMM}";
+        AzureTableKeys.Compose(districtId, TimeZoneInfo.ConvertTime(checkedInAt, _zone).ToString("yyyyMM", CultureInfo.InvariantCulture));
 
     private async Task EnqueueAsync(TableEntity entity, CancellationToken cancellationToken)
     {

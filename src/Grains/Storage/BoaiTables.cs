@@ -61,25 +61,3 @@ public sealed class BoaiTables(TableServiceClient service, BoaiTableOptions opti
         }
     }
 }
-
-/// <summary>Table keys may not hold / \ # ? or control characters; this escaping keeps distinct ids distinct.</summary>
-public static class TableKeys
-{
-    public static string Escape(string key)
-    {
-        var builder = new System.Text.StringBuilder(key.Length);
-        foreach (var c in key)
-        {
-            if (c is '/' or '\\' or '#' or '?' or '%' || char.IsControl(c))
-            {
-                builder.Append('%').Append(((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                builder.Append(c);
-            }
-        }
-
-        return builder.ToString();
-    }
-}
