@@ -1,5 +1,4 @@
 using System.Net;
-using Azure.Identity;
 using Boai.Orleans.Districts;
 using Boai.Orleans.Persistence.AzureTable;
 using Microsoft.Extensions.Configuration;
@@ -91,16 +90,7 @@ public static class BoaiHostingExtensions
     {
         silo.AddAzureTableGrainStorageAsDefault(o =>
         {
-            if (storage.TableServiceUri is { } uri)
-            {
-                o.ServiceUri = uri;
-                o.TokenCredential = new DefaultAzureCredential();
-            }
-            else
-            {
-                o.ConnectionString = storage.ConnectionString;
-            }
-
+            storage.ApplyTo(o);
             o.TableName = storage.GrainStateTable;
         });
         return silo;

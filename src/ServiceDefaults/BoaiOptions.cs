@@ -1,3 +1,6 @@
+using Azure.Identity;
+using Boai.Orleans.Persistence.AzureTable;
+
 namespace Boai.Orleans.Hosting;
 
 /// <summary>How silos find each other and clients find silos (section <c>Cluster</c>).</summary>
@@ -47,4 +50,20 @@ public sealed class StorageSettings
     public string DistrictTable { get; set; } = "BoaiDistricts";
 
     public string AuditTable { get; set; } = "BoaiAudit";
+
+    /// <summary>Points provider options at this account: the managed identity where a service URI is set, else the connection string.</summary>
+    public void ApplyTo(AzureTableStorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (TableServiceUri is { } uri)
+        {
+            options.ServiceUri = uri;
+            options.TokenCredential = new DefaultAzureCredential();
+            options.ConnectionString = null;
+        }
+        else
+        {
+            options.ConnectionString = ConnectionString;
+        }
+    }
 }

@@ -4,6 +4,7 @@ using Boai.Orleans.Districts;
 using Boai.Orleans.Ledger;
 using Boai.Orleans.Live;
 using Boai.Orleans.Matching;
+using Boai.Orleans.Persistence.AzureTable;
 using Boai.Orleans.Rules;
 using Boai.Orleans.Storage;
 using Microsoft.Extensions.Configuration;
@@ -33,16 +34,19 @@ public static class DomainServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// The table service of the domain's own tables (ledger, districts, audit): the same account and credentials as
+    /// the grain storage provider, through the provider's own <see cref="AzureTableStorageOptions.CreateServiceClient"/>.
+    /// </summary>
     public static TableServiceClient CreateTableService(StorageSettings storage)
     {
-        var options = new TableClientOptions();
+        var options = new AzureTableStorageOptions();
+        storage.ApplyTo(options);
         // Bounded so a storage call gives up well before Orleans' 30 s response timeout.
-        options.Retry.MaxRetries = 3;
-        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
-        options.Retry.MaxDelay = TimeSpan.FromSeconds(2);
-        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(5);
-        return storage.TableServiceUri is { } uri
-            ? new TableServiceClient(uri, new Azure.Identity.DefaultAzureCredential(), options)
-            : new TableServiceClient(storage.ConnectionString, options);
+        options.ClientOptions.Retry.MaxRetries = 3;
+        options.ClientOptions.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.ClientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+        options.ClientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(5);
+        return options.CreateServiceClient();
     }
 }
