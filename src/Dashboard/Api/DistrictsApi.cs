@@ -5,11 +5,23 @@ using Boai.Orleans.Rules;
 
 namespace Boai.Orleans.Dashboard.Api;
 
-/// <summary>An uncovered need on a district's list; no personal data.</summary>
+/// <summary>
+/// An uncovered need on a district's list; no personal data. <c>suggestions</c> (names masked) is there for a need
+/// uncovered because its volunteer left or paused: the district prepared them unasked; null otherwise.
+/// </summary>
 public sealed record UncoveredDto(
-    string NeedId, string HouseholdId, string ItemId, string Category, UncoveredReason Reason, DateTimeOffset Since, int Priority, NeedFrequency Frequency)
+    string NeedId,
+    string HouseholdId,
+    string ItemId,
+    string Category,
+    UncoveredReason Reason,
+    DateTimeOffset Since,
+    int Priority,
+    NeedFrequency Frequency,
+    IReadOnlyList<SuggestedVolunteer>? Suggestions = null)
 {
-    public static UncoveredDto From(UncoveredNeed n) => new(n.NeedId, n.HouseholdId, n.ItemId, n.Category, n.Reason, n.Since, n.Priority, n.Frequency);
+    public static UncoveredDto From(UncoveredNeed n, IReadOnlyList<SuggestedVolunteer>? suggestions = null) =>
+        new(n.NeedId, n.HouseholdId, n.ItemId, n.Category, n.Reason, n.Since, n.Priority, n.Frequency, suggestions);
 }
 
 public sealed record HouseholdListItem(
@@ -41,7 +53,7 @@ public static class DistrictsApi
             .WithSummary("One district's summary figures.")
             .Produces<DistrictSummary>().ProducesProblem(403).ProducesProblem(404);
         districts.MapGet("/{districtId}/uncovered", Uncovered)
-            .WithSummary("Uncovered needs, oldest first.")
+            .WithSummary("Uncovered needs, oldest first; a need uncovered because its volunteer left or paused carries the suggestions the district prepared for it.")
             .Produces<UncoveredDto[]>().ProducesProblem(403).ProducesProblem(404);
         districts.MapGet("/{districtId}/households", Households)
             .WithSummary("The district's households with their need counts (no names or addresses).")
@@ -75,8 +87,10 @@ public static class DistrictsApi
             return denied;
         }
 
-        var uncovered = await grains.GetGrain<IDistrictGrain>(districtId).GetUncovered();
-        return TypedResults.Ok(uncovered.OrderBy(n => n.Since).Select(UncoveredDto.From).ToList());
+        var district = grains.GetGrain<IDistrictGrain>(districtId);
+        var uncovered = await district.GetUncovered();
+        var ready = await district.GetReadySuggestions();
+        return TypedResults.Ok(uncovered.OrderBy(n => n.Since).Select(n => UncoveredDto.From(n, ready.GetValueOrDefault(n.NeedId))).ToList());
     }
 
     private static async Task<IResult> Households(string districtId, Caller caller, Access access, IGrainFactory grains)

@@ -41,20 +41,36 @@ public static class PairingsApi
             return v.Problem();
         }
 
+        var (outcome, denied) = await PairAsync(caller, access, grains, volunteerId, householdId, body.NeedId!, maxPairingsOfVolunteer: null);
+        return denied ?? outcome!.ToResult(p => p, outcome!.Value is { } p ? $"/api/v1/pairings/{p.PairingId}" : null);
+    }
+
+    /// <summary>
+    /// The API's one way to make a pairing, for <c>POST /pairings</c> and an accepted district plan alike: the caller
+    /// must cover the household's and the volunteer's districts (<see cref="Access"/>), then the household grain pairs.
+    /// With <paramref name="maxPairingsOfVolunteer"/> (a plan) the household refuses a need already served and a volunteer
+    /// at capacity (<see cref="IHouseholdGrain.CreatePlannedPairing"/>).
+    /// </summary>
+    internal static async Task<(Outcome<PairingView>? Outcome, IResult? Denied)> PairAsync(
+        Caller caller, Access access, IGrainFactory grains, string volunteerId, string householdId, string needId, int? maxPairingsOfVolunteer)
+    {
         var household = await access.Household(caller, householdId);
         if (household.Denied is not null)
         {
-            return household.Denied;
+            return (null, household.Denied);
         }
 
         var volunteer = await access.Volunteer(caller, volunteerId, self: false);
         if (volunteer.Denied is not null)
         {
-            return volunteer.Denied;
+            return (null, volunteer.Denied);
         }
 
-        var outcome = await grains.GetGrain<IHouseholdGrain>(householdId).CreatePairing(volunteerId, body.NeedId!, caller.Sub);
-        return outcome.ToResult(p => p, outcome.Value is { } p ? $"/api/v1/pairings/{p.PairingId}" : null);
+        var grain = grains.GetGrain<IHouseholdGrain>(householdId);
+        var outcome = maxPairingsOfVolunteer is { } max
+            ? await grain.CreatePlannedPairing(volunteerId, needId, max, caller.Sub)
+            : await grain.CreatePairing(volunteerId, needId, caller.Sub);
+        return (outcome, null);
     }
 
     private static async Task<IResult> Get(string pairingId, Caller caller, Access access)

@@ -1,7 +1,6 @@
 using Boai.Orleans.Dashboard.Security;
 using Boai.Orleans.Districts;
 using Boai.Orleans.Households;
-using Boai.Orleans.Matching;
 using Boai.Orleans.Model;
 
 namespace Boai.Orleans.Dashboard.Api;
@@ -15,8 +14,8 @@ public static class SuggestionsApi
     {
         api.MapGet("/needs/{needId}/suggestions", Suggest)
             .WithTags("Matching")
-            .WithSummary("Volunteers of the need's district ranked for it, best first, with the score of each factor in Chinese and English.")
-            .Produces<IReadOnlyList<Suggestion>>().ProducesProblem(403).ProducesProblem(404);
+            .WithSummary("Volunteers of the need's district ranked for it, best first, names masked, with the score of each factor in Chinese and English.")
+            .Produces<IReadOnlyList<SuggestedVolunteer>>().ProducesProblem(403).ProducesProblem(404);
         return api;
     }
 

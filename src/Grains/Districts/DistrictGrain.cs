@@ -36,11 +36,12 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
     private readonly DistrictProjection _projection;
     private readonly GroupCommit _commit;
     private readonly Matcher _matcher;
+    private readonly DistrictPlanner _planner;
+    private readonly MatchingOptions _matching;
     private DateOnly _today;
     private string _month = "";
     private DistrictSummary? _lastPublished;
     private bool _refreshing;
-    private MatchPool? _pool;
 
     public DistrictGrain(
         BoaiTables tables,
@@ -55,7 +56,9 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         _time = time;
         _rules = rules.Value;
         _clock = clock.Value;
-        _matcher = new Matcher(matching.Value);
+        _matching = matching.Value;
+        _matcher = new Matcher(_matching);
+        _planner = new DistrictPlanner(_matching);
         _logger = logger;
         _zone = TimeZones.Find(_rules.TimeZone);
         var id = this.GetPrimaryKeyString();
@@ -136,6 +139,7 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         _households[household.HouseholdId] = household;
         _projection.Put(DistrictProjection.Household, household.HouseholdId, household);
         AddCoverageEvents(previous?.Uncovered ?? [], household.HouseholdId, household.Uncovered, now);
+        HouseholdsChanged();
         return _commit.CommitAsync();
     }
 
@@ -148,13 +152,14 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
 
         _projection.Delete(DistrictProjection.Household, householdId);
         AddCoverageEvents(previous.Uncovered, householdId, [], _time.GetUtcNow());
+        HouseholdsChanged();
         return _commit.CommitAsync();
     }
 
     public Task UpsertVolunteer(VolunteerSummary volunteer)
     {
         _volunteers[volunteer.VolunteerId] = volunteer;
-        _pool = null;
+        VolunteersChanged(volunteer.VolunteerId, volunteer.Status == VolunteerStatus.Active);
         _projection.Put(DistrictProjection.Volunteer, volunteer.VolunteerId, volunteer);
         return _commit.CommitAsync();
     }
@@ -166,8 +171,7 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
             return Task.CompletedTask;
         }
 
-        _pool = null;
-
+        VolunteersChanged(volunteerId, stillEligible: false);
         _projection.Delete(DistrictProjection.Volunteer, volunteerId);
         return _commit.CommitAsync();
     }
@@ -248,28 +252,7 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
     public Task<IReadOnlyList<ActiveVisit>> GetActiveVisits() =>
         Task.FromResult<IReadOnlyList<ActiveVisit>>(_active.Values.OrderBy(a => a.At).ToList());
 
-    public Task<IReadOnlyList<Suggestion>> Suggest(MatchNeed need, int take)
-    {
-        // The prepared pool is rebuilt only after a volunteer of the district changed.
-        _pool ??= new MatchPool(_volunteers.Values.Select(ToMatch).ToList());
-        return Task.FromResult(_matcher.Suggest(need, _pool, take));
-    }
-
     public Task Wake() => Task.CompletedTask;
-
-    private static MatchVolunteer ToMatch(VolunteerSummary v) => new(
-        v.VolunteerId,
-        v.DistrictId,
-        v.Home?.Lat,
-        v.Home?.Lng,
-        v.Skills,
-        v.Availability,
-        v.AcceptedCategories,
-        v.MaxTravelKm,
-        v.ActivePairings,
-        v.Rating,
-        v.HouseholdsServed.ToHashSet(StringComparer.Ordinal),
-        v.Status == VolunteerStatus.Active);
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => OnClockAsync(CancellationToken.None);
 
@@ -316,6 +299,7 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         {
             if (!previous.Remove(need.NeedId, out var old) || old.Reason != need.Reason || old.Since != need.Since)
             {
+                NeedUncovered(need);
                 _outbox.Add(new NeedUncoveredEvent
                 {
                     DistrictId = DistrictId,
@@ -331,6 +315,7 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
 
         foreach (var covered in previous.Values)
         {
+            NeedNoLongerUncovered(covered.NeedId);
             _outbox.Add(new NeedCoveredEvent { DistrictId = DistrictId, NeedId = covered.NeedId, HouseholdId = householdId, At = now });
         }
     }

@@ -15,7 +15,12 @@ public sealed record UncoveredNeed(
     [property: Id(7)] int Priority,
     [property: Id(8)] IReadOnlyList<string> Skills,
     [property: Id(9)] NeedFrequency Frequency,
-    [property: Id(10)] GeoPoint? Location);
+    [property: Id(10)] GeoPoint? Location)
+{
+    /// <summary>The need as the matching engine sees it.</summary>
+    public Matching.MatchNeed ToMatch() =>
+        new(NeedId, HouseholdId, DistrictId, Category, Skills, Frequency, Priority, Location?.Lat, Location?.Lng);
+}
 
 /// <summary>What a household contributes to its district's aggregates; sent whole, so a repeat changes nothing.</summary>
 [GenerateSerializer, Immutable]

@@ -31,8 +31,20 @@ public interface IDistrictGrain : IGrainWithStringKey
 
     Task<IReadOnlyList<ActiveVisit>> GetActiveVisits();
 
-    /// <summary>Volunteers of this district ranked for a need, best first, each factor explained (服务匹配).</summary>
-    Task<IReadOnlyList<Matching.Suggestion>> Suggest(Matching.MatchNeed need, int take);
+    /// <summary>Volunteers of this district ranked for a need, best first, names masked, each factor explained (服务匹配).</summary>
+    Task<IReadOnlyList<SuggestedVolunteer>> Suggest(Matching.MatchNeed need, int take);
+
+    /// <summary>
+    /// The suggestions kept ready for each need uncovered because its volunteer left or paused (also published, when
+    /// the need became uncovered, as <see cref="Live.SuggestionsReadyEvent"/>), keyed by need id.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, IReadOnlyList<SuggestedVolunteer>>> GetReadySuggestions();
+
+    /// <summary>
+    /// The proposed assignment of every uncovered need a pairing would cover, by min-cost max-flow over the live state:
+    /// as many needs as possible, then the best total score, no volunteer above their capacity. Pairs nothing.
+    /// </summary>
+    Task<DistrictPlanView> Plan();
 
     /// <summary>Wakes the district so its clock runs (startup, reminders).</summary>
     Task Wake();

@@ -117,7 +117,18 @@ public sealed class HouseholdGrain(
     public Task<NeedView?> GetNeed(string needId) =>
         Task.FromResult(S.Needs.TryGetValue(needId, out var need) ? View(need, time.GetUtcNow()) : null);
 
-    public async Task<Outcome<PairingView>> CreatePairing(string volunteerId, string needId, string by)
+    public Task<Outcome<PairingView>> CreatePairing(string volunteerId, string needId, string by) =>
+        PairAsync(volunteerId, needId, by, maxPairingsOfVolunteer: null);
+
+    public Task<Outcome<PairingView>> CreatePlannedPairing(string volunteerId, string needId, int maxPairingsOfVolunteer, string by) =>
+        PairAsync(volunteerId, needId, by, maxPairingsOfVolunteer);
+
+    /// <summary>
+    /// The one way a pairing is made. With <paramref name="maxPairingsOfVolunteer"/> (an accepted district plan) it
+    /// also refuses a need that an active pairing already serves and a volunteer who has that many pairings; checked
+    /// here, in the household's single-threaded turn, so two accepts of the same plan cannot both pair the need.
+    /// </summary>
+    private async Task<Outcome<PairingView>> PairAsync(string volunteerId, string needId, string by, int? maxPairingsOfVolunteer)
     {
         if (S.Profile is null)
         {
@@ -131,13 +142,18 @@ public sealed class HouseholdGrain(
 
         if (!need.IsOpen)
         {
-            return Failure.Conflict("需求已关闭 / The need is closed");
+            return Failure.Conflict("需求已关闭 / The need is closed", PairingRefusals.NeedClosed);
         }
 
         var existing = S.Pairings.Values.FirstOrDefault(p => p.NeedId == needId && p.VolunteerId == volunteerId && p.IsCurrent);
         if (existing is not null)
         {
             return Outcome<PairingView>.Ok(View(existing));
+        }
+
+        if (maxPairingsOfVolunteer is not null && S.Pairings.Values.Any(p => p.NeedId == needId && p.IsActive))
+        {
+            return Failure.Conflict("需求已有义工服务 / A volunteer already serves the need", PairingRefusals.NeedCovered);
         }
 
         var volunteer = await GrainFactory.GetGrain<IVolunteerGrain>(volunteerId).Get();
@@ -148,7 +164,12 @@ public sealed class HouseholdGrain(
 
         if (volunteer.Profile.Status != VolunteerStatus.Active)
         {
-            return Failure.Conflict("志愿者已暂停或离开 / The volunteer is paused or has left");
+            return Failure.Conflict("志愿者已暂停或离开 / The volunteer is paused or has left", PairingRefusals.VolunteerInactive);
+        }
+
+        if (maxPairingsOfVolunteer is { } max && volunteer.Pairings.Count >= max)
+        {
+            return Failure.Conflict($"志愿者已有 {max} 个结对 / The volunteer already has {max} pairings", PairingRefusals.VolunteerAtCapacity);
         }
 
         var now = time.GetUtcNow();

@@ -20,6 +20,14 @@ public interface IHouseholdGrain : IGrainWithStringKey
 
     Task<Outcome<PairingView>> CreatePairing(string volunteerId, string needId, string by);
 
+    /// <summary>
+    /// A pairing proposed by a district plan (<see cref="Districts.IDistrictGrain.Plan"/>): as <see cref="CreatePairing"/>,
+    /// but refused (409, with a <see cref="PairingRefusals"/> code) when an active pairing already serves the need or the
+    /// volunteer has <paramref name="maxPairingsOfVolunteer"/> pairings. The same volunteer and need again answers the
+    /// existing pairing, not a new one.
+    /// </summary>
+    Task<Outcome<PairingView>> CreatePlannedPairing(string volunteerId, string needId, int maxPairingsOfVolunteer, string by);
+
     Task<Outcome<PairingView>> EndPairing(string pairingId, string by);
 
     Task<PairingView?> GetPairing(string pairingId);
@@ -38,4 +46,19 @@ public interface IHouseholdGrain : IGrainWithStringKey
 
     /// <summary>Re-evaluates coverage against the clock; called when a due time passes.</summary>
     Task RefreshCoverage();
+}
+
+/// <summary>Why a pairing was refused, as <see cref="Failure.Code"/>: the words of an accepted plan's per-proposal results.</summary>
+public static class PairingRefusals
+{
+    /// <summary>An active pairing already serves the need (covered meanwhile, or the plan accepted before).</summary>
+    public const string NeedCovered = "needCovered";
+
+    public const string NeedClosed = "needClosed";
+
+    /// <summary>The volunteer paused or left.</summary>
+    public const string VolunteerInactive = "volunteerInactive";
+
+    /// <summary>The volunteer has as many pairings as <c>Matching:MaxPairingsPerVolunteer</c> allows.</summary>
+    public const string VolunteerAtCapacity = "volunteerAtCapacity";
 }

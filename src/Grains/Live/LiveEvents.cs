@@ -57,6 +57,21 @@ public sealed record NeedCoveredEvent : LiveEvent
     public override string Kind => "needCovered";
 }
 
+/// <summary>
+/// Suggestions made ready, without anyone asking, for a need its volunteer's leaving or pausing uncovered (服务匹配):
+/// the best volunteers of the district, names masked. It follows the need's <see cref="NeedUncoveredEvent"/>.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record SuggestionsReadyEvent : LiveEvent
+{
+    [Id(0)] public required string NeedId { get; init; }
+    [Id(1)] public required string HouseholdId { get; init; }
+    [Id(2)] public required string Reason { get; init; }
+    [Id(3)] public required IReadOnlyList<SuggestedVolunteer> Suggestions { get; init; }
+
+    public override string Kind => "suggestionsReady";
+}
+
 [GenerateSerializer, Immutable]
 public sealed record DistrictSummaryEvent : LiveEvent
 {

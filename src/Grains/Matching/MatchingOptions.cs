@@ -59,6 +59,12 @@ public sealed class MatchingOptions
     /// </summary>
     public double PlanPointsPerPriority { get; set; } = 5;
 
+    /// <summary>
+    /// How many suggestions a district prepares, unasked, for a need uncovered because its volunteer left or paused
+    /// (published as the live event <c>suggestionsReady</c> and kept for the uncovered list).
+    /// </summary>
+    public int SuggestionsWhenUncovered { get; set; } = 5;
+
     /// <summary>Throws when a value makes matching meaningless.</summary>
     public void Validate()
     {
@@ -77,6 +83,7 @@ public sealed class MatchingOptions
         Require(UnratedScore is >= 0 and <= 1, nameof(UnratedScore));
         Require(PlanCandidatesPerNeed >= 1, nameof(PlanCandidatesPerNeed));
         Require(PlanPointsPerPriority is >= 0 and <= 100, nameof(PlanPointsPerPriority));
+        Require(SuggestionsWhenUncovered is >= 0 and <= 50, nameof(SuggestionsWhenUncovered));
     }
 
     private static void Require(bool ok, string name)

@@ -9,11 +9,17 @@ public enum FailureKind
     Conflict,
 }
 
+/// <summary>A refused command.</summary>
+/// <param name="Kind">Which HTTP status it becomes.</param>
+/// <param name="Title">Chinese / English text for the caller.</param>
+/// <param name="Errors">Bad fields, for <see cref="FailureKind.Invalid"/>.</param>
+/// <param name="Code">A stable word for callers that act on the reason (e.g. an accepted plan's per-proposal result); null when none.</param>
 [GenerateSerializer, Immutable]
 public sealed record Failure(
     [property: Id(0)] FailureKind Kind,
     [property: Id(1)] string Title,
-    [property: Id(2)] IReadOnlyDictionary<string, string[]>? Errors = null)
+    [property: Id(2)] IReadOnlyDictionary<string, string[]>? Errors = null,
+    [property: Id(3)] string? Code = null)
 {
     public static Failure Invalid(string field, string message) =>
         new(FailureKind.Invalid, "请求有误 / The request is invalid", new Dictionary<string, string[]> { [field] = [message] });
@@ -22,7 +28,7 @@ public sealed record Failure(
 
     public static Failure Forbidden(string title) => new(FailureKind.Forbidden, title);
 
-    public static Failure Conflict(string title) => new(FailureKind.Conflict, title);
+    public static Failure Conflict(string title, string? code = null) => new(FailureKind.Conflict, title, null, code);
 }
 
 /// <summary>The answer of a command: a value, or the reason it was refused. <see cref="Created"/> tells a new record from a replay.</summary>

@@ -62,6 +62,12 @@ public sealed class VolunteerGrain(
         }
 
         await state.WriteStateAsync();
+        if (profile.Status != VolunteerStatus.Active)
+        {
+            // The district learns the volunteer is out before it learns of the needs that uncovers, so the suggestions
+            // it prepares for those needs at once never name this volunteer.
+            await PublishAsync();
+        }
 
         // Told every time, not only on a change: a retry after a failure here must finish the job. Idempotent there.
         await Task.WhenAll(S.Pairings.Values.Select(p => p.HouseholdId).Distinct()
