@@ -41,23 +41,29 @@ public static class PairingsApi
             return v.Problem();
         }
 
-        var (outcome, denied) = await PairAsync(caller, access, grains, volunteerId, householdId, body.NeedId!, maxPairingsOfVolunteer: null);
+        var (outcome, denied) = await PairAsync(caller, access, grains, volunteerId, householdId, body.NeedId!, plannedIn: null, maxPairingsOfVolunteer: null);
         return denied ?? outcome!.ToResult(p => p, outcome!.Value is { } p ? $"/api/v1/pairings/{p.PairingId}" : null);
     }
 
     /// <summary>
     /// The API's one way to make a pairing, for <c>POST /pairings</c> and an accepted district plan alike: the caller
     /// must cover the household's and the volunteer's districts (<see cref="Access"/>), then the household grain pairs.
-    /// With <paramref name="maxPairingsOfVolunteer"/> (a plan) the household refuses a need already served and a volunteer
-    /// at capacity (<see cref="IHouseholdGrain.CreatePlannedPairing"/>).
+    /// For a plan of district <paramref name="plannedIn"/>, the household must be of that district, and with
+    /// <paramref name="maxPairingsOfVolunteer"/> the household refuses a need already served and a volunteer at capacity
+    /// (<see cref="IHouseholdGrain.CreatePlannedPairing"/>).
     /// </summary>
     internal static async Task<(Outcome<PairingView>? Outcome, IResult? Denied)> PairAsync(
-        Caller caller, Access access, IGrainFactory grains, string volunteerId, string householdId, string needId, int? maxPairingsOfVolunteer)
+        Caller caller, Access access, IGrainFactory grains, string volunteerId, string householdId, string needId, string? plannedIn, int? maxPairingsOfVolunteer)
     {
         var household = await access.Household(caller, householdId);
         if (household.Denied is not null)
         {
             return (null, household.Denied);
+        }
+
+        if (plannedIn is not null && household.Value != plannedIn)
+        {
+            return (null, ApiProblems.NotFound($"镇区 {plannedIn} 没有家庭 {householdId} / No household {householdId} in district {plannedIn}"));
         }
 
         var volunteer = await access.Volunteer(caller, volunteerId, self: false);

@@ -20,10 +20,10 @@ public sealed record PlanAcceptResult(string DistrictId, string PlanId, int Crea
 
 /// <summary>
 /// <c>status</c> is <c>created</c> (with <c>pairingId</c>) or <c>skipped</c> with a <c>reason</c>: <c>alreadyPaired</c>
-/// (this pairing exists: the plan was accepted before), <c>needCovered</c> (another pairing serves the need now, or it is
-/// no longer on the district's uncovered list), <c>needClosed</c>, <c>notProposed</c> (the current plan has no
-/// volunteer for it), <c>volunteerInactive</c> (paused or left), <c>volunteerAtCapacity</c>, <c>forbidden</c> or
-/// <c>notFound</c> (the household or volunteer moved or is gone).
+/// (this pairing exists: the plan was accepted before), <c>needCovered</c> (another pairing serves the need now; for a
+/// need id without a volunteer: it is no longer on the district's uncovered list), <c>needClosed</c>, <c>notProposed</c>
+/// (the current plan has no volunteer for it), <c>volunteerInactive</c> (paused or left), <c>volunteerAtCapacity</c>,
+/// <c>forbidden</c> or <c>notFound</c> (the household is not of this district, or the volunteer moved or is gone).
 /// </summary>
 public sealed record PlanAcceptItem(string NeedId, string? HouseholdId, string? VolunteerId, string Status, string? Reason, string? PairingId);
 
@@ -79,9 +79,8 @@ public static class PlanApi
             var householdId = Ids.OwnerHousehold(c.NeedId, 'n');
             if (c.VolunteerId is { } chosen)
             {
-                return proposed.ContainsKey(c.NeedId) || left.ContainsKey(c.NeedId)
-                    ? new PlanAcceptItem(c.NeedId, householdId, chosen, Attempt, null, null)
-                    : Skip(c.NeedId, householdId, chosen, PairingRefusals.NeedCovered);
+                // Even when no longer uncovered: the household answers the same pairing again (a retried accept).
+                return new PlanAcceptItem(c.NeedId, householdId, chosen, Attempt, null, null);
             }
 
             return proposed.TryGetValue(c.NeedId, out var p) ? new PlanAcceptItem(c.NeedId, p.HouseholdId, p.VolunteerId, Attempt, null, null)
@@ -93,7 +92,7 @@ public static class PlanApi
         await Parallel.ForEachAsync(Enumerable.Range(0, work.Length), new ParallelOptions { MaxDegreeOfParallelism = PairingsInParallel }, async (i, _) =>
         {
             var item = work[i];
-            results[i] = item.Status != Attempt ? item : await PairAsync(item, plan.MaxPairingsPerVolunteer, caller, access, grains);
+            results[i] = item.Status != Attempt ? item : await PairAsync(item, districtId, plan.MaxPairingsPerVolunteer, caller, access, grains);
         });
 
         var created = results.Count(r => r.Status == Created);
@@ -103,9 +102,9 @@ public static class PlanApi
     private const string Attempt = "attempt";
     private const string Created = "created";
 
-    private static async Task<PlanAcceptItem> PairAsync(PlanAcceptItem item, int maxPairings, Caller caller, Access access, IGrainFactory grains)
+    private static async Task<PlanAcceptItem> PairAsync(PlanAcceptItem item, string districtId, int maxPairings, Caller caller, Access access, IGrainFactory grains)
     {
-        var (outcome, denied) = await PairingsApi.PairAsync(caller, access, grains, item.VolunteerId!, item.HouseholdId!, item.NeedId, maxPairings);
+        var (outcome, denied) = await PairingsApi.PairAsync(caller, access, grains, item.VolunteerId!, item.HouseholdId!, item.NeedId, districtId, maxPairings);
         if (denied is not null)
         {
             var status = (denied as IStatusCodeHttpResult)?.StatusCode;
