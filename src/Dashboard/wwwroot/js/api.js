@@ -61,6 +61,8 @@ export const api = {
   volunteers: (districtId) => json(`/api/v1/districts/${enc(districtId)}/volunteers`),
   suggestions: (needId) => json(`/api/v1/needs/${enc(needId)}/suggestions`),
   createPairing: (pairing) => json('/api/v1/pairings', { method: 'POST', body: pairing }),
+  plan: (districtId) => json(`/api/v1/districts/${enc(districtId)}/plan`),
+  acceptPlan: (districtId, choice) => json(`/api/v1/districts/${enc(districtId)}/plan/accept`, { method: 'POST', body: choice ?? {} }),
 
   /** Mints a demo token; exists only where dev tokens are enabled (404 elsewhere). */
   devToken: (claims) => json('/api/v1/dev/token', { method: 'POST', body: claims, auth: false }),

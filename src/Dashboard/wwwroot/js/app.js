@@ -8,6 +8,7 @@ import { initDrilldown } from './views/drilldown.js';
 import { initFeed } from './views/feed.js';
 import { initHeader } from './views/header.js';
 import { initSignIn } from './views/signin.js';
+import { initPlan } from './views/plan.js';
 import { initSuggestions } from './views/suggestions.js';
 import { toast, toastError } from './views/toast.js';
 import { initUncovered } from './views/uncovered.js';
@@ -128,6 +129,9 @@ function handleEvent(name, payload) {
     case 'districtSummary':
       store.applyDistrictSummary(payload);
       break;
+    case 'suggestionsReady':
+      store.applySuggestionsReady(payload);
+      break;
     default:
       throw new Error(`unknown event ${name}`);
   }
@@ -228,7 +232,8 @@ async function main() {
   const suggestions = initSuggestions();
   const drilldown = initDrilldown();
   initDistricts({ onOpen: drilldown.open });
-  initUncovered({ onSuggest: suggestions.open });
+  const plan = initPlan();
+  initUncovered({ onSuggest: suggestions.open, onPlan: plan.open });
   initFeed();
   live = createLive({
     onState: store.setConnection,

@@ -182,6 +182,15 @@ export function applyNeedCovered(event) {
   if (state.uncovered.delete(event.needId)) emit('uncovered');
 }
 
+/** Suggestions the district prepared unasked (its volunteer left or paused); kept on the need while it is uncovered. */
+export function applySuggestionsReady(event) {
+  if (!event?.needId || !isVisible(event.districtId)) return;
+  const need = state.uncovered.get(event.needId);
+  if (!need) return; // covered meanwhile: the event followed its needUncovered, so nothing to attach it to
+  state.uncovered.set(event.needId, { ...need, suggestions: event.suggestions ?? [] });
+  emit('uncovered');
+}
+
 /** Removes a need the page itself just covered (a pairing answered 201), before the event confirms it. */
 export function removeNeed(needId) {
   applyNeedCovered({ needId });

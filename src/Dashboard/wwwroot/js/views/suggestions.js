@@ -43,7 +43,7 @@ export function initSuggestions() {
       {
         type: 'button',
         'data-testid': 'accept-suggestion',
-        'aria-label': t('suggest.acceptLabel', { volunteer: suggestion.volunteerId }),
+        'aria-label': t('suggest.acceptLabel', { volunteer: suggestion.maskedName || suggestion.volunteerId }),
         disabled: current.covered || current.busy,
         onclick: () => acceptSuggestion(suggestion),
       },
@@ -56,8 +56,10 @@ export function initSuggestions() {
         'div.suggestion-head',
         {},
         h('span.rank', { 'aria-label': t('suggest.rank', { rank: index + 1 }) }, String(index + 1)),
+        suggestion.maskedName ? h('strong.suggestion-name', {}, suggestion.maskedName) : null,
         h('code.suggestion-volunteer', {}, suggestion.volunteerId),
-        h('span.suggestion-score', {}, h('span.muted', {}, t('suggest.score')), ' ', h('strong', { 'data-field': 'score', 'data-value': suggestion.score }, formatPercent(suggestion.score))),
+        // The score is 0..100 points.
+        h('span.suggestion-score', {}, h('span.muted', {}, t('suggest.score')), ' ', h('strong', { 'data-field': 'score', 'data-value': suggestion.score }, formatPercent(suggestion.score / 100))),
         accept,
       ),
       h('ul.factors', {}, Object.entries(suggestion.factors ?? {}).map(([name, factor]) => factorRow(name, factor))),
@@ -87,7 +89,7 @@ export function initSuggestions() {
     try {
       await api.createPairing({ volunteerId: suggestion.volunteerId, householdId: need.householdId, needId: need.needId });
       removeNeed(need.needId);
-      toast(t('suggest.accepted', { volunteer: suggestion.volunteerId }), 'success');
+      toast(t('suggest.accepted', { volunteer: suggestion.maskedName || suggestion.volunteerId }), 'success');
       dialog.close();
     } catch (error) {
       toastError(error);
@@ -101,7 +103,8 @@ export function initSuggestions() {
   async function open(needId) {
     const need = getState().uncovered.get(needId);
     if (!need) return;
-    current = { need, suggestions: null, loading: true, covered: false, busy: false };
+    // Suggestions the district prepared unasked show at once; the full ranking replaces them when it arrives.
+    current = { need, suggestions: need.suggestions ?? null, loading: !need.suggestions?.length, covered: false, busy: false };
     render();
     if (!dialog.open) dialog.showModal();
     const asked = current;

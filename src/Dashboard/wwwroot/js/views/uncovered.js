@@ -1,10 +1,10 @@
 import { api } from '../api.js';
 import { coalesce, h, keyedList, setText } from '../dom.js';
-import { ageBand, formatAge, formatDateTime } from '../format.js';
+import { ageBand, formatAge, formatDateTime, formatPercent } from '../format.js';
 import { onLangChange, t } from '../i18n.js';
 import { categoryLabel, categoryOf, districtName, itemName, reasonLabel } from '../labels.js';
-import { getState, subscribe } from '../store.js';
-import { toastError } from './toast.js';
+import { getState, removeNeed, subscribe } from '../store.js';
+import { toast, toastError } from './toast.js';
 
 export const REASONS = ['noActivePairing', 'volunteerLeft', 'volunteerPaused', 'overdue', 'majorChangeNotVisited', 'orderUnclaimed'];
 // Enough to act on; the rest are older-first behind them and reachable through the filters.
@@ -20,7 +20,7 @@ function oldestFirst(a, b) {
   return sinceTime(a) - sinceTime(b) || String(a.needId).localeCompare(String(b.needId));
 }
 
-export function initUncovered({ onSuggest }) {
+export function initUncovered({ onSuggest, onPlan }) {
   const form = document.getElementById('uncovered-filters');
   const body = document.getElementById('uncovered-body');
   const count = document.getElementById('uncovered-count');
@@ -81,8 +81,40 @@ export function initUncovered({ onSuggest }) {
       h('td', { 'data-col': 'household' }, h('code', { 'data-field': 'householdId' })),
       h('td', { 'data-col': 'item' }, h('span.item-name', { 'data-field': 'item' }), h('span.chip', { 'data-field': 'category' })),
       h('td', { 'data-col': 'reason' }, h('span.reason', { 'data-field': 'reason' })),
-      h('td.cell-actions', { 'data-col': 'actions' }, suggest),
+      h('td.cell-actions', { 'data-col': 'actions' }, readySuggestion(need), suggest),
     );
+  }
+
+  // The best of the suggestions the district prepared unasked (volunteer left or paused), paired in one click.
+  function readySuggestion(need) {
+    const pair = h('button.btn.btn-primary.btn-small', { type: 'button', 'data-testid': 'ready-pair' });
+    pair.addEventListener('click', async () => {
+      const best = getState().uncovered.get(need.needId)?.suggestions?.[0];
+      if (!best) return;
+      pair.disabled = true;
+      try {
+        await api.createPairing({ volunteerId: best.volunteerId, householdId: need.householdId, needId: need.needId });
+        removeNeed(need.needId);
+        toast(t('suggest.accepted', { volunteer: best.maskedName || best.volunteerId }), 'success');
+      } catch (error) {
+        pair.disabled = false;
+        toastError(error);
+      }
+    });
+    return h('div.ready-suggestion', { 'data-testid': 'ready-suggestion', hidden: true }, h('span.ready-name', { 'data-field': 'readyName' }), ' ', h('span.muted.small', { 'data-field': 'readyScore' }), ' ', pair);
+  }
+
+  function updateReady(row, need) {
+    const box = row.querySelector('[data-testid="ready-suggestion"]');
+    const best = need.suggestions?.[0];
+    box.hidden = !best;
+    if (!best) return;
+    box.dataset.volunteerId = best.volunteerId;
+    setText(box.querySelector('[data-field="readyName"]'), t('uncovered.readyBest', { volunteer: best.maskedName || best.volunteerId }));
+    setText(box.querySelector('[data-field="readyScore"]'), formatPercent(best.score / 100));
+    const pair = box.querySelector('[data-testid="ready-pair"]');
+    setText(pair, t('suggest.accept'));
+    pair.setAttribute('aria-label', t('suggest.acceptLabel', { volunteer: best.maskedName || best.volunteerId }));
   }
 
   function update(row, need) {
@@ -112,6 +144,7 @@ export function initUncovered({ onSuggest }) {
     const suggest = row.querySelector('[data-testid="suggest-button"]');
     setText(suggest, t('uncovered.suggest'));
     suggest.setAttribute('aria-label', t('uncovered.suggestFor', { need: `${itemName(need)} · ${need.householdId ?? ''}` }));
+    updateReady(row, need);
   }
 
   function tickAge(element, now = Date.now()) {
@@ -136,6 +169,7 @@ export function initUncovered({ onSuggest }) {
   }
 
   form.addEventListener('change', render);
+  document.getElementById('plan-open')?.addEventListener('click', () => onPlan?.(selects.district.value || [...getState().districts.keys()][0]));
   exportButton.addEventListener('click', async () => {
     const districtId = selects.district.value;
     if (districtId === ALL) return;
