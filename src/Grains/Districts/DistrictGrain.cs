@@ -3,6 +3,7 @@ using Boai.Orleans.Households;
 using Boai.Orleans.Live;
 using Boai.Orleans.Matching;
 using Boai.Orleans.Model;
+using Boai.Orleans.Orders;
 using Boai.Orleans.Rules;
 using Boai.Orleans.Storage;
 using Microsoft.Extensions.Logging;
@@ -36,6 +37,7 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
     private readonly DistrictProjection _projection;
     private readonly GroupCommit _commit;
     private readonly Matcher _matcher;
+    private readonly OrderEligibility _orderEligibility;
     private DateOnly _today;
     private string _month = "";
     private DistrictSummary? _lastPublished;
@@ -58,6 +60,7 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         _matcher = new Matcher(matching.Value);
         _logger = logger;
         _zone = TimeZones.Find(_rules.TimeZone);
+        _orderEligibility = new OrderEligibility(matching.Value, _zone);
         var id = this.GetPrimaryKeyString();
         _info = directory.Find(id) ?? new DistrictInfo(id, id, id, new GeoPoint(0, 0), []);
         _projection = new DistrictProjection(id);
@@ -255,6 +258,24 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         return Task.FromResult(_matcher.Suggest(need, _pool, take));
     }
 
+    public Task<IReadOnlyList<string>> VolunteersEligibleFor(OrderMatch order)
+    {
+        _pool ??= new MatchPool(_volunteers.Values.Select(ToMatch).ToList());
+        return Task.FromResult(_orderEligibility.Volunteers(order, _pool));
+    }
+
+    public Task<IReadOnlyList<string>> OrdersEligibleFor(string volunteerId, IReadOnlyList<OrderMatch> orders)
+    {
+        if (!_volunteers.TryGetValue(volunteerId, out var volunteer))
+        {
+            return Task.FromResult<IReadOnlyList<string>>([]);
+        }
+
+        var match = ToMatch(volunteer);
+        return Task.FromResult<IReadOnlyList<string>>(
+            orders.Where(o => _orderEligibility.Volunteer(o, match)).Select(o => o.Need.NeedId).ToList());
+    }
+
     public Task Wake() => Task.CompletedTask;
 
     private static MatchVolunteer ToMatch(VolunteerSummary v) => new(
@@ -326,6 +347,14 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
                     ItemId = need.ItemId,
                     Category = need.Category,
                 });
+                if (need.Reason == UncoveredReason.OrderUnclaimed)
+                {
+                    // Unclaimed too long: the district's coordinators are told, beside the uncovered list.
+                    _outbox.Add(new OrderEscalatedEvent
+                    {
+                        DistrictId = DistrictId, OrderId = need.NeedId, HouseholdId = householdId, ItemId = need.ItemId, Since = need.Since,
+                    });
+                }
             }
         }
 

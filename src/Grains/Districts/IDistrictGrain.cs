@@ -34,6 +34,12 @@ public interface IDistrictGrain : IGrainWithStringKey
     /// <summary>Volunteers of this district ranked for a need, best first, each factor explained (服务匹配).</summary>
     Task<IReadOnlyList<Matching.Suggestion>> Suggest(Matching.MatchNeed need, int take);
 
+    /// <summary>Volunteers of this district who may take a menu order (<see cref="Orders.OrderEligibility"/>).</summary>
+    Task<IReadOnlyList<string>> VolunteersEligibleFor(Orders.OrderMatch order);
+
+    /// <summary>The orders (by id) this district's volunteer may take; none when the volunteer is not of this district.</summary>
+    Task<IReadOnlyList<string>> OrdersEligibleFor(string volunteerId, IReadOnlyList<Orders.OrderMatch> orders);
+
     /// <summary>Wakes the district so its clock runs (startup, reminders).</summary>
     Task Wake();
 }
