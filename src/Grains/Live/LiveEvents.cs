@@ -104,7 +104,7 @@ public sealed record OrderOfferedEvent : LiveEvent, IVolunteerLiveEvent
     [Id(3)] public required string Category { get; init; }
     [Id(4)] public required DateTimeOffset WindowStart { get; init; }
     [Id(5)] public required DateTimeOffset WindowEnd { get; init; }
-    [Id(6), JsonIgnore] public required IReadOnlyList<string> Volunteers { get; init; }
+    [Id(6), JsonIgnore] public IReadOnlyList<string> Volunteers { get; init; } = [];
 
     [JsonIgnore]
     public bool AlsoToDistrict => false;
