@@ -7,6 +7,7 @@ import { initDistricts } from './views/districts.js';
 import { initDrilldown } from './views/drilldown.js';
 import { initFeed } from './views/feed.js';
 import { initHeader } from './views/header.js';
+import { initOrders } from './views/orders.js';
 import { initSignIn } from './views/signin.js';
 import { initSuggestions } from './views/suggestions.js';
 import { toast, toastError } from './views/toast.js';
@@ -24,6 +25,7 @@ const itemDetailTimers = new Map();
 
 let signInPanel;
 let live;
+let orders;
 
 function showDashboard(visible) {
   document.getElementById('dashboard').hidden = !visible;
@@ -128,6 +130,10 @@ function handleEvent(name, payload) {
     case 'districtSummary':
       store.applyDistrictSummary(payload);
       break;
+    case 'orderUpdated':
+    case 'orderEscalated':
+      orders.onEvent(name, payload);
+      break;
     default:
       throw new Error(`unknown event ${name}`);
   }
@@ -153,7 +159,7 @@ async function afterConnected(connection) {
     toast(error?.message ?? String(error), 'error');
   }
   // Whatever happened while we were not watching is only in the REST snapshot.
-  if (current === session) await refreshSnapshot();
+  if (current === session) await Promise.all([refreshSnapshot(), orders.refresh()]);
 }
 
 async function loadCatalogue(current) {
@@ -230,6 +236,7 @@ async function main() {
   initDistricts({ onOpen: drilldown.open });
   initUncovered({ onSuggest: suggestions.open });
   initFeed();
+  orders = initOrders();
   live = createLive({
     onState: store.setConnection,
     onEvent: handleEvent,
