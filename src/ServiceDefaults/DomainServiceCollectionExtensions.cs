@@ -4,6 +4,7 @@ using Boai.Orleans.Districts;
 using Boai.Orleans.Ledger;
 using Boai.Orleans.Live;
 using Boai.Orleans.Matching;
+using Boai.Orleans.Orders;
 using Boai.Orleans.Persistence.AzureTable;
 using Boai.Orleans.Rules;
 using Boai.Orleans.Storage;
@@ -23,6 +24,7 @@ public static class DomainServiceCollectionExtensions
         services.AddOptions<DistrictClockOptions>().Bind(configuration.GetSection(DistrictClockOptions.SectionName));
         services.AddOptions<MatchingOptions>().Bind(configuration.GetSection(MatchingOptions.SectionName));
         services.AddOptions<LiveEventOptions>().Bind(configuration.GetSection(LiveEventOptions.SectionName));
+        services.AddOptions<OrderOptions>().Bind(configuration.GetSection(OrderOptions.SectionName));
         services.TryAddSingleton(_ => ServiceCatalogue.Load(configuration["Catalogue:Path"]));
         services.TryAddSingleton(_ => DistrictDirectory.Load(configuration["Districts:Path"]));
 

@@ -146,10 +146,12 @@ public sealed class AuthorizationTests(DashboardFixture fixture)
     }
 
     [Fact]
-    public async Task A_volunteer_cannot_open_the_dashboard_hub()
+    public async Task A_volunteer_on_the_hub_hears_only_their_own_offers_and_watches_no_district()
     {
         await using var hub = fixture.Dashboard.Hub(fixture.Dashboard.Token("v-someone", "volunteer"));
+        await hub.StartAsync();
 
-        await Assert.ThrowsAnyAsync<Exception>(() => hub.StartAsync());
+        await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync("Watch", Mine));
+        Assert.Empty(await hub.InvokeAsync<string[]>("WatchAll"));
     }
 }

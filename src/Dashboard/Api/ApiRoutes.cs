@@ -28,7 +28,8 @@ public static class ApiRoutes
             .MapTeamsApi()
             .MapReportsApi()
             .MapSuggestionsApi()
-            .MapPlanApi();
+            .MapPlanApi()
+            .MapOrdersApi();
 
         // An unknown API path is a problem+json 404, whatever serves the rest of the site.
         routes.Map("/api/{**path}", () => ApiProblems.NotFound("没有这个接口 / No such route"))

@@ -202,7 +202,7 @@ public static class VisitsApi
         return outcome.ToResult(view => view, $"/api/v1/visits/{visitId}");
     }
 
-    /// <summary>An optional need id must be one of the household's own.</summary>
+    /// <summary>An optional need id must be one of the household's own: a need, or a menu order the volunteer took.</summary>
     private static string? NeedOf(Validation v, string? needId, string householdId)
     {
         if (string.IsNullOrEmpty(needId))
@@ -210,7 +210,7 @@ public static class VisitsApi
             return null;
         }
 
-        if (Ids.OwnerHousehold(needId, 'n') is not { } owner || (householdId.Length > 0 && owner != householdId))
+        if ((Ids.OwnerHousehold(needId, 'n') ?? Ids.OwnerHousehold(needId, 'o')) is not { } owner || (householdId.Length > 0 && owner != householdId))
         {
             v.Add("needId", "不是该家庭的需求 / Not a need of this household");
         }

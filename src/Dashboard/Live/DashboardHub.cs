@@ -8,12 +8,26 @@ namespace Boai.Orleans.Dashboard.Live;
 /// <summary>
 /// The live dashboard hub (<c>/hubs/dashboard</c>). A connection joins one SignalR group per district it watches;
 /// <see cref="WatchAll"/> joins the group of every district the caller covers, so each event reaches a connection
-/// through exactly one group, once. Events arrive from the cluster through <see cref="DashboardHostObserver"/>.
+/// through exactly one group, once. A volunteer's connection joins only the volunteer's own group, where the menu
+/// orders offered to them arrive. Events arrive from the cluster through <see cref="DashboardHostObserver"/>.
 /// </summary>
-[Authorize(Policy = AuthSetup.StaffPolicy)]
+[Authorize(Policy = AuthSetup.CallerPolicy)]
 public sealed class DashboardHub(Access access, DistrictDirectory districts) : Hub
 {
     public static string GroupOf(string districtId) => "district:" + districtId;
+
+    /// <summary>The group of one volunteer's connections.</summary>
+    public static string VolunteerGroupOf(string volunteerId) => "volunteer:" + volunteerId;
+
+    public override async Task OnConnectedAsync()
+    {
+        if (access.OwnOffers(CurrentCaller()) is { } volunteerId)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, VolunteerGroupOf(volunteerId));
+        }
+
+        await base.OnConnectedAsync();
+    }
 
     public async Task Watch(string districtId)
     {

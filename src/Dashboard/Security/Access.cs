@@ -2,6 +2,7 @@ using Boai.Orleans.Dashboard.Api;
 using Boai.Orleans.Districts;
 using Boai.Orleans.Households;
 using Boai.Orleans.Model;
+using Boai.Orleans.Orders;
 using Boai.Orleans.Teams;
 using Boai.Orleans.Visits;
 using Boai.Orleans.Volunteers;
@@ -143,6 +144,59 @@ public sealed class Access(IGrainFactory grains, DistrictDirectory districts)
 
         return caller.CoversDistrict(team.Profile.DistrictId) ? new Guarded<TeamView>(team, null) : Guarded<TeamView>.Deny(ApiProblems.Forbidden());
     }
+
+    /// <summary>A menu order: staff of its district; a volunteer who holds it, or who may take it now.</summary>
+    public async Task<Guarded<OrderView>> Order(Caller caller, string orderId)
+    {
+        var notFound = ApiProblems.NotFound($"订单 {orderId} 不存在 / No order {orderId}");
+        if (Ids.OwnerHousehold(orderId, 'o') is null)
+        {
+            return Guarded<OrderView>.Deny(notFound);
+        }
+
+        var grain = grains.GetGrain<IOrderGrain>(orderId);
+        if (await grain.Get() is not { } order)
+        {
+            return Guarded<OrderView>.Deny(notFound);
+        }
+
+        var allowed = caller.IsVolunteer
+            ? order.VolunteerId == caller.Sub || (order.Status == OrderStatus.Open && await grain.IsEligible(caller.Sub))
+            : caller.CoversDistrict(order.DistrictId);
+        return allowed ? new Guarded<OrderView>(order, null) : Guarded<OrderView>.Deny(ApiProblems.Forbidden());
+    }
+
+    /// <summary>Claiming an order: volunteers only, for themselves; the order must exist.</summary>
+    public async Task<IResult?> ClaimOrder(Caller caller, string orderId)
+    {
+        if (!caller.IsVolunteer)
+        {
+            return ApiProblems.Forbidden("只有义工本人可以接单 / Only volunteers take orders, for themselves");
+        }
+
+        return Ids.OwnerHousehold(orderId, 'o') is null || await grains.GetGrain<IOrderGrain>(orderId).Get() is null
+            ? ApiProblems.NotFound($"订单 {orderId} 不存在 / No order {orderId}")
+            : null;
+    }
+
+    /// <summary>Releasing an order: the volunteer who holds it, or staff of its district.</summary>
+    public async Task<Guarded<OrderView>> ReleaseOrder(Caller caller, string orderId)
+    {
+        var order = await Order(caller, orderId);
+        if (order.Denied is null && caller.IsVolunteer && order.Value!.VolunteerId != caller.Sub)
+        {
+            return Guarded<OrderView>.Deny(ApiProblems.Forbidden("只有接单的义工可以放弃 / Only the volunteer who took the order may release it"));
+        }
+
+        return order;
+    }
+
+    /// <summary>Cancelling an order: staff of its district.</summary>
+    public async Task<Guarded<OrderView>> CancelOrder(Caller caller, string orderId) =>
+        caller.IsVolunteer ? Guarded<OrderView>.Deny(ApiProblems.Forbidden()) : await Order(caller, orderId);
+
+    /// <summary>The volunteer whose offered orders a hub connection receives: a volunteer's own, nobody else's.</summary>
+    public string? OwnOffers(Caller caller) => caller.IsVolunteer ? caller.Sub : null;
 
     /// <summary>Hub subscriptions: the same rule as the district's records.</summary>
     public bool MayWatch(Caller caller, string districtId) => districts.Find(districtId) is not null && caller.CoversDistrict(districtId);

@@ -3,6 +3,7 @@ using Boai.Orleans.Households;
 using Boai.Orleans.Live;
 using Boai.Orleans.Matching;
 using Boai.Orleans.Model;
+using Boai.Orleans.Orders;
 using Boai.Orleans.Rules;
 using Boai.Orleans.Storage;
 using Microsoft.Extensions.Logging;
@@ -38,6 +39,7 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
     private readonly Matcher _matcher;
     private readonly DistrictPlanner _planner;
     private readonly MatchingOptions _matching;
+    private readonly OrderEligibility _orderEligibility;
     private DateOnly _today;
     private string _month = "";
     private DistrictSummary? _lastPublished;
@@ -61,6 +63,7 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         _planner = new DistrictPlanner(_matching);
         _logger = logger;
         _zone = TimeZones.Find(_rules.TimeZone);
+        _orderEligibility = new OrderEligibility(matching.Value, _zone);
         var id = this.GetPrimaryKeyString();
         _info = directory.Find(id) ?? new DistrictInfo(id, id, id, new GeoPoint(0, 0), []);
         _projection = new DistrictProjection(id);
@@ -252,6 +255,21 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
     public Task<IReadOnlyList<ActiveVisit>> GetActiveVisits() =>
         Task.FromResult<IReadOnlyList<ActiveVisit>>(_active.Values.OrderBy(a => a.At).ToList());
 
+    public Task<IReadOnlyList<string>> VolunteersEligibleFor(OrderMatch order) =>
+        Task.FromResult(_orderEligibility.Volunteers(order, Pool));
+
+    public Task<IReadOnlyList<string>> OrdersEligibleFor(string volunteerId, IReadOnlyList<OrderMatch> orders)
+    {
+        if (!_volunteers.TryGetValue(volunteerId, out var volunteer))
+        {
+            return Task.FromResult<IReadOnlyList<string>>([]);
+        }
+
+        var match = ToMatch(volunteer);
+        return Task.FromResult<IReadOnlyList<string>>(
+            orders.Where(o => _orderEligibility.Volunteer(o, match)).Select(o => o.Need.NeedId).ToList());
+    }
+
     public Task Wake() => Task.CompletedTask;
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => OnClockAsync(CancellationToken.None);
@@ -310,6 +328,14 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
                     ItemId = need.ItemId,
                     Category = need.Category,
                 });
+                if (need.Reason == UncoveredReason.OrderUnclaimed)
+                {
+                    // Unclaimed too long: the district's coordinators are told, beside the uncovered list.
+                    _outbox.Add(new OrderEscalatedEvent
+                    {
+                        DistrictId = DistrictId, OrderId = need.NeedId, HouseholdId = householdId, ItemId = need.ItemId, Since = need.Since,
+                    });
+                }
             }
         }
 

@@ -46,6 +46,12 @@ public interface IDistrictGrain : IGrainWithStringKey
     /// </summary>
     Task<DistrictPlanView> Plan();
 
+    /// <summary>Volunteers of this district who may take a menu order (<see cref="Orders.OrderEligibility"/>).</summary>
+    Task<IReadOnlyList<string>> VolunteersEligibleFor(Orders.OrderMatch order);
+
+    /// <summary>The orders (by id) this district's volunteer may take; none when the volunteer is not of this district.</summary>
+    Task<IReadOnlyList<string>> OrdersEligibleFor(string volunteerId, IReadOnlyList<Orders.OrderMatch> orders);
+
     /// <summary>Wakes the district so its clock runs (startup, reminders).</summary>
     Task Wake();
 }

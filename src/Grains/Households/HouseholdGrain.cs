@@ -1,6 +1,7 @@
 using Boai.Orleans.Catalogue;
 using Boai.Orleans.Districts;
 using Boai.Orleans.Model;
+using Boai.Orleans.Orders;
 using Boai.Orleans.Rules;
 using Boai.Orleans.Volunteers;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,9 @@ public sealed class HouseholdState
     [Id(6)] public string? MajorChangeNote { get; set; }
     [Id(7)] public DateTimeOffset? LastVisitAt { get; set; }
     [Id(8)] public List<VisitBrief> RecentVisits { get; set; } = [];
+    /// <summary>Live menu orders (open or taken), as their order grains last reported them.</summary>
+    [Id(9)] public Dictionary<string, OrderRef> Orders { get; set; } = [];
+    [Id(10)] public int OrderSequence { get; set; }
 }
 
 /// <summary>
@@ -30,7 +34,8 @@ public sealed class HouseholdGrain(
     ServiceCatalogue catalogue,
     DistrictDirectory districts,
     TimeProvider time,
-    IOptions<ServiceRulesOptions> rules) : Grain, IHouseholdGrain
+    IOptions<ServiceRulesOptions> rules,
+    IOptions<OrderOptions> orderOptions) : Grain, IHouseholdGrain
 {
     private const int RecentVisitsKept = 20;
     private readonly ServiceRulesOptions _rules = rules.Value;
@@ -252,7 +257,7 @@ public sealed class HouseholdGrain(
             return Task.FromResult<Outcome<VisitContext>>(Failure.NotFound("家庭不存在 / Household not found"));
         }
 
-        if (needId is not null && !S.Needs.ContainsKey(needId))
+        if (needId is not null && !S.Needs.ContainsKey(needId) && !S.Orders.ContainsKey(needId))
         {
             return Task.FromResult<Outcome<VisitContext>>(Failure.Invalid("needId", "此家庭没有这项需求 / Not a need of this household"));
         }
@@ -262,9 +267,14 @@ public sealed class HouseholdGrain(
             .Select(p => p.NeedId)
             .Distinct()
             .ToList();
-        return Task.FromResult(served.Count == 0
+        // A menu order the volunteer has taken lets them visit the way a pairing does.
+        var orders = S.Orders.Values
+            .Where(o => o.Status == OrderStatus.Claimed && o.VolunteerId == volunteerId && (needId is null || o.OrderId == needId))
+            .Select(o => o.OrderId)
+            .ToList();
+        return Task.FromResult(served.Count == 0 && orders.Count == 0
             ? Failure.Forbidden("志愿者未与此家庭结对 / The volunteer is not paired with this household")
-            : Outcome<VisitContext>.Ok(new VisitContext(S.Profile.DistrictId, S.Profile.Location, served)));
+            : Outcome<VisitContext>.Ok(new VisitContext(S.Profile.DistrictId, S.Profile.Location, served, orders)));
     }
 
     public async Task VisitCompleted(VisitBrief visit)
@@ -331,6 +341,41 @@ public sealed class HouseholdGrain(
 
     public Task RefreshCoverage() => PublishAsync();
 
+    public async Task<Outcome<string>> ReserveOrderId()
+    {
+        if (S.Profile is null)
+        {
+            return Failure.NotFound("家庭不存在 / Household not found");
+        }
+
+        S.OrderSequence++;
+        await state.WriteStateAsync();
+        return Outcome<string>.Ok(Ids.OrderId(HouseholdId, S.OrderSequence));
+    }
+
+    public async Task OrderChanged(OrderRef order)
+    {
+        var changed = order.IsLive
+            ? !S.Orders.TryGetValue(order.OrderId, out var known)
+                || known.Status != order.Status || known.VolunteerId != order.VolunteerId || known.OfferedSince != order.OfferedSince
+            : S.Orders.ContainsKey(order.OrderId);
+        if (changed)
+        {
+            if (order.IsLive)
+            {
+                S.Orders[order.OrderId] = order;
+            }
+            else
+            {
+                S.Orders.Remove(order.OrderId);
+            }
+
+            await state.WriteStateAsync();
+        }
+
+        await PublishAsync();
+    }
+
     private List<PairingRecord> EndPairingsOf(string needId, PairingEnd reason, DateTimeOffset now)
     {
         var ended = S.Pairings.Values.Where(p => p.NeedId == needId && p.IsCurrent).ToList();
@@ -376,6 +421,22 @@ public sealed class HouseholdGrain(
                 uncovered.Add(new UncoveredNeed(
                     need.NeedId, HouseholdId, profile.DistrictId, need.ItemId, need.Category, coverage.Reason!.Value,
                     coverage.Since, need.Priority, need.Skills, need.Frequency, profile.Location));
+            }
+            else if (coverage.NextCheckAt is { } at && (next is null || at < next))
+            {
+                next = at;
+            }
+        }
+
+        foreach (var order in S.Orders.Values.Where(o => o.IsLive))
+        {
+            open++;
+            var coverage = CoverageRules.EvaluateOrder(order, now, orderOptions.Value.UnclaimedAfter);
+            if (!coverage.Covered)
+            {
+                uncovered.Add(new UncoveredNeed(
+                    order.OrderId, HouseholdId, profile.DistrictId, order.ItemId, order.Category, coverage.Reason!.Value,
+                    coverage.Since, order.Priority, order.Skills, NeedFrequency.Once, profile.Location));
             }
             else if (coverage.NextCheckAt is { } at && (next is null || at < next))
             {

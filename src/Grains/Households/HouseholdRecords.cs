@@ -56,9 +56,10 @@ public sealed record HouseholdFile(
     [property: Id(6)] string? MajorChangeNote,
     [property: Id(7)] DateTimeOffset? LastVisitAt);
 
-/// <summary>What a visit needs to know of the household it is made to.</summary>
+/// <summary>What a visit needs to know of the household it is made to; <c>OrderIds</c>: the menu orders it serves.</summary>
 [GenerateSerializer, Immutable]
 public sealed record VisitContext(
     [property: Id(0)] string DistrictId,
     [property: Id(1)] GeoPoint? Location,
-    [property: Id(2)] IReadOnlyList<string> NeedIds);
+    [property: Id(2)] IReadOnlyList<string> NeedIds,
+    [property: Id(3)] IReadOnlyList<string>? OrderIds = null);

@@ -46,6 +46,12 @@ public interface IHouseholdGrain : IGrainWithStringKey
 
     /// <summary>Re-evaluates coverage against the clock; called when a due time passes.</summary>
     Task RefreshCoverage();
+
+    /// <summary>The id of the household's next menu order (<see cref="Ids.OrderId"/>); 404 when the household does not exist.</summary>
+    Task<Outcome<string>> ReserveOrderId();
+
+    /// <summary>An order of this household changed: it counts for coverage and lets its volunteer visit. Idempotent.</summary>
+    Task OrderChanged(Orders.OrderRef order);
 }
 
 /// <summary>Why a pairing was refused, as <see cref="Failure.Code"/>: the words of an accepted plan's per-proposal results.</summary>

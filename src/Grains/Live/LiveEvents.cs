@@ -1,4 +1,6 @@
+using System.Text.Json.Serialization;
 using Boai.Orleans.Districts;
+using Boai.Orleans.Orders;
 
 namespace Boai.Orleans.Live;
 
@@ -94,4 +96,66 @@ public sealed record DistrictSummaryEvent : LiveEvent
         CheckInsToday = s.CheckInsToday,
         ActiveVolunteerRate = s.ActiveVolunteerRate,
     };
+}
+
+/// <summary>
+/// An event (also) for given volunteers: the hub sends it to each one's own group, and to the district's group only
+/// when <see cref="AlsoToDistrict"/>. The list routes the event; it is never part of the payload.
+/// </summary>
+public interface IVolunteerLiveEvent
+{
+    IReadOnlyList<string> Volunteers { get; }
+
+    bool AlsoToDistrict { get; }
+}
+
+/// <summary>A menu order is on offer to the volunteers who may take it (sent to those volunteers only).</summary>
+[GenerateSerializer, Immutable]
+public sealed record OrderOfferedEvent : LiveEvent, IVolunteerLiveEvent
+{
+    [Id(0)] public required string OrderId { get; init; }
+    [Id(1)] public required string HouseholdId { get; init; }
+    [Id(2)] public required string ItemId { get; init; }
+    [Id(3)] public required string Category { get; init; }
+    [Id(4)] public required DateTimeOffset WindowStart { get; init; }
+    [Id(5)] public required DateTimeOffset WindowEnd { get; init; }
+    [Id(6), JsonIgnore] public IReadOnlyList<string> Volunteers { get; init; } = [];
+
+    [JsonIgnore]
+    public bool AlsoToDistrict => false;
+
+    public override string Kind => "orderOffered";
+}
+
+/// <summary>A menu order was placed, taken, released, completed or cancelled: to the district, and to the volunteers it was offered to.</summary>
+[GenerateSerializer, Immutable]
+public sealed record OrderUpdatedEvent : LiveEvent, IVolunteerLiveEvent
+{
+    [Id(0)] public required string OrderId { get; init; }
+    [Id(1)] public required string HouseholdId { get; init; }
+    [Id(2)] public required string ItemId { get; init; }
+    [Id(3)] public required OrderStatus Status { get; init; }
+    [Id(4)] public string? VolunteerId { get; init; }
+    [Id(5)] public required DateTimeOffset WindowStart { get; init; }
+    [Id(6)] public required DateTimeOffset WindowEnd { get; init; }
+    [Id(7)] public DateTimeOffset? EscalatesAt { get; init; }
+    [Id(8)] public required DateTimeOffset At { get; init; }
+    [Id(9), JsonIgnore] public IReadOnlyList<string> Volunteers { get; init; } = [];
+
+    [JsonIgnore]
+    public bool AlsoToDistrict => true;
+
+    public override string Kind => "orderUpdated";
+}
+
+/// <summary>A menu order stayed unclaimed too long: it is on the uncovered list, and its district's coordinators are told.</summary>
+[GenerateSerializer, Immutable]
+public sealed record OrderEscalatedEvent : LiveEvent
+{
+    [Id(0)] public required string OrderId { get; init; }
+    [Id(1)] public required string HouseholdId { get; init; }
+    [Id(2)] public required string ItemId { get; init; }
+    [Id(3)] public required DateTimeOffset Since { get; init; }
+
+    public override string Kind => "orderEscalated";
 }

@@ -4,7 +4,7 @@ namespace Boai.Orleans.Model;
 
 /// <summary>
 /// Ids chosen by callers (volunteers, households, visits, teams) are URL path segments and table keys:
-/// one rule keeps them safe everywhere. Ids the service makes (needs, pairings) embed the household id
+/// one rule keeps them safe everywhere. Ids the service makes (needs, pairings, orders) embed the household id
 /// after a '~', which caller ids never contain, so the owner of a need or pairing is found without a lookup.
 /// </summary>
 public static partial class Ids
@@ -21,6 +21,9 @@ public static partial class Ids
     public static string NeedId(string householdId, int sequence) => $"{householdId}~n{sequence}";
 
     public static string PairingId(string householdId, int sequence) => $"{householdId}~p{sequence}";
+
+    /// <summary>A menu order (菜单式服务) of the household.</summary>
+    public static string OrderId(string householdId, int sequence) => $"{householdId}~o{sequence}";
 
     /// <summary>The household that owns a need or pairing id, or null when the id is not one the service made.</summary>
     public static string? OwnerHousehold(string? serviceId, char kind)

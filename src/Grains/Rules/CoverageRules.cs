@@ -13,7 +13,8 @@ public sealed record Coverage(
 
 /// <summary>
 /// The one definition of "uncovered" (DOMAIN.md): no active pairing; its volunteer left or paused; the next
-/// visit overdue (last visit + cadence + grace); a reported major change not followed by a visit in time.
+/// visit overdue (last visit + cadence + grace); a reported major change not followed by a visit in time; a menu
+/// order on offer longer than <see cref="Orders.OrderOptions.UnclaimedAfter"/> with nobody taking it.
 /// </summary>
 public static class CoverageRules
 {
@@ -57,6 +58,20 @@ public static class CoverageRules
         return now >= dueAt
             ? new Coverage(false, UncoveredReason.Overdue, dueAt, null)
             : new Coverage(true, null, anchor, next);
+    }
+
+    /// <summary>A live menu order: covered once taken; on offer, covered until it has waited too long for a volunteer.</summary>
+    public static Coverage EvaluateOrder(Orders.OrderRef order, DateTimeOffset now, TimeSpan unclaimedAfter)
+    {
+        if (order.Status != Orders.OrderStatus.Open)
+        {
+            return new Coverage(true, null, order.OfferedSince, null);
+        }
+
+        var deadline = order.OfferedSince + unclaimedAfter;
+        return now >= deadline
+            ? new Coverage(false, UncoveredReason.OrderUnclaimed, deadline, null)
+            : new Coverage(true, null, order.OfferedSince, deadline);
     }
 
     /// <summary>The longest allowed gap between visits: the need's own frequency, tightened by the household's risk level.</summary>

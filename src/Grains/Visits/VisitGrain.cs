@@ -4,6 +4,7 @@ using Boai.Orleans.Districts;
 using Boai.Orleans.Households;
 using Boai.Orleans.Ledger;
 using Boai.Orleans.Model;
+using Boai.Orleans.Orders;
 using Boai.Orleans.Rules;
 using Boai.Orleans.Volunteers;
 using Microsoft.Extensions.Options;
@@ -33,6 +34,8 @@ public sealed class VisitState
     [Id(17)] public string? DecidedBy { get; set; }
     [Id(18)] public string? DecisionReason { get; set; }
     [Id(19)] public bool Backfilled { get; set; }
+    /// <summary>Menu orders the volunteer took for this household: the visit completes them.</summary>
+    [Id(20)] public List<string> OrderIds { get; set; } = [];
 
     public bool Exists => VolunteerId is not null;
 }
@@ -99,6 +102,7 @@ public sealed class VisitGrain(
         S.CheckInReceivedAt = receivedAt;
         S.CheckInRequest = fingerprint;
         S.HouseholdLocation = context.Value.Location;
+        S.OrderIds = [.. context.Value.OrderIds ?? []];
         S.Status = VisitStatus.CheckedIn;
         S.Flags = Flags(request.At, receivedAt, request.Location).ToList();
         await state.WriteStateAsync();
@@ -301,6 +305,10 @@ public sealed class VisitGrain(
             .VisitCompleted(new VisitBrief(VisitId, S.VolunteerId!, S.NeedId, S.CheckedInAt, S.CheckedOutAt, S.Hours));
         await GrainFactory.GetGrain<IDistrictGrain>(S.DistrictId)
             .VisitCheckedOut(new ActiveVisit(VisitId, S.VolunteerId!, S.HouseholdId, S.CheckedInAt), S.CheckedOutAt.Value, S.Hours ?? 0);
+        foreach (var orderId in S.OrderIds)
+        {
+            await GrainFactory.GetGrain<IOrderGrain>(orderId).Completed(VisitId, S.VolunteerId!, S.CheckedOutAt.Value);
+        }
     }
 
     private IEnumerable<string> Flags(DateTimeOffset at, DateTimeOffset receivedAt, ReportedLocation? location)

@@ -63,6 +63,9 @@ export const api = {
   createPairing: (pairing) => json('/api/v1/pairings', { method: 'POST', body: pairing }),
   plan: (districtId) => json(`/api/v1/districts/${enc(districtId)}/plan`),
   acceptPlan: (districtId, choice) => json(`/api/v1/districts/${enc(districtId)}/plan/accept`, { method: 'POST', body: choice ?? {} }),
+  orders: (districtId) => json(`/api/v1/districts/${enc(districtId)}/orders`),
+  createOrder: (order) => json('/api/v1/orders', { method: 'POST', body: order }),
+  cancelOrder: (orderId) => json(`/api/v1/orders/${enc(orderId)}/cancel`, { method: 'POST' }),
 
   /** Mints a demo token; exists only where dev tokens are enabled (404 elsewhere). */
   devToken: (claims) => json('/api/v1/dev/token', { method: 'POST', body: claims, auth: false }),

@@ -7,6 +7,7 @@ import { initDistricts } from './views/districts.js';
 import { initDrilldown } from './views/drilldown.js';
 import { initFeed } from './views/feed.js';
 import { initHeader } from './views/header.js';
+import { initOrders } from './views/orders.js';
 import { initSignIn } from './views/signin.js';
 import { initPlan } from './views/plan.js';
 import { initSuggestions } from './views/suggestions.js';
@@ -25,6 +26,7 @@ const itemDetailTimers = new Map();
 
 let signInPanel;
 let live;
+let orders;
 
 function showDashboard(visible) {
   document.getElementById('dashboard').hidden = !visible;
@@ -132,6 +134,10 @@ function handleEvent(name, payload) {
     case 'suggestionsReady':
       store.applySuggestionsReady(payload);
       break;
+    case 'orderUpdated':
+    case 'orderEscalated':
+      orders.onEvent(name, payload);
+      break;
     default:
       throw new Error(`unknown event ${name}`);
   }
@@ -157,7 +163,7 @@ async function afterConnected(connection) {
     toast(error?.message ?? String(error), 'error');
   }
   // Whatever happened while we were not watching is only in the REST snapshot.
-  if (current === session) await refreshSnapshot();
+  if (current === session) await Promise.all([refreshSnapshot(), orders.refresh()]);
 }
 
 async function loadCatalogue(current) {
@@ -235,6 +241,7 @@ async function main() {
   const plan = initPlan();
   initUncovered({ onSuggest: suggestions.open, onPlan: plan.open });
   initFeed();
+  orders = initOrders();
   live = createLive({
     onState: store.setConnection,
     onEvent: handleEvent,

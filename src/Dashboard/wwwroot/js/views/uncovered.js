@@ -72,7 +72,11 @@ export function initUncovered({ onSuggest, onPlan }) {
   }
 
   function create(need) {
-    const suggest = h('button.btn.btn-small.btn-secondary', { type: 'button', 'data-testid': 'suggest-button', onclick: () => onSuggest(need.needId) });
+    // An unclaimed order is offered to volunteers by itself (order board); there is no pairing to suggest for it.
+    const suggest =
+      need.reason === 'orderUnclaimed'
+        ? null
+        : h('button.btn.btn-small.btn-secondary', { type: 'button', 'data-testid': 'suggest-button', onclick: () => onSuggest(need.needId) });
     return h(
       'tr',
       { 'data-testid': 'uncovered-row', 'data-need-id': need.needId },
