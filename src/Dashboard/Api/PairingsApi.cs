@@ -4,7 +4,8 @@ using Boai.Orleans.Model;
 
 namespace Boai.Orleans.Dashboard.Api;
 
-public sealed record PairingBody(string? VolunteerId, string? HouseholdId, string? NeedId);
+/// <summary>A pairing request; <c>slot</c> (optional) plans a weekly visit, which puts it on the district's due-today list on that day.</summary>
+public sealed record PairingBody(string? VolunteerId, string? HouseholdId, string? NeedId, SlotBody? Slot = null);
 
 /// <summary>Pairings (结对) of a volunteer with a household's need. A coordinator needs both in their districts.</summary>
 public static class PairingsApi
@@ -14,7 +15,7 @@ public static class PairingsApi
         var pairings = api.MapGroup("/pairings").WithTags("Pairings");
 
         pairings.MapPost("/", Create)
-            .WithSummary("Pairs a volunteer with a need; the need becomes covered.")
+            .WithSummary("Pairs a volunteer with a need; the need becomes covered. An optional weekly slot plans the visit (due-today list); posting it again for the same volunteer and need sets the slot.")
             .Produces<PairingView>(StatusCodes.Status201Created).Produces<PairingView>()
             .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
         pairings.MapGet("/{pairingId}", Get)
@@ -36,6 +37,8 @@ public static class PairingsApi
             v.Add("needId", "不是该家庭的需求 / Not a need of this household");
         }
 
+        var slot = body.Slot is null ? null : VolunteersApi.Slot(v, "slot", body.Slot);
+
         if (!v.IsValid)
         {
             return v.Problem();
@@ -53,7 +56,7 @@ public static class PairingsApi
             return volunteer.Denied;
         }
 
-        var outcome = await grains.GetGrain<IHouseholdGrain>(householdId).CreatePairing(volunteerId, body.NeedId!, caller.Sub);
+        var outcome = await grains.GetGrain<IHouseholdGrain>(householdId).CreatePairing(volunteerId, body.NeedId!, caller.Sub, slot);
         return outcome.ToResult(p => p, outcome.Value is { } p ? $"/api/v1/pairings/{p.PairingId}" : null);
     }
 

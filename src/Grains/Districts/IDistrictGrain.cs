@@ -31,6 +31,9 @@ public interface IDistrictGrain : IGrainWithStringKey
 
     Task<IReadOnlyList<ActiveVisit>> GetActiveVisits();
 
+    /// <summary>Visits due today (planned pairing slots), each due, started, late or done; by slot start.</summary>
+    Task<IReadOnlyList<DueVisit>> GetDueToday();
+
     /// <summary>Volunteers of this district ranked for a need, best first, each factor explained (服务匹配).</summary>
     Task<IReadOnlyList<Matching.Suggestion>> Suggest(Matching.MatchNeed need, int take);
 

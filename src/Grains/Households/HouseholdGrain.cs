@@ -117,7 +117,9 @@ public sealed class HouseholdGrain(
     public Task<NeedView?> GetNeed(string needId) =>
         Task.FromResult(S.Needs.TryGetValue(needId, out var need) ? View(need, time.GetUtcNow()) : null);
 
-    public async Task<Outcome<PairingView>> CreatePairing(string volunteerId, string needId, string by)
+    public Task<Outcome<PairingView>> CreatePairing(string volunteerId, string needId, string by) => CreatePairing(volunteerId, needId, by, null);
+
+    public async Task<Outcome<PairingView>> CreatePairing(string volunteerId, string needId, string by, WeeklySlot? slot)
     {
         if (S.Profile is null)
         {
@@ -137,6 +139,13 @@ public sealed class HouseholdGrain(
         var existing = S.Pairings.Values.FirstOrDefault(p => p.NeedId == needId && p.VolunteerId == volunteerId && p.IsCurrent);
         if (existing is not null)
         {
+            if (slot is not null && slot != existing.Slot)
+            {
+                existing.Slot = slot;
+                await state.WriteStateAsync();
+                await PublishAsync();
+            }
+
             return Outcome<PairingView>.Ok(View(existing));
         }
 
@@ -159,6 +168,7 @@ public sealed class HouseholdGrain(
             VolunteerId = volunteerId,
             StartedAt = now,
             CreatedBy = by,
+            Slot = slot,
         };
 
         // The volunteer learns of the pairing first: if this write then fails, a retry makes the same pairing id.
@@ -344,11 +354,19 @@ public sealed class HouseholdGrain(
 
         var now = time.GetUtcNow();
         var uncovered = new List<UncoveredNeed>();
+        var planned = new List<PlannedVisit>();
         DateTimeOffset? next = null;
         var open = 0;
         foreach (var need in S.Needs.Values.Where(n => n.IsOpen))
         {
             open++;
+            foreach (var pairing in S.Pairings.Values.Where(p => p.NeedId == need.NeedId && p.IsActive && p.Slot is not null))
+            {
+                planned.Add(new PlannedVisit(
+                    pairing.PairingId, need.NeedId, pairing.VolunteerId, pairing.Slot!,
+                    CoverageRules.Cadence(need.Frequency, profile.RiskLevel, _rules), need.LastVisitAt));
+            }
+
             var coverage = CoverageOf(need, now);
             if (!coverage.Covered)
             {
@@ -363,7 +381,7 @@ public sealed class HouseholdGrain(
         }
 
         var summary = new HouseholdSummary(
-            HouseholdId, profile.DistrictId, profile.Community, profile.Category, profile.RiskLevel, open, uncovered, next, S.LastVisitAt);
+            HouseholdId, profile.DistrictId, profile.Community, profile.Category, profile.RiskLevel, open, uncovered, next, S.LastVisitAt, planned);
         return GrainFactory.GetGrain<IDistrictGrain>(profile.DistrictId).UpsertHousehold(summary);
     }
 
@@ -406,5 +424,6 @@ public sealed class HouseholdGrain(
             { EndedAt: not null } => "ended",
             { SuspendedAt: not null } => "suspended",
             _ => "active",
-        });
+        },
+        p.Slot);
 }

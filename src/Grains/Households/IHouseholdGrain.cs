@@ -20,6 +20,9 @@ public interface IHouseholdGrain : IGrainWithStringKey
 
     Task<Outcome<PairingView>> CreatePairing(string volunteerId, string needId, string by);
 
+    /// <summary>Creates the pairing with a planned weekly visit slot; for an existing pairing of the same volunteer and need, sets its slot.</summary>
+    Task<Outcome<PairingView>> CreatePairing(string volunteerId, string needId, string by, WeeklySlot? slot);
+
     Task<Outcome<PairingView>> EndPairing(string pairingId, string by);
 
     Task<PairingView?> GetPairing(string pairingId);
