@@ -53,6 +53,8 @@ public static class DashboardHosting
         services.AddSignalR().AddJsonProtocol(o => ApiJson.Configure(o.PayloadSerializerOptions));
         services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.SectionName);
         services.AddSingleton<DashboardHostObserver>();
+        services.AddSingleton<ClusterConnectionWatch>();
+        services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<ClusterConnectionWatch>());
         services.AddHostedService<LiveHostRegistration>();
 
         services.AddDashboardHealth();

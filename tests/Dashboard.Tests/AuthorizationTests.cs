@@ -37,6 +37,7 @@ public sealed class AuthorizationTests(DashboardFixture fixture)
             (HttpMethod.Get, $"/api/v1/districts/{Theirs}/uncovered", null),
             (HttpMethod.Get, $"/api/v1/districts/{Theirs}/households", null),
             (HttpMethod.Get, $"/api/v1/districts/{Theirs}/volunteers", null),
+            (HttpMethod.Get, $"/api/v1/districts/{Theirs}/due-today", null),
             (HttpMethod.Get, $"/api/v1/districts/{Theirs}/uncovered.csv", null),
             (HttpMethod.Get, $"/api/v1/districts/{Theirs}/hours.csv", null),
             (HttpMethod.Put, $"/api/v1/volunteers/{b.VolunteerId}", VolunteerBody(Theirs)),

@@ -39,6 +39,22 @@ public sealed record VolunteerListItem(
     int ActivePairings,
     DateTimeOffset? LastServedAt);
 
+/// <summary>A visit due today on a district's list: the volunteer's name masked, the household by id and community only.</summary>
+public sealed record DueTodayDto(
+    string NeedId,
+    string HouseholdId,
+    string Community,
+    string PairingId,
+    string VolunteerId,
+    string VolunteerName,
+    DateTimeOffset SlotStart,
+    DateTimeOffset SlotEnd,
+    DueVisitState State,
+    DateTimeOffset? LateSince,
+    string? VisitId,
+    DateTimeOffset? CheckedInAt,
+    DateTimeOffset? CheckedOutAt);
+
 /// <summary>Districts (镇区) with their live figures, and each district's lists (coordinators of it, operators).</summary>
 public static class DistrictsApi
 {
@@ -55,6 +71,9 @@ public static class DistrictsApi
         districts.MapGet("/{districtId}/uncovered", Uncovered)
             .WithSummary("Uncovered needs, oldest first; a need uncovered because its volunteer left or paused carries the suggestions the district prepared for it.")
             .Produces<UncoveredDto[]>().ProducesProblem(403).ProducesProblem(404);
+        districts.MapGet("/{districtId}/due-today", DueToday)
+            .WithSummary("Visits due today (pairings with a planned weekly slot on today's weekday, local time), by slot start: due, started, late or done.")
+            .Produces<DueTodayDto[]>().ProducesProblem(403).ProducesProblem(404);
         districts.MapGet("/{districtId}/households", Households)
             .WithSummary("The district's households with their need counts (no names or addresses).")
             .Produces<HouseholdListItem[]>().ProducesProblem(403).ProducesProblem(404);
@@ -91,6 +110,35 @@ public static class DistrictsApi
         var uncovered = await district.GetUncovered();
         var ready = await district.GetReadySuggestions();
         return TypedResults.Ok(uncovered.OrderBy(n => n.Since).Select(n => UncoveredDto.From(n, ready.GetValueOrDefault(n.NeedId))).ToList());
+    }
+
+    private static async Task<IResult> DueToday(string districtId, Caller caller, Access access, IGrainFactory grains)
+    {
+        if (access.District(caller, districtId) is { } denied)
+        {
+            return denied;
+        }
+
+        var district = grains.GetGrain<IDistrictGrain>(districtId);
+        var due = await district.GetDueToday();
+        var names = (await district.GetVolunteers()).ToDictionary(v => v.VolunteerId, v => Masking.Name(v.MaskedName), StringComparer.Ordinal);
+        var communities = (await district.GetHouseholds()).ToDictionary(h => h.HouseholdId, h => h.Community, StringComparer.Ordinal);
+        return TypedResults.Ok(due
+            .Select(d => new DueTodayDto(
+                d.NeedId,
+                d.HouseholdId,
+                communities.GetValueOrDefault(d.HouseholdId, ""),
+                d.PairingId,
+                d.VolunteerId,
+                names.GetValueOrDefault(d.VolunteerId, ""),
+                d.SlotStart,
+                d.SlotEnd,
+                d.State,
+                d.LateSince,
+                d.VisitId,
+                d.CheckedInAt,
+                d.CheckedOutAt))
+            .ToList());
     }
 
     private static async Task<IResult> Households(string districtId, Caller caller, Access access, IGrainFactory grains)

@@ -4,7 +4,8 @@ using Boai.Orleans.Model;
 
 namespace Boai.Orleans.Dashboard.Api;
 
-public sealed record PairingBody(string? VolunteerId, string? HouseholdId, string? NeedId);
+/// <summary>A pairing request; <c>slot</c> (optional) plans a weekly visit, which puts it on the district's due-today list on that day.</summary>
+public sealed record PairingBody(string? VolunteerId, string? HouseholdId, string? NeedId, SlotBody? Slot = null);
 
 /// <summary>Pairings (结对) of a volunteer with a household's need. A coordinator needs both in their districts.</summary>
 public static class PairingsApi
@@ -14,7 +15,7 @@ public static class PairingsApi
         var pairings = api.MapGroup("/pairings").WithTags("Pairings");
 
         pairings.MapPost("/", Create)
-            .WithSummary("Pairs a volunteer with a need; the need becomes covered.")
+            .WithSummary("Pairs a volunteer with a need; the need becomes covered. An optional weekly slot plans the visit (due-today list); posting it again for the same volunteer and need sets the slot.")
             .Produces<PairingView>(StatusCodes.Status201Created).Produces<PairingView>()
             .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
         pairings.MapGet("/{pairingId}", Get)
@@ -36,12 +37,14 @@ public static class PairingsApi
             v.Add("needId", "不是该家庭的需求 / Not a need of this household");
         }
 
+        var slot = body.Slot is null ? null : VolunteersApi.Slot(v, "slot", body.Slot);
+
         if (!v.IsValid)
         {
             return v.Problem();
         }
 
-        var (outcome, denied) = await PairAsync(caller, access, grains, volunteerId, householdId, body.NeedId!, plannedIn: null, maxPairingsOfVolunteer: null);
+        var (outcome, denied) = await PairAsync(caller, access, grains, volunteerId, householdId, body.NeedId!, plannedIn: null, maxPairingsOfVolunteer: null, slot);
         return denied ?? outcome!.ToResult(p => p, outcome!.Value is { } p ? $"/api/v1/pairings/{p.PairingId}" : null);
     }
 
@@ -53,7 +56,7 @@ public static class PairingsApi
     /// (<see cref="IHouseholdGrain.CreatePlannedPairing"/>).
     /// </summary>
     internal static async Task<(Outcome<PairingView>? Outcome, IResult? Denied)> PairAsync(
-        Caller caller, Access access, IGrainFactory grains, string volunteerId, string householdId, string needId, string? plannedIn, int? maxPairingsOfVolunteer)
+        Caller caller, Access access, IGrainFactory grains, string volunteerId, string householdId, string needId, string? plannedIn, int? maxPairingsOfVolunteer, WeeklySlot? slot = null)
     {
         var household = await access.Household(caller, householdId);
         if (household.Denied is not null)
@@ -75,7 +78,7 @@ public static class PairingsApi
         var grain = grains.GetGrain<IHouseholdGrain>(householdId);
         var outcome = maxPairingsOfVolunteer is { } max
             ? await grain.CreatePlannedPairing(volunteerId, needId, max, caller.Sub)
-            : await grain.CreatePairing(volunteerId, needId, caller.Sub);
+            : await grain.CreatePairing(volunteerId, needId, caller.Sub, slot);
         return (outcome, null);
     }
 

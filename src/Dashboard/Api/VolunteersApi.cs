@@ -192,28 +192,34 @@ public static class VolunteersApi
 
         for (var i = 0; i < slots.Count; i++)
         {
-            var field = $"availability[{i}]";
-            var slot = slots[i];
-            if (slot is null)
+            if (Slot(v, $"availability[{i}]", slots[i]) is { } slot)
             {
-                v.Add(field, "必填 / Required");
-                continue;
-            }
-
-            var day = v.Enum<DayOfWeek>($"{field}.day", slot.Day, required: true);
-            var start = Clock(v, $"{field}.start", slot.Start);
-            var end = Clock(v, $"{field}.end", slot.End);
-            if (start is not null && end is not null && end <= start)
-            {
-                v.Add($"{field}.end", "结束应晚于开始 / Must be after start");
-            }
-            else if (day is not null && start is not null && end is not null)
-            {
-                result.Add(new WeeklySlot(day.Value, start.Value, end.Value));
+                result.Add(slot);
             }
         }
 
         return result;
+    }
+
+    /// <summary>One weekly slot (<c>{"day": "monday", "start": "09:00", "end": "12:00"}</c>), each bad part named under <paramref name="field"/>.</summary>
+    internal static WeeklySlot? Slot(Validation v, string field, SlotBody? slot)
+    {
+        if (slot is null)
+        {
+            v.Add(field, "必填 / Required");
+            return null;
+        }
+
+        var day = v.Enum<DayOfWeek>($"{field}.day", slot.Day, required: true);
+        var start = Clock(v, $"{field}.start", slot.Start);
+        var end = Clock(v, $"{field}.end", slot.End);
+        if (start is not null && end is not null && end <= start)
+        {
+            v.Add($"{field}.end", "结束应晚于开始 / Must be after start");
+            return null;
+        }
+
+        return day is not null && start is not null && end is not null ? new WeeklySlot(day.Value, start.Value, end.Value) : null;
     }
 
     private static TimeOnly? Clock(Validation v, string field, string? text)

@@ -5,12 +5,14 @@ namespace Boai.Orleans.Dashboard.Live;
 
 /// <summary>
 /// Registers this host's <see cref="DashboardHostObserver"/> with the cluster's host registry at startup and again
-/// every <see cref="LiveOptions.RegistrationInterval"/> (sooner after a failure): observers do not survive a silo
-/// restart, so the registry must keep hearing from every live host.
+/// every <see cref="LiveOptions.RegistrationInterval"/>, sooner after a failure, and at once when the client lost a
+/// gateway connection (<see cref="ClusterConnectionWatch"/>): the call reconnects this host, so events reach it again,
+/// and a registry that lost it (a silo restart) finds it again.
 /// </summary>
 public sealed partial class LiveHostRegistration(
     IGrainFactory grains,
     DashboardHostObserver observer,
+    ClusterConnectionWatch connection,
     IOptions<LiveOptions> options,
     TimeProvider time,
     ILogger<LiveHostRegistration> logger) : BackgroundService
@@ -26,6 +28,7 @@ public sealed partial class LiveHostRegistration(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                var lost = connection.NextLossAsync();
                 TimeSpan wait;
                 try
                 {
@@ -45,7 +48,8 @@ public sealed partial class LiveHostRegistration(
                     wait = options.Value.RetryInterval;
                 }
 
-                await Task.Delay(wait, time, stoppingToken);
+                await Task.WhenAny(Task.Delay(wait, time, stoppingToken), lost);
+                stoppingToken.ThrowIfCancellationRequested();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

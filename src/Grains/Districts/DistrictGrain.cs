@@ -26,6 +26,7 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
     private readonly Dictionary<string, ActiveVisit> _active = new(StringComparer.Ordinal);
     private readonly HashSet<string> _checkInsToday = new(StringComparer.Ordinal);
     private readonly Dictionary<string, double> _hoursThisMonth = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DueVisit> _dueToday = new(StringComparer.Ordinal);
     private readonly List<LiveEvent> _outbox = [];
     private readonly BoaiTables _tables;
     private readonly TimeProvider _time;
@@ -108,6 +109,18 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
                     _projection.Delete(DistrictProjection.Today, visitId);
                 }
             }
+            else if (key.StartsWith(DistrictProjection.Due, StringComparison.Ordinal))
+            {
+                var due = DistrictProjection.Read<DueVisit>(row);
+                if (row.GetString("Tag") == _today.ToString("O"))
+                {
+                    _dueToday[due.PairingId] = due;
+                }
+                else
+                {
+                    _projection.Delete(DistrictProjection.Due, due.PairingId);
+                }
+            }
             else if (key.StartsWith(DistrictProjection.Month, StringComparison.Ordinal))
             {
                 var (visitId, hours) = DistrictProjection.Read<MonthVisit>(row);
@@ -120,6 +133,12 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
                     _projection.Delete(DistrictProjection.Month, visitId);
                 }
             }
+        }
+
+        // Plans that changed while the district slept (or a first day with due-today lists) are added now.
+        foreach (var household in _households.Values)
+        {
+            PlanDueToday(household);
         }
 
         _lastPublished = Summary(now);
@@ -142,6 +161,8 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         _households[household.HouseholdId] = household;
         _projection.Put(DistrictProjection.Household, household.HouseholdId, household);
         AddCoverageEvents(previous?.Uncovered ?? [], household.HouseholdId, household.Uncovered, now);
+        RollCalendar(now);
+        PlanDueToday(household);
         HouseholdsChanged();
         return _commit.CommitAsync();
     }
@@ -155,6 +176,11 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
 
         _projection.Delete(DistrictProjection.Household, householdId);
         AddCoverageEvents(previous.Uncovered, householdId, [], _time.GetUtcNow());
+        foreach (var due in _dueToday.Values.Where(d => d.HouseholdId == householdId && d.Waiting).ToList())
+        {
+            RemoveDue(due.PairingId);
+        }
+
         HouseholdsChanged();
         return _commit.CommitAsync();
     }
@@ -194,6 +220,16 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         {
             _checkInsToday.Add(visit.VisitId);
             _projection.Put(DistrictProjection.Today, visit.VisitId, visit.VisitId, _today.ToString("O"));
+
+            // The volunteer's earliest visit due here today that nobody has checked in yet has started.
+            var due = _dueToday.Values
+                .Where(d => d.Waiting && d.HouseholdId == visit.HouseholdId && d.VolunteerId == visit.VolunteerId)
+                .OrderBy(d => d.SlotStart)
+                .FirstOrDefault();
+            if (due is not null)
+            {
+                PutDue(due with { VisitId = visit.VisitId, CheckedInAt = visit.At });
+            }
         }
 
         _outbox.Add(new VisitCheckedInEvent
@@ -217,6 +253,11 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         }
 
         _projection.Delete(DistrictProjection.Active, visit.VisitId);
+        if (_dueToday.Values.FirstOrDefault(d => d.VisitId == visit.VisitId) is { CheckedOutAt: null } started)
+        {
+            PutDue(started with { CheckedOutAt = checkedOutAt });
+        }
+
         if (MonthOf(checkedOutAt) == _month)
         {
             _hoursThisMonth[visit.VisitId] = hours;
@@ -252,6 +293,11 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
     public Task<IReadOnlyList<VolunteerSummary>> GetVolunteers() =>
         Task.FromResult<IReadOnlyList<VolunteerSummary>>(_volunteers.Values.OrderBy(v => v.VolunteerId, StringComparer.Ordinal).ToList());
 
+    /// <summary>As the clock last recorded it, so the list, the summary and the <c>visitLate</c> events agree.</summary>
+    public Task<IReadOnlyList<DueVisit>> GetDueToday() =>
+        Task.FromResult<IReadOnlyList<DueVisit>>(
+            _dueToday.Values.OrderBy(d => d.SlotStart).ThenBy(d => d.PairingId, StringComparer.Ordinal).ToList());
+
     public Task<IReadOnlyList<ActiveVisit>> GetActiveVisits() =>
         Task.FromResult<IReadOnlyList<ActiveVisit>>(_active.Values.OrderBy(a => a.At).ToList());
 
@@ -286,7 +332,26 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         try
         {
             var now = _time.GetUtcNow();
-            if (RollCalendar(now))
+            var changed = RollCalendar(now);
+            foreach (var planned in _dueToday.Values.ToList())
+            {
+                if (DueTodayRules.Advance(planned, now) is { LateSince: { } since } late && planned.LateSince is null)
+                {
+                    PutDue(late);
+                    _outbox.Add(new VisitLateEvent
+                    {
+                        DistrictId = DistrictId,
+                        NeedId = late.NeedId,
+                        HouseholdId = late.HouseholdId,
+                        VolunteerId = late.VolunteerId,
+                        SlotStart = late.SlotStart,
+                        Since = since,
+                    });
+                    changed = true;
+                }
+            }
+
+            if (changed)
             {
                 await _commit.CommitAsync();
             }
@@ -360,6 +425,16 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
 
             _checkInsToday.Clear();
             _today = today;
+            foreach (var pairingId in _dueToday.Keys.ToList())
+            {
+                RemoveDue(pairingId);
+            }
+
+            foreach (var household in _households.Values)
+            {
+                PlanDueToday(household);
+            }
+
             changed = true;
         }
 
@@ -377,6 +452,49 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         }
 
         return changed;
+    }
+
+    /// <summary>
+    /// Brings the household's visits due today in line with its planned slots (<see cref="DueTodayRules"/>). A visit
+    /// already checked in stays as it is; one still waiting follows its pairing (moved, ended or suspended).
+    /// </summary>
+    private void PlanDueToday(HouseholdSummary household)
+    {
+        var plans = (household.Planned ?? [])
+            .Select(p => DueTodayRules.Plan(p, household.HouseholdId, _today, _zone, _rules))
+            .OfType<DueVisit>()
+            .ToDictionary(d => d.PairingId, StringComparer.Ordinal);
+        foreach (var existing in _dueToday.Values.Where(d => d.HouseholdId == household.HouseholdId).ToList())
+        {
+            if (!plans.Remove(existing.PairingId, out var plan))
+            {
+                if (existing.Waiting)
+                {
+                    RemoveDue(existing.PairingId);
+                }
+            }
+            else if (existing.Waiting && (plan.SlotStart != existing.SlotStart || plan.SlotEnd != existing.SlotEnd || plan.VolunteerId != existing.VolunteerId))
+            {
+                PutDue(plan);
+            }
+        }
+
+        foreach (var plan in plans.Values)
+        {
+            PutDue(plan);
+        }
+    }
+
+    private void PutDue(DueVisit due)
+    {
+        _dueToday[due.PairingId] = due;
+        _projection.Put(DistrictProjection.Due, due.PairingId, due, _today.ToString("O"));
+    }
+
+    private void RemoveDue(string pairingId)
+    {
+        _dueToday.Remove(pairingId);
+        _projection.Delete(DistrictProjection.Due, pairingId);
     }
 
     private DistrictSummary Summary(DateTimeOffset now)
@@ -419,7 +537,9 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
             registered,
             active,
             registered == 0 ? 0 : Math.Round(active / (double)registered, 3),
-            openNeeds == 0 ? 1 : Math.Round(1 - (Math.Min(uncovered, openNeeds) / (double)openNeeds), 3));
+            openNeeds == 0 ? 1 : Math.Round(1 - (Math.Min(uncovered, openNeeds) / (double)openNeeds), 3),
+            _dueToday.Count,
+            _dueToday.Values.Count(d => d.State == DueVisitState.Late));
     }
 
     private string MonthOf(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, _zone).ToString("yyyyMM", System.Globalization.CultureInfo.InvariantCulture);

@@ -8,7 +8,7 @@ namespace Boai.Orleans.Districts;
 
 /// <summary>
 /// A district's aggregates as rows of one table partition: one row per household, volunteer, visit in progress,
-/// check-in of today and visit of this month. Thousands of rows fit where one entity (1 MiB) would not, each change
+/// check-in of today, visit of this month and visit due today. Thousands of rows fit where one entity (1 MiB) would not, each change
 /// writes only its rows, and all of a district's rows go out 100 to a transaction.
 /// </summary>
 internal sealed class DistrictProjection(string districtId)
@@ -18,6 +18,7 @@ internal sealed class DistrictProjection(string districtId)
     public const string Active = "a|";
     public const string Today = "t|";
     public const string Month = "m|";
+    public const string Due = "d|";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
     private readonly string _partition = AzureTableKeys.Escape(districtId);

@@ -33,7 +33,8 @@ public sealed record HouseholdSummary(
     [property: Id(5)] int OpenNeeds,
     [property: Id(6)] IReadOnlyList<UncoveredNeed> Uncovered,
     [property: Id(7)] DateTimeOffset? NextCheckAt,
-    [property: Id(8)] DateTimeOffset? LastVisitAt);
+    [property: Id(8)] DateTimeOffset? LastVisitAt,
+    [property: Id(9)] IReadOnlyList<PlannedVisit>? Planned = null);
 
 /// <summary>What a volunteer contributes to its district: counts, and what matching needs to know.</summary>
 [GenerateSerializer, Immutable]
@@ -76,4 +77,6 @@ public sealed record DistrictSummary(
     [property: Id(9)] int RegisteredVolunteers,
     [property: Id(10)] int ActiveVolunteers,
     [property: Id(11)] double ActiveVolunteerRate,
-    [property: Id(12)] double Coverage);
+    [property: Id(12)] double Coverage,
+    [property: Id(13)] int DueToday = 0,
+    [property: Id(14)] int LateToday = 0);

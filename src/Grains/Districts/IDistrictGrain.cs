@@ -52,6 +52,9 @@ public interface IDistrictGrain : IGrainWithStringKey
     /// <summary>The orders (by id) this district's volunteer may take; none when the volunteer is not of this district.</summary>
     Task<IReadOnlyList<string>> OrdersEligibleFor(string volunteerId, IReadOnlyList<Orders.OrderMatch> orders);
 
+    /// <summary>Visits due today (planned pairing slots), each due, started, late or done; by slot start.</summary>
+    Task<IReadOnlyList<DueVisit>> GetDueToday();
+
     /// <summary>Wakes the district so its clock runs (startup, reminders).</summary>
     Task Wake();
 }

@@ -123,17 +123,21 @@ public sealed class HouseholdGrain(
         Task.FromResult(S.Needs.TryGetValue(needId, out var need) ? View(need, time.GetUtcNow()) : null);
 
     public Task<Outcome<PairingView>> CreatePairing(string volunteerId, string needId, string by) =>
-        PairAsync(volunteerId, needId, by, maxPairingsOfVolunteer: null);
+        PairAsync(volunteerId, needId, by, maxPairingsOfVolunteer: null, slot: null);
+
+    public Task<Outcome<PairingView>> CreatePairing(string volunteerId, string needId, string by, WeeklySlot? slot) =>
+        PairAsync(volunteerId, needId, by, maxPairingsOfVolunteer: null, slot);
 
     public Task<Outcome<PairingView>> CreatePlannedPairing(string volunteerId, string needId, int maxPairingsOfVolunteer, string by) =>
-        PairAsync(volunteerId, needId, by, maxPairingsOfVolunteer);
+        PairAsync(volunteerId, needId, by, maxPairingsOfVolunteer, slot: null);
 
     /// <summary>
-    /// The one way a pairing is made. With <paramref name="maxPairingsOfVolunteer"/> (an accepted district plan) it
-    /// also refuses a need that an active pairing already serves and a volunteer who has that many pairings; checked
-    /// here, in the household's single-threaded turn, so two accepts of the same plan cannot both pair the need.
+    /// The one way a pairing is made; a <paramref name="slot"/> plans its weekly visit (for an existing pairing of the
+    /// same volunteer and need, it sets the slot). With <paramref name="maxPairingsOfVolunteer"/> (an accepted district
+    /// plan) it also refuses a need that an active pairing already serves and a volunteer who has that many pairings;
+    /// checked here, in the household's single-threaded turn, so two accepts of the same plan cannot both pair the need.
     /// </summary>
-    private async Task<Outcome<PairingView>> PairAsync(string volunteerId, string needId, string by, int? maxPairingsOfVolunteer)
+    private async Task<Outcome<PairingView>> PairAsync(string volunteerId, string needId, string by, int? maxPairingsOfVolunteer, WeeklySlot? slot)
     {
         if (S.Profile is null)
         {
@@ -153,6 +157,13 @@ public sealed class HouseholdGrain(
         var existing = S.Pairings.Values.FirstOrDefault(p => p.NeedId == needId && p.VolunteerId == volunteerId && p.IsCurrent);
         if (existing is not null)
         {
+            if (slot is not null && slot != existing.Slot)
+            {
+                existing.Slot = slot;
+                await state.WriteStateAsync();
+                await PublishAsync();
+            }
+
             return Outcome<PairingView>.Ok(View(existing));
         }
 
@@ -185,6 +196,7 @@ public sealed class HouseholdGrain(
             VolunteerId = volunteerId,
             StartedAt = now,
             CreatedBy = by,
+            Slot = slot,
         };
 
         // The volunteer learns of the pairing first: if this write then fails, a retry makes the same pairing id.
@@ -410,11 +422,19 @@ public sealed class HouseholdGrain(
 
         var now = time.GetUtcNow();
         var uncovered = new List<UncoveredNeed>();
+        var planned = new List<PlannedVisit>();
         DateTimeOffset? next = null;
         var open = 0;
         foreach (var need in S.Needs.Values.Where(n => n.IsOpen))
         {
             open++;
+            foreach (var pairing in S.Pairings.Values.Where(p => p.NeedId == need.NeedId && p.IsActive && p.Slot is not null))
+            {
+                planned.Add(new PlannedVisit(
+                    pairing.PairingId, need.NeedId, pairing.VolunteerId, pairing.Slot!,
+                    CoverageRules.Cadence(need.Frequency, profile.RiskLevel, _rules), need.LastVisitAt));
+            }
+
             var coverage = CoverageOf(need, now);
             if (!coverage.Covered)
             {
@@ -445,7 +465,7 @@ public sealed class HouseholdGrain(
         }
 
         var summary = new HouseholdSummary(
-            HouseholdId, profile.DistrictId, profile.Community, profile.Category, profile.RiskLevel, open, uncovered, next, S.LastVisitAt);
+            HouseholdId, profile.DistrictId, profile.Community, profile.Category, profile.RiskLevel, open, uncovered, next, S.LastVisitAt, planned);
         return GrainFactory.GetGrain<IDistrictGrain>(profile.DistrictId).UpsertHousehold(summary);
     }
 
@@ -488,5 +508,6 @@ public sealed class HouseholdGrain(
             { EndedAt: not null } => "ended",
             { SuspendedAt: not null } => "suspended",
             _ => "active",
-        });
+        },
+        p.Slot);
 }

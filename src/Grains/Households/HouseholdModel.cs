@@ -71,6 +71,8 @@ public sealed class PairingRecord
     /// <summary>Set while the volunteer is paused: the pairing stands but serves nobody.</summary>
     [Id(6)] public DateTimeOffset? SuspendedAt { get; set; }
     [Id(7)] public string? CreatedBy { get; set; }
+    /// <summary>The planned weekly visit (day, start and end in the districts' local time), for the due-today list.</summary>
+    [Id(8)] public WeeklySlot? Slot { get; set; }
 
     public bool IsActive => EndedAt is null && SuspendedAt is null;
 

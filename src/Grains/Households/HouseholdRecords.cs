@@ -42,7 +42,8 @@ public sealed record PairingView(
     [property: Id(4)] string DistrictId,
     [property: Id(5)] DateTimeOffset StartedAt,
     [property: Id(6)] DateTimeOffset? EndedAt,
-    [property: Id(7)] string Status);
+    [property: Id(7)] string Status,
+    [property: Id(8)] WeeklySlot? Slot = null);
 
 /// <summary>The full household file ("一人一档"): for its district's coordinators only, each read audited.</summary>
 [GenerateSerializer, Immutable]

@@ -21,12 +21,15 @@ public interface IHouseholdGrain : IGrainWithStringKey
     Task<Outcome<PairingView>> CreatePairing(string volunteerId, string needId, string by);
 
     /// <summary>
-    /// A pairing proposed by a district plan (<see cref="Districts.IDistrictGrain.Plan"/>): as <see cref="CreatePairing"/>,
+    /// A pairing proposed by a district plan (<see cref="Districts.IDistrictGrain.Plan"/>): as <see cref="CreatePairing(string, string, string)"/>,
     /// but refused (409, with a <see cref="PairingRefusals"/> code) when an active pairing already serves the need or the
     /// volunteer has <paramref name="maxPairingsOfVolunteer"/> pairings. The same volunteer and need again answers the
     /// existing pairing, not a new one.
     /// </summary>
     Task<Outcome<PairingView>> CreatePlannedPairing(string volunteerId, string needId, int maxPairingsOfVolunteer, string by);
+
+    /// <summary>Creates the pairing with a planned weekly visit slot; for an existing pairing of the same volunteer and need, sets its slot.</summary>
+    Task<Outcome<PairingView>> CreatePairing(string volunteerId, string needId, string by, WeeklySlot? slot);
 
     Task<Outcome<PairingView>> EndPairing(string pairingId, string by);
 

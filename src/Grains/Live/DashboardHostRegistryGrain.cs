@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 
 namespace Boai.Orleans.Live;
 
@@ -14,34 +16,101 @@ public sealed class LiveEventOptions
     public TimeSpan HostListRefresh { get; set; } = TimeSpan.FromSeconds(5);
 }
 
-/// <summary>
-/// The dashboard hosts that want live events. Kept in memory only: hosts re-register every few seconds, so after
-/// this grain moves (a silo restart) the list is whole again within one re-registration period.
-/// </summary>
-public sealed class DashboardHostRegistryGrain(TimeProvider time, IOptions<LiveEventOptions> options) : Grain, IDashboardHostRegistryGrain
+/// <summary>The registered dashboard hosts, by the grain id of their observer, as stored.</summary>
+[GenerateSerializer]
+public sealed class DashboardHostRegistryState
 {
-    private readonly Dictionary<IDashboardHostObserver, DateTimeOffset> _hosts = [];
+    [Id(0)] public List<string> Hosts { get; set; } = [];
+}
 
-    public Task Register(IDashboardHostObserver host)
-    {
-        _hosts[host] = time.GetUtcNow();
-        return Task.CompletedTask;
-    }
+/// <summary>
+/// The dashboard hosts that want live events. The set of hosts is stored, so when this grain moves (its silo stopped)
+/// the new activation knows every host at once instead of dropping every event until each host registers again; a
+/// restored host gets one <see cref="LiveEventOptions.HostExpiry"/> to re-register before it is forgotten. Only a
+/// change of the set is written, not every re-registration.
+/// </summary>
+public sealed partial class DashboardHostRegistryGrain(
+    [PersistentState("hosts")] IPersistentState<DashboardHostRegistryState> state,
+    TimeProvider time,
+    IOptions<LiveEventOptions> options,
+    ILogger<DashboardHostRegistryGrain> logger) : Grain, IDashboardHostRegistryGrain
+{
+    private readonly Dictionary<GrainId, (IDashboardHostObserver Host, DateTimeOffset SeenAt)> _hosts = [];
 
-    public Task Unregister(IDashboardHostObserver host)
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _hosts.Remove(host);
-        return Task.CompletedTask;
-    }
-
-    public Task<ImmutableArray<IDashboardHostObserver>> GetHosts()
-    {
-        var cutoff = time.GetUtcNow() - options.Value.HostExpiry;
-        foreach (var expired in _hosts.Where(h => h.Value < cutoff).Select(h => h.Key).ToList())
+        var now = time.GetUtcNow();
+        foreach (var stored in state.State.Hosts)
         {
-            _hosts.Remove(expired);
+            var id = GrainId.Parse(stored);
+            _hosts[id] = (GrainFactory.GetGrain<IDashboardHostObserver>(id), now);
         }
 
-        return Task.FromResult(_hosts.Keys.ToImmutableArray());
+        return Task.CompletedTask;
     }
+
+    public async Task Register(IDashboardHostObserver host)
+    {
+        var id = host.GetGrainId();
+        var isNew = !_hosts.ContainsKey(id);
+        _hosts[id] = (host, time.GetUtcNow());
+        if (isNew)
+        {
+            await SaveAsync();
+        }
+    }
+
+    public async Task Unregister(IDashboardHostObserver host)
+    {
+        if (_hosts.Remove(host.GetGrainId()))
+        {
+            await SaveAsync();
+        }
+    }
+
+    public async Task<ImmutableArray<IDashboardHostObserver>> GetHosts()
+    {
+        var cutoff = time.GetUtcNow() - options.Value.HostExpiry;
+        var expired = _hosts.Where(h => h.Value.SeenAt < cutoff).Select(h => h.Key).ToList();
+        if (expired.Count > 0)
+        {
+            expired.ForEach(id => _hosts.Remove(id));
+            await SaveAsync();
+        }
+
+        return [.. _hosts.Values.Select(h => h.Host)];
+    }
+
+    /// <summary>
+    /// Best effort: live events must not stop because storage is down, so a failed write only leaves the stored set
+    /// behind until the next change. A stale ETag is re-read once, and the set written again.
+    /// </summary>
+    private async Task SaveAsync()
+    {
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            state.State.Hosts = [.. _hosts.Keys.Select(id => id.ToString()).Order(StringComparer.Ordinal)];
+            try
+            {
+                await state.WriteStateAsync();
+                return;
+            }
+            catch (InconsistentStateException ex) when (attempt == 0)
+            {
+                LogStale(logger, ex);
+                await state.ReadStateAsync();
+            }
+            catch (Exception ex)
+            {
+                LogSaveFailed(logger, ex);
+                return;
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Information, Message = "The stored dashboard host list was stale; writing it again")]
+    private static partial void LogStale(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "Storing the dashboard host list failed; hosts stay registered in memory")]
+    private static partial void LogSaveFailed(ILogger logger, Exception exception);
 }

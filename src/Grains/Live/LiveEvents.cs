@@ -83,6 +83,10 @@ public sealed record DistrictSummaryEvent : LiveEvent
     [Id(3)] public required int ActiveVisits { get; init; }
     [Id(4)] public required int CheckInsToday { get; init; }
     [Id(5)] public required double ActiveVolunteerRate { get; init; }
+    /// <summary>Visits due today (beyond CONTRACT's fields).</summary>
+    [Id(6)] public int DueToday { get; init; }
+    /// <summary>Visits due today that are late: not checked in by the slot's start plus the grace.</summary>
+    [Id(7)] public int LateToday { get; init; }
 
     public override string Kind => "districtSummary";
 
@@ -95,6 +99,8 @@ public sealed record DistrictSummaryEvent : LiveEvent
         ActiveVisits = s.ActiveVisits,
         CheckInsToday = s.CheckInsToday,
         ActiveVolunteerRate = s.ActiveVolunteerRate,
+        DueToday = s.DueToday,
+        LateToday = s.LateToday,
     };
 }
 
@@ -158,4 +164,17 @@ public sealed record OrderEscalatedEvent : LiveEvent
     [Id(3)] public required DateTimeOffset Since { get; init; }
 
     public override string Kind => "orderEscalated";
+}
+
+/// <summary>A visit due today was not checked in by its slot's start plus the grace (EVV's "not yet checked in").</summary>
+[GenerateSerializer, Immutable]
+public sealed record VisitLateEvent : LiveEvent
+{
+    [Id(0)] public required string NeedId { get; init; }
+    [Id(1)] public required string HouseholdId { get; init; }
+    [Id(2)] public required string VolunteerId { get; init; }
+    [Id(3)] public required DateTimeOffset SlotStart { get; init; }
+    [Id(4)] public required DateTimeOffset Since { get; init; }
+
+    public override string Kind => "visitLate";
 }

@@ -59,6 +59,7 @@ export const api = {
   uncovered: (districtId) => json(`/api/v1/districts/${enc(districtId)}/uncovered`),
   households: (districtId) => json(`/api/v1/districts/${enc(districtId)}/households`),
   volunteers: (districtId) => json(`/api/v1/districts/${enc(districtId)}/volunteers`),
+  dueToday: (districtId) => json(`/api/v1/districts/${enc(districtId)}/due-today`),
   suggestions: (needId) => json(`/api/v1/needs/${enc(needId)}/suggestions`),
   createPairing: (pairing) => json('/api/v1/pairings', { method: 'POST', body: pairing }),
   plan: (districtId) => json(`/api/v1/districts/${enc(districtId)}/plan`),

@@ -1,6 +1,6 @@
 import { api } from '../api.js';
 import { clear, h } from '../dom.js';
-import { formatHours, formatNumber } from '../format.js';
+import { formatDateTime, formatHours, formatNumber } from '../format.js';
 import { onLangChange, t, tValue } from '../i18n.js';
 import { districtName, skillLabel } from '../labels.js';
 import { toastError } from './toast.js';
@@ -8,6 +8,8 @@ import { toastError } from './toast.js';
 const MAX_ROWS = 300;
 const RISK_ORDER = { high: 0, medium: 1, low: 2 };
 const STATUS_ORDER = { active: 0, paused: 1, left: 2 };
+// Late first: what a coordinator must act on.
+const DUE_ORDER = { late: 0, due: 1, started: 2, done: 3 };
 
 function byId(key) {
   return (a, b) => String(a[key]).localeCompare(String(b[key]), undefined, { numeric: true });
@@ -55,9 +57,28 @@ const TABS = {
       { label: 'volunteer.col.pairings', numeric: true, cell: (row) => formatNumber(row.activePairings) },
     ],
   },
+  // 今日应访: visits due today by planned slot; late ones (no check-in by the slot's start plus the grace) first.
+  dueToday: {
+    load: (districtId) => api.dueToday(districtId),
+    key: 'pairingId',
+    sort: (a, b) => (DUE_ORDER[a.state] ?? 4) - (DUE_ORDER[b.state] ?? 4) || String(a.slotStart).localeCompare(String(b.slotStart)),
+    searchable: (row) => [row.householdId, row.community, row.volunteerId, row.volunteerName, tValue('dueToday.state', row.state)],
+    columns: [
+      { label: 'dueToday.col.slot', cell: (row) => formatDateTime(row.slotStart) },
+      { label: 'household.col.id', cell: (row) => h('code', {}, row.householdId) },
+      { label: 'household.col.community', cell: (row) => row.community || t('common.none') },
+      // Names arrive masked by the server (陈**).
+      { label: 'dueToday.col.volunteer', cell: (row) => row.volunteerName || row.volunteerId },
+      {
+        label: 'dueToday.col.state',
+        cell: (row) => h(`span.status.due-${row.state ?? 'unknown'}${row.state === 'late' ? '.text-alert' : ''}`, { 'data-testid': 'due-state' }, tValue('dueToday.state', row.state)),
+      },
+      { label: 'dueToday.col.checkedIn', cell: (row) => (row.checkedInAt ? formatDateTime(row.checkedInAt) : t('common.none')) },
+    ],
+  },
 };
 
-/** A district's households and volunteers, with its CSV exports. */
+/** A district's households, volunteers and visits due today, with its CSV exports. */
 export function initDrilldown() {
   const dialog = document.getElementById('drilldown-dialog');
   const title = document.getElementById('drilldown-title');
@@ -150,6 +171,7 @@ export function initDrilldown() {
     const opened = current;
     load(opened, 'households');
     load(opened, 'volunteers');
+    load(opened, 'dueToday');
   }
 
   function selectTab(tab) {
