@@ -100,7 +100,7 @@ public sealed record BenchResult(
         s.AppendLine(Inv($"| … the check-in request itself, from its scheduled send | | {Lat(d.CheckInLatency)} | |"));
         foreach (var step in Memory)
         {
-            s.AppendLine(Inv($"| Silo working set (VmRSS) after activating {step.Grains:N0} more volunteer grains ({CumulativeGrains(step):N0} in all; {step.ActivationsPerSecond:N0} activations/s; {step.ActivationsAfter?.ToString("N0", CultureInfo.InvariantCulture) ?? "?"} activations in the silo) | **{Mib(step.RssAfterBytes)}** (from {Mib(step.RssBeforeBytes)}): **{step.BytesPerGrain:N0} bytes per grain** | | |"));
+            s.AppendLine(Inv($"| Silo working set (VmRSS) after activating {step.Grains:N0} more volunteer grains ({CumulativeGrains(step):N0} in all; {step.ActivationsPerSecond:N0} activations/s; {step.ActivationsAfter?.ToString("N0", CultureInfo.InvariantCulture) ?? "?"} activations in the silo{(step.Failed > 0 ? Inv($"; {step.Failed:N0} calls failed") : "")}) | **{Mib(step.RssAfterBytes)}** (from {Mib(step.RssBeforeBytes)}): **{step.BytesPerGrain:N0} bytes per grain** | | |"));
         }
 
         s.AppendLine();
