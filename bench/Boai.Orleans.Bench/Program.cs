@@ -1,10 +1,18 @@
 using BenchmarkDotNet.Running;
+using Boai.Orleans.Bench.EndToEnd;
 
 if (args.Length > 0 && args[0] == "micro")
 {
     BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);
+    return 0;
 }
-else
+
+if (args.Length > 0 && args[0] == "e2e")
 {
-    Console.WriteLine("Usage: dotnet run -c Release --project bench/Boai.Orleans.Bench -- micro [BenchmarkDotNet options, e.g. --filter *Matching* --job short]");
+    return await EndToEndBenchmark.RunAsync(args[1..]);
 }
+
+Console.WriteLine("Usage:");
+Console.WriteLine("  ./bench.sh [--quick] [options]   the end-to-end run (starts Azurite, a silo and a dashboard; see ./bench.sh --help)");
+Console.WriteLine("  dotnet bench/Boai.Orleans.Bench/bin/Release/net10.0/Boai.Orleans.Bench.dll micro [BenchmarkDotNet options, e.g. --filter '*Storage*' --job short --inProcess]");
+return args.Length == 0 ? 0 : 2;

@@ -52,23 +52,23 @@ internal sealed class DistrictProjection(string districtId)
         return rows;
     }
 
-    /// <summary>Writes every pending change; on failure they stay pending (unless changed again meanwhile) and the error is thrown.</summary>
+    /// <summary>
+    /// Writes every pending change, upserts and deletes alike 100 to a transaction; on failure they stay pending
+    /// (unless changed again meanwhile) and the error is thrown.
+    /// </summary>
     public async Task FlushAsync(TableClient table)
     {
         var taken = _dirty;
         _dirty = new Dictionary<string, TableEntity?>(StringComparer.Ordinal);
         try
         {
-            var upserts = taken.Values.OfType<TableEntity>()
-                .Select(row => new TableTransactionAction(TableTransactionActionType.UpsertReplace, row))
+            var transactions = taken
+                .Select(kv => kv.Value is { } row
+                    ? new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)
+                    : new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(_partition, kv.Key), ETag.All))
                 .Chunk(100)
-                .Select(chunk => table.SubmitTransactionAsync(chunk));
-            await Task.WhenAll(upserts);
-
-            foreach (var deleted in taken.Where(kv => kv.Value is null))
-            {
-                await DeleteAsync(table, deleted.Key);
-            }
+                .Select(chunk => SubmitAsync(table, chunk));
+            await Task.WhenAll(transactions);
         }
         catch
         {
@@ -78,6 +78,28 @@ internal sealed class DistrictProjection(string districtId)
             }
 
             throw;
+        }
+    }
+
+    /// <summary>
+    /// One transaction. A delete of a row that is not there (put and deleted before a flush, or deleted twice) fails
+    /// the whole transaction with 404; then the upserts go again on their own and the deletes one by one.
+    /// </summary>
+    private async Task SubmitAsync(TableClient table, TableTransactionAction[] chunk)
+    {
+        try
+        {
+            await table.SubmitTransactionAsync(chunk);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404 && chunk.Any(a => a.ActionType == TableTransactionActionType.Delete))
+        {
+            var upserts = chunk.Where(a => a.ActionType != TableTransactionActionType.Delete).ToList();
+            if (upserts.Count > 0)
+            {
+                await table.SubmitTransactionAsync(upserts);
+            }
+
+            await Task.WhenAll(chunk.Where(a => a.ActionType == TableTransactionActionType.Delete).Select(a => DeleteAsync(table, a.Entity.RowKey)));
         }
     }
 

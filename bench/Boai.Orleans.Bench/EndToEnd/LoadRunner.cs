@@ -1,0 +1,130 @@
+using System.Diagnostics;
+
+namespace Boai.Orleans.Bench.EndToEnd;
+
+/// <summary>What a closed-loop phase did within its measured window.</summary>
+public sealed record ClosedLoopResult(int Concurrency, double Seconds, long Operations, long Units, long Errors, LatencySummary Latency)
+{
+    public double UnitsPerSecond => Seconds > 0 ? Units / Seconds : 0;
+
+    public double OperationsPerSecond => Seconds > 0 ? Operations / Seconds : 0;
+}
+
+/// <summary>
+/// Load loops. Closed loop: a fixed number of workers, each starting its next operation when the last one ended
+/// (throughput at that concurrency; latency is service time). Open loop: operations start on a fixed schedule
+/// whatever the earlier ones do, and latency is counted from the scheduled start, so a stall shows in full
+/// instead of delaying the measurements (no coordinated omission).
+/// </summary>
+public static class LoadRunner
+{
+    public static double Milliseconds(long fromTimestamp, long toTimestamp) => Stopwatch.GetElapsedTime(fromTimestamp, toTimestamp).TotalMilliseconds;
+
+    /// <summary>
+    /// Runs <paramref name="concurrency"/> workers for warm-up plus duration. <paramref name="operation"/> gets the worker
+    /// and its iteration and returns the units it completed (requests, entities), or throws on an error. Operations
+    /// that start within the measured window count; the window ends when the last of them ends.
+    /// </summary>
+    public static async Task<ClosedLoopResult> ClosedLoopAsync(
+        int concurrency, TimeSpan warmup, TimeSpan duration, Func<int, long, Task<int>> operation)
+    {
+        var origin = Stopwatch.GetTimestamp();
+        var measureFrom = origin + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
+        var measureTo = measureFrom + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var recorders = new LatencyRecorder[concurrency];
+        var counts = new (long Operations, long Units, long Errors, long LastEnd)[concurrency];
+        var workers = Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
+        {
+            var recorder = recorders[w] = new LatencyRecorder();
+            for (long i = 0; ; i++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                if (start >= measureTo)
+                {
+                    break;
+                }
+
+                int units;
+                var failed = false;
+                try
+                {
+                    units = await operation(w, i);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    units = 0;
+                    failed = true;
+                }
+
+                var end = Stopwatch.GetTimestamp();
+                if (start < measureFrom)
+                {
+                    continue;
+                }
+
+                ref var c = ref counts[w];
+                c.LastEnd = Math.Max(c.LastEnd, end);
+                if (failed)
+                {
+                    c.Errors++;
+                    continue;
+                }
+
+                c.Operations++;
+                c.Units += units;
+                recorder.Record(Milliseconds(start, end));
+            }
+        })).ToList();
+        await Task.WhenAll(workers);
+
+        var windowEnd = Math.Max(measureTo, counts.Max(c => c.LastEnd));
+        return new ClosedLoopResult(
+            concurrency,
+            Stopwatch.GetElapsedTime(measureFrom, windowEnd).TotalSeconds,
+            counts.Sum(c => c.Operations),
+            counts.Sum(c => c.Units),
+            counts.Sum(c => c.Errors),
+            LatencyRecorder.Merge(recorders).Summarize());
+    }
+
+    /// <summary>
+    /// Starts <paramref name="count"/> operations at <paramref name="perSecond"/>, the i-th at origin + i / rate, each
+    /// given its scheduled timestamp; never waits for one to finish before starting the next. Returns when all ended.
+    /// </summary>
+    public static async Task OpenLoopAsync(double perSecond, int count, Func<int, long, Task> operation)
+    {
+        var interval = Stopwatch.Frequency / perSecond;
+        var origin = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 10;
+        var running = new List<Task>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var scheduled = origin + (long)(i * interval);
+            await WaitUntilAsync(scheduled);
+            var index = i;
+            running.Add(Task.Run(() => operation(index, scheduled)));
+        }
+
+        await Task.WhenAll(running);
+    }
+
+    private static async Task WaitUntilAsync(long timestamp)
+    {
+        while (true)
+        {
+            var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), timestamp);
+            if (remaining <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            if (remaining > TimeSpan.FromMilliseconds(2))
+            {
+                await Task.Delay(remaining - TimeSpan.FromMilliseconds(1));
+            }
+            else
+            {
+                Thread.Yield();
+            }
+        }
+    }
+}
