@@ -1,6 +1,7 @@
 using Boai.Orleans.Catalogue;
 using Boai.Orleans.Districts;
 using Boai.Orleans.Households;
+using Boai.Orleans.Model;
 using Boai.Orleans.Volunteers;
 using Microsoft.Extensions.Options;
 
@@ -79,7 +80,7 @@ public sealed partial class DemoSeeder(
                 var need = Check(await household.AddNeed(new NewNeed(itemId, null, 3, null, By)));
                 if (volunteerId is not null)
                 {
-                    Check(await household.CreatePairing(volunteerId, need.NeedId, By));
+                    Check(await household.CreatePairing(volunteerId, need.NeedId, By, PlannedSlot(need.NeedId)));
                 }
             }
 
@@ -87,6 +88,23 @@ public sealed partial class DemoSeeder(
         }
 
         return created;
+    }
+
+    /// <summary>
+    /// A weekly visit slot for a demo pairing, spread over the week and the working day by the need id, so that on any
+    /// day the due-today list (今日应访) of a district holds some visits.
+    /// </summary>
+    private static WeeklySlot PlannedSlot(string needId)
+    {
+        var hash = 17;
+        foreach (var c in needId)
+        {
+            hash = unchecked((hash * 31) + c);
+        }
+
+        hash &= int.MaxValue;
+        var start = new TimeOnly(8 + (hash / 7 % 10), hash / 70 % 2 * 30);
+        return new WeeklySlot((DayOfWeek)(hash % 7), start, start.AddHours(1));
     }
 
     private static T Check<T>(Model.Outcome<T> outcome) =>
