@@ -1,12 +1,9 @@
 using System.Diagnostics;
 using Boai.Orleans.Districts;
-using Boai.Orleans.Hosting;
 using Boai.Orleans.Ledger;
 using Boai.Orleans.Testing;
 using Boai.Orleans.Volunteers;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Configuration;
 using Orleans.TestingHost;
 using Xunit.Abstractions;
 
@@ -28,28 +25,7 @@ public sealed class SiloCrashTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _azurite.InitializeAsync();
-        var suffix = Guid.NewGuid().ToString("N")[..8];
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Storage:ConnectionString"] = _azurite.ConnectionString,
-            ["Storage:GrainStateTable"] = $"state{suffix}",
-            ["Storage:LedgerTable"] = $"ledger{suffix}",
-            ["Storage:DistrictTable"] = $"districts{suffix}",
-            ["Storage:AuditTable"] = $"audit{suffix}",
-        }).Build();
-
-        var builder = new InProcessTestClusterBuilder(3);
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.Services.AddBoaiDomain(configuration);
-            silo.UseBoaiStorage(configuration.GetStorageSettings());
-            silo.UseInMemoryReminderService();
-            // A call to a grain on a silo that just died fails in seconds, as the dashboard's calls do.
-            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
-        });
-        builder.ConfigureClient(client => client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10)));
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
+        _cluster = await GrainCluster.DeployAsync(_azurite, silos: 3);
     }
 
     public async Task DisposeAsync()
