@@ -1,80 +1,120 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Boai.Orleans.Testing;
 
 /// <summary>
-/// A real <c>redis-server</c> (the Debian package <c>./test.sh</c> installs) on a free loopback port, in memory only,
-/// for tests of <c>Cluster:Mode=Redis</c>: several silos and dashboards that find each other as in production.
+/// A real <c>redis-server</c> (the Debian package <c>./test.sh</c> installs) on a free loopback port, for tests of
+/// <c>Cluster:Mode=Redis</c>: several silos and dashboards that find each other as in production. It appends every
+/// write to its own temporary folder, so a test can stop and start it (<see cref="RestartAsync"/>) as an operator
+/// restarts a persistent Redis, and the cluster's membership is still there.
 /// </summary>
-public sealed class RedisServer : IAsyncDisposable
+public sealed partial class RedisServer : IAsyncDisposable
 {
+    private const int SigTerm = 15;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
+    private readonly string _dataFolder = Directory.CreateTempSubdirectory("boai-redis-").FullName;
     private readonly StringBuilder _output = new();
     private readonly Lock _outputLock = new();
-    private readonly Process _process;
+    private Process? _process;
 
-    private RedisServer(int port, Process process)
-    {
-        Port = port;
-        _process = process;
-    }
+    private RedisServer(int port) => Port = port;
 
     public int Port { get; }
 
     /// <summary>The value of <c>Cluster:RedisConnectionString</c> for this server.</summary>
-    public string ConnectionString => $"127.0.0.1:{Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+    public string ConnectionString => $"127.0.0.1:{Port.ToString(System.Globalization.CultureInfo.InvariantCulture)},abortConnect=false";
 
     public static async Task<RedisServer> StartAsync()
     {
+        var server = new RedisServer(FreePorts.Take(1)[0]);
+        await server.LaunchAsync();
+        return server;
+    }
+
+    /// <summary>Stops the server as an operator would (SIGTERM: it flushes its append-only file), keeping its data.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is not { } stopping)
+        {
+            return;
+        }
+
+        _process = null;
+        using (stopping)
+        {
+            if (!stopping.HasExited && (OperatingSystem.IsWindows() || SendSignal(stopping.Id, SigTerm) != 0))
+            {
+                stopping.Kill(entireProcessTree: true);
+            }
+
+            using var timeout = new CancellationTokenSource(StopTimeout);
+            try
+            {
+                await stopping.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                stopping.Kill(entireProcessTree: true);
+                await stopping.WaitForExitAsync();
+            }
+        }
+    }
+
+    /// <summary>Stops and starts the server on the same port and data folder.</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await LaunchAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        Directory.Delete(_dataFolder, recursive: true);
+    }
+
+    private async Task LaunchAsync()
+    {
         var executable = new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("redis-server is not installed: ./test.sh installs it (scripts/install-deps.sh --with-redis).");
-        var port = FreePorts.Take(1)[0];
         var start = new ProcessStartInfo(executable)
         {
+            WorkingDirectory = _dataFolder,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
         foreach (var argument in new[]
         {
-            "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-            "--save", string.Empty, "--appendonly", "no", "--protected-mode", "yes",
+            "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+            "--dir", _dataFolder, "--save", string.Empty, "--appendonly", "yes", "--appendfsync", "always",
+            "--protected-mode", "yes",
         })
         {
             start.ArgumentList.Add(argument);
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
-        var server = new RedisServer(port, process);
-        process.OutputDataReceived += (_, e) => server.Capture(e.Data);
-        process.ErrorDataReceived += (_, e) => server.Capture(e.Data);
+        process.OutputDataReceived += (_, e) => Capture(e.Data);
+        process.ErrorDataReceived += (_, e) => Capture(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await server.WaitUntilItAnswersAsync();
-        return server;
+        _process = process;
+        await WaitUntilItAnswersAsync(process);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-    }
-
-    private async Task WaitUntilItAnswersAsync()
+    private async Task WaitUntilItAnswersAsync(Process process)
     {
         var deadline = Stopwatch.StartNew();
         while (true)
         {
-            if (_process.HasExited)
+            if (process.HasExited)
             {
-                throw new InvalidOperationException($"redis-server exited with code {_process.ExitCode} while starting:\n{Output}");
+                throw new InvalidOperationException($"redis-server exited with code {process.ExitCode} while starting:\n{Output}");
             }
 
             try
@@ -91,6 +131,9 @@ public sealed class RedisServer : IAsyncDisposable
                 }
             }
             catch (SocketException) when (deadline.Elapsed < StartTimeout)
+            {
+            }
+            catch (IOException) when (deadline.Elapsed < StartTimeout)
             {
             }
 
@@ -124,4 +167,7 @@ public sealed class RedisServer : IAsyncDisposable
             }
         }
     }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 }
