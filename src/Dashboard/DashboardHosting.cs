@@ -9,6 +9,7 @@ using Boai.Orleans.Hosting;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.OpenApi;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Scalar.AspNetCore;
 
 namespace Boai.Orleans.Dashboard;
@@ -24,6 +25,8 @@ public static class DashboardHosting
         {
             // A grain call that hangs (a silo gone, storage down) becomes a 503 in seconds, not a hung request.
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = grainCallTimeout);
+            // The operators' cluster view (/orleans) reads what the silos' dashboard grains collect.
+            client.AddDashboard();
             // Start even when the cluster comes up later than the dashboard.
             client.UseConnectionRetryFilter(async (_, cancellationToken) =>
             {
@@ -100,6 +103,7 @@ public static class DashboardHosting
         app.MapDashboardHealth();
         app.MapBoaiApi();
         app.MapHub<DashboardHub>(AuthSetup.HubPath);
+        app.MapOrleansDashboardForOperators();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference().AllowAnonymous();
         return app;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using StackExchange.Redis;
 
 namespace Boai.Orleans.Hosting;
@@ -31,6 +32,8 @@ public static class BoaiHostingExtensions
         {
             silo.UseBoaiClustering(cluster);
             silo.UseBoaiStorage(storage);
+            // Counters and grain statistics for the operators' cluster view (/orleans on the dashboard host).
+            silo.AddDashboard();
             silo.AddStartupTask((services, _) => DistrictClockStartup.WakeAllAsync(
                 services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<DistrictDirectory>()));
             configure?.Invoke(silo);

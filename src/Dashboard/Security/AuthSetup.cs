@@ -11,6 +11,9 @@ public static partial class AuthSetup
     /// <summary>Coordinators and operators.</summary>
     public const string StaffPolicy = "staff";
 
+    /// <summary>Operators only.</summary>
+    public const string OperatorPolicy = "operator";
+
     /// <summary>The one path where a token is accepted from the query string (browsers cannot set headers on WebSockets).</summary>
     public const string HubPath = "/hubs/dashboard";
 
@@ -53,6 +56,14 @@ public static partial class AuthSetup
                         {
                             context.Token = token;
                         }
+                        else if (context.Request.Path.StartsWithSegments(OrleansDashboardRoutes.Path)
+                            && context.Request.Headers.Authorization.Count == 0
+                            && context.Request.Cookies.TryGetValue(OrleansDashboardRoutes.CookieName, out var cookie)
+                            && !string.IsNullOrEmpty(cookie))
+                        {
+                            // The Orleans dashboard's own page fetches without a bearer header: its cookie carries one.
+                            context.Token = cookie;
+                        }
 
                         return Task.CompletedTask;
                     },
@@ -61,7 +72,8 @@ public static partial class AuthSetup
 
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(CallerPolicy, p => p.RequireAuthenticatedUser().RequireAssertion(c => Caller.From(c.User) is not null))
-            .AddPolicy(StaffPolicy, p => p.RequireAuthenticatedUser().RequireAssertion(c => Caller.From(c.User) is { IsVolunteer: false }));
+            .AddPolicy(StaffPolicy, p => p.RequireAuthenticatedUser().RequireAssertion(c => Caller.From(c.User) is { IsVolunteer: false }))
+            .AddPolicy(OperatorPolicy, p => p.RequireAuthenticatedUser().RequireAssertion(c => Caller.From(c.User) is { IsOperator: true }));
 
         // The hosting diagnostics log each request's URL with its query string, where the hub's token travels.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);

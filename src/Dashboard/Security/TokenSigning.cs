@@ -46,7 +46,7 @@ public sealed class TokenSigning
     /// <summary>The key was generated for this process: its tokens die with it and are not accepted by other instances.</summary>
     public bool KeyGenerated { get; }
 
-    public (string Token, DateTimeOffset ExpiresAt) Issue(string sub, string role, IReadOnlyCollection<string> districts)
+    public (string Token, DateTimeOffset ExpiresAt) Issue(string sub, string role, IReadOnlyCollection<string> districts, TimeSpan? lifetime = null)
     {
         if (Key is null)
         {
@@ -54,7 +54,7 @@ public sealed class TokenSigning
         }
 
         var now = _time.GetUtcNow();
-        var expires = now + _options.TokenLifetime;
+        var expires = now + (lifetime ?? _options.TokenLifetime);
         var identity = new ClaimsIdentity([new Claim(BoaiClaims.Subject, sub), new Claim(BoaiClaims.Role, role)]);
         var descriptor = new SecurityTokenDescriptor
         {

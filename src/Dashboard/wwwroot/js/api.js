@@ -67,6 +67,8 @@ export const api = {
   orders: (districtId) => json(`/api/v1/districts/${enc(districtId)}/orders`),
   createOrder: (order) => json('/api/v1/orders', { method: 'POST', body: order }),
   cancelOrder: (orderId) => json(`/api/v1/orders/${enc(orderId)}/cancel`, { method: 'POST' }),
+  /** Operators: sets the short-lived HttpOnly cookie that /orleans (the Orleans cluster view) accepts. */
+  orleansSession: () => json('/api/v1/operator/orleans-session', { method: 'POST' }),
 
   /** Mints a demo token; exists only where dev tokens are enabled (404 elsewhere). */
   devToken: (claims) => json('/api/v1/dev/token', { method: 'POST', body: claims, auth: false }),
