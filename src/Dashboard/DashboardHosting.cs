@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.OpenApi;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using OpenTelemetry.Metrics;
 using Scalar.AspNetCore;
 
 namespace Boai.Orleans.Dashboard;
@@ -36,6 +37,7 @@ public static class DashboardHosting
         });
 
         var services = builder.Services;
+        builder.AddBoaiTelemetry("boai-dashboard", metrics => metrics.AddPrometheusExporter());
         // Rules, catalogue, districts, the domain's tables and the hours ledger, as the silos read them.
         services.AddBoaiDomain(config);
 
@@ -104,6 +106,8 @@ public static class DashboardHosting
         app.MapBoaiApi();
         app.MapHub<DashboardHub>(AuthSetup.HubPath);
         app.MapOrleansDashboardForOperators();
+        // Metrics tell grain counts and rates per district: operators (a scraper with an operator's token) only.
+        app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(AuthSetup.OperatorPolicy);
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference().AllowAnonymous();
         return app;

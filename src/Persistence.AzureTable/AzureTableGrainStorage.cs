@@ -185,9 +185,13 @@ internal sealed class AzureTableGrainStorage : IGrainStorage, ILifecycleParticip
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(operationTimeout);
+        var startedAt = Stopwatch.GetTimestamp();
+        var outcome = "error";
         try
         {
-            return await call(deadline.Token).ConfigureAwait(false);
+            var result = await call(deadline.Token).ConfigureAwait(false);
+            outcome = "ok";
+            return result;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsTimeout(ex))
         {
@@ -197,6 +201,7 @@ internal sealed class AzureTableGrainStorage : IGrainStorage, ILifecycleParticip
         }
         catch (RequestFailedException ex) when (IsVersionConflict(ex))
         {
+            outcome = "conflict";
             Log.VersionConflict(logger, operation, stateName, grainId, table.Name, ex.Status, eTag);
             var storedETag = ex.Status == 404 ? "none (no record)" : "unknown (another writer changed the record)";
             throw new InconsistentStateException(
@@ -209,6 +214,10 @@ internal sealed class AzureTableGrainStorage : IGrainStorage, ILifecycleParticip
         {
             Log.OperationFailed(logger, ex, operation, stateName, grainId, table.Name, eTag);
             throw;
+        }
+        finally
+        {
+            StorageMetrics.Record(operation, outcome, startedAt);
         }
     }
 

@@ -28,6 +28,7 @@ public static class BoaiHostingExtensions
         var cluster = builder.Configuration.GetClusterSettings();
         var storage = builder.Configuration.GetStorageSettings();
         builder.Services.AddBoaiDomain(builder.Configuration);
+        builder.AddBoaiTelemetry("boai-silo");
         builder.UseOrleans(silo =>
         {
             silo.UseBoaiClustering(cluster);

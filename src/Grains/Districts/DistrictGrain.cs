@@ -148,6 +148,7 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        Telemetry.DistrictDeactivated(DistrictId);
         if (_projection.HasChanges || _outbox.Count > 0)
         {
             await _commit.CommitAsync();
@@ -524,6 +525,7 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
             }
         }
 
+        Telemetry.UncoveredNeedsNow(DistrictId, uncovered);
         return new DistrictSummary(
             DistrictId,
             _info.Name,

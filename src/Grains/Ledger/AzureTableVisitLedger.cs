@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -179,6 +180,7 @@ public sealed partial class AzureTableVisitLedger : IVisitLedger, IAsyncDisposab
 
     private async Task SubmitAsync(TableClient table, List<PendingWrite>[] rows)
     {
+        var startedAt = Stopwatch.GetTimestamp();
         try
         {
             // A record repeated in one batch (a retried request) is written once: the rows are identical.
@@ -192,6 +194,8 @@ public sealed partial class AzureTableVisitLedger : IVisitLedger, IAsyncDisposab
                 await table.SubmitTransactionAsync(actions, _stopping.Token);
             }
 
+            Telemetry.StorageWrite("ledger", startedAt, succeeded: true);
+
             foreach (var write in rows.SelectMany(r => r))
             {
                 write.Done.TrySetResult();
@@ -199,6 +203,7 @@ public sealed partial class AzureTableVisitLedger : IVisitLedger, IAsyncDisposab
         }
         catch (Exception ex)
         {
+            Telemetry.StorageWrite("ledger", startedAt, succeeded: false);
             Log.LedgerWriteFailed(_logger, ex, rows.Length, rows[0][0].Entity.PartitionKey);
             foreach (var write in rows.SelectMany(r => r))
             {

@@ -47,6 +47,7 @@ public sealed partial class LiveEventPublisherGrain(TimeProvider time, IOptions<
                     {
                         // One-way: a dead host costs nothing here; it expires from the registry.
                         await host.OnEvents(batch);
+                        Telemetry.FannedOut(batch.Length);
                     }
                     catch (Exception ex)
                     {

@@ -106,6 +106,7 @@ public sealed class VisitGrain(
         S.Status = VisitStatus.CheckedIn;
         S.Flags = Flags(request.At, receivedAt, request.Location).ToList();
         await state.WriteStateAsync();
+        Telemetry.CheckedIn(S.DistrictId);
         await ApplyCheckInAsync();
         return Outcome<VisitView>.Ok(View(), created: true);
     }
@@ -177,6 +178,7 @@ public sealed class VisitGrain(
         S.Notes = request.Notes;
         S.Status = status;
         await state.WriteStateAsync();
+        Telemetry.CheckedOut(S.DistrictId);
         await ApplyCheckOutAsync();
         return Outcome<VisitView>.Ok(View());
     }

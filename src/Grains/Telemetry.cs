@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Boai.Orleans;
+
+/// <summary>
+/// The service's own metrics, one meter (<see cref="MeterName"/>) for every host; OpenTelemetry exports it beside
+/// Orleans' meter (<c>Microsoft.Orleans</c>: activations per grain type, messages, silo health). Names follow the
+/// OpenTelemetry conventions: dotted, lower case, unit in the instrument, not the name.
+/// </summary>
+public static class Telemetry
+{
+    public const string MeterName = "Boai.Orleans";
+
+    private static readonly Meter Meter = new(MeterName, "1.0");
+
+    private static readonly Counter<long> CheckIns = Meter.CreateCounter<long>(
+        "boai.visits.checked_in", "{visit}", "Visits checked in (new visits only, not replays of a retried request)");
+
+    private static readonly Counter<long> CheckOuts = Meter.CreateCounter<long>(
+        "boai.visits.checked_out", "{visit}", "Visits checked out (new check-outs only)");
+
+    private static readonly Counter<long> EventsFannedOut = Meter.CreateCounter<long>(
+        "boai.live.events_fanned_out", "{event}", "Live events sent to dashboard hosts, counted once per host they reached");
+
+    private static readonly Histogram<long> LiveBatchSize = Meter.CreateHistogram<long>(
+        "boai.live.batch_size", "{event}", "Events in one batch sent to one dashboard host");
+
+    private static readonly Histogram<double> StorageLatency = Meter.CreateHistogram<double>(
+        "boai.ledger.duration", "ms", "Time of one write (a transaction of up to 100 rows) to the hours ledger table");
+
+    // Each silo reports the districts active on it, as of their latest summary; a district lives on one silo at a time.
+    private static readonly ConcurrentDictionary<string, int> Uncovered = new(StringComparer.Ordinal);
+
+    private static readonly ObservableGauge<int> UncoveredNeeds = Meter.CreateObservableGauge(
+        "boai.needs.uncovered",
+        () => Uncovered.Select(d => new Measurement<int>(d.Value, District(d.Key))),
+        "{need}",
+        "Uncovered needs per district, as of the district's latest summary");
+
+    public static void CheckedIn(string districtId) => CheckIns.Add(1, District(districtId));
+
+    public static void CheckedOut(string districtId) => CheckOuts.Add(1, District(districtId));
+
+    /// <summary>One batch of <paramref name="events"/> delivered to one dashboard host.</summary>
+    public static void FannedOut(int events)
+    {
+        EventsFannedOut.Add(events);
+        LiveBatchSize.Record(events);
+    }
+
+    /// <summary>The district's uncovered needs now (called where its summary is computed).</summary>
+    public static void UncoveredNeedsNow(string districtId, int count) => Uncovered[districtId] = count;
+
+    /// <summary>The district left this silo: another silo reports it from now on.</summary>
+    public static void DistrictDeactivated(string districtId) => Uncovered.TryRemove(districtId, out _);
+
+    /// <summary>Records how long a storage write took, from a <see cref="Stopwatch.GetTimestamp"/> taken before it.</summary>
+    public static void StorageWrite(string store, long startedAt, bool succeeded) =>
+        StorageLatency.Record(
+            Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds,
+            new KeyValuePair<string, object?>("store", store),
+            new KeyValuePair<string, object?>("outcome", succeeded ? "ok" : "error"));
+
+    private static KeyValuePair<string, object?> District(string districtId) => new("district", districtId);
+}
