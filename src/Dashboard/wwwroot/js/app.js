@@ -2,6 +2,7 @@ import { api, onUnauthorized } from './api.js';
 import { clearToken, getToken, readToken, setToken } from './auth.js';
 import { initI18n, t } from './i18n.js';
 import { createLive, HUB_EVENTS } from './live.js';
+import { districtName } from './labels.js';
 import * as store from './store.js';
 import { initDistricts } from './views/districts.js';
 import { initDrilldown } from './views/drilldown.js';
@@ -27,6 +28,7 @@ const itemDetailTimers = new Map();
 let signInPanel;
 let live;
 let orders;
+let drilldown;
 
 function showDashboard(visible) {
   document.getElementById('dashboard').hidden = !visible;
@@ -130,6 +132,10 @@ function handleEvent(name, payload) {
       break;
     case 'districtSummary':
       store.applyDistrictSummary(payload);
+      break;
+    case 'visitLate':
+      drilldown.onVisitLate(payload);
+      toast(t('dueToday.lateToast', { district: districtName(payload.districtId), household: payload.householdId }), 'error');
       break;
     case 'suggestionsReady':
       store.applySuggestionsReady(payload);
@@ -236,7 +242,7 @@ async function main() {
   signInPanel = initSignIn({ onToken: signIn });
   initHeader({ onSignOut: () => signOut() });
   const suggestions = initSuggestions();
-  const drilldown = initDrilldown();
+  drilldown = initDrilldown();
   initDistricts({ onOpen: drilldown.open });
   const plan = initPlan();
   initUncovered({ onSuggest: suggestions.open, onPlan: plan.open });

@@ -1,7 +1,7 @@
 import { getToken } from './auth.js';
 
 export const HUB_PATH = '/hubs/dashboard';
-export const HUB_EVENTS = ['visitCheckedIn', 'visitCheckedOut', 'needUncovered', 'needCovered', 'districtSummary', 'suggestionsReady', 'orderUpdated', 'orderEscalated'];
+export const HUB_EVENTS = ['visitCheckedIn', 'visitCheckedOut', 'needUncovered', 'needCovered', 'districtSummary', 'visitLate', 'suggestionsReady', 'orderUpdated', 'orderEscalated'];
 const MAX_RESTART_DELAY_MS = 30_000;
 
 function looksUnauthorized(error) {

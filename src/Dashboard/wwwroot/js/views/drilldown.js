@@ -213,5 +213,10 @@ export function initDrilldown() {
   });
   onLangChange(render);
 
-  return { open };
+  /** A visit of the open district turned late (hub event visitLate): its due-today list is read again. */
+  function onVisitLate(event) {
+    if (current?.districtId === event.districtId) load(current, 'dueToday');
+  }
+
+  return { open, onVisitLate };
 }
