@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Data.Tables.Models;
@@ -12,9 +14,11 @@ using Orleans.Storage;
 namespace Boai.Orleans.Persistence.AzureTable;
 
 /// <summary>
-/// Grain storage on Azure Tables: one entity per grain state, PartitionKey = service id and grain id,
-/// RowKey = state name (both escaped by <see cref="AzureTableKeys"/>), optimistic concurrency through the
-/// entity's ETag.
+/// Grain storage on Azure Tables: one entity per grain state, optimistic concurrency through the entity's ETag.
+/// By default PartitionKey = service id and grain id, RowKey = state name. With
+/// <see cref="AzureTableStorageOptions.BatchPartitions"/> above 0, PartitionKey = service id, grain type and a
+/// bucket (stable hash of the grain id), RowKey = grain id and state name, and writes of different grains to one
+/// bucket are group-committed by <see cref="GrainStateBatcher"/>. Keys are escaped by <see cref="AzureTableKeys"/>.
 /// </summary>
 internal sealed class AzureTableGrainStorage : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
@@ -25,6 +29,8 @@ internal sealed class AzureTableGrainStorage : IGrainStorage, ILifecycleParticip
     private readonly ILogger logger;
     private readonly TableClient table;
     private readonly TimeSpan operationTimeout;
+    private readonly GrainStateBatcher? batcher;
+    private long singleWrites;
 
     public AzureTableGrainStorage(
         string name,
@@ -41,7 +47,17 @@ internal sealed class AzureTableGrainStorage : IGrainStorage, ILifecycleParticip
         table = options.CreateTableClient();
         operationTimeout = options.OperationTimeout
             ?? throw new InvalidOperationException($"{nameof(AzureTableStorageOptions.OperationTimeout)} is set when the options are configured.");
+        if (options.BatchPartitions > 0)
+        {
+            batcher = new GrainStateBatcher(table, operationTimeout, (write, ex) => Failure(write.Operation, write.StateName, write.GrainId, write.ETag, ex));
+        }
     }
+
+    /// <summary>
+    /// Serialized state above this size is written alone, never in a transaction: a few of them would fill one,
+    /// and they are rare enough that sharing gains nothing.
+    /// </summary>
+    internal const int MaxBatchedStateBytes = 256 * 1024;
 
     public static AzureTableGrainStorage Create(IServiceProvider services, string name) =>
         new(
@@ -52,6 +68,12 @@ internal sealed class AzureTableGrainStorage : IGrainStorage, ILifecycleParticip
             services.GetRequiredService<ILogger<AzureTableGrainStorage>>());
 
     public string TableName => table.Name;
+
+    /// <summary>The group commit in use, or null when every write is its own request.</summary>
+    internal GrainStateBatcher? Batcher => batcher;
+
+    /// <summary>Writes, clears and deletes sent as a request of their own (not in a transaction).</summary>
+    internal long SingleWrites => Interlocked.Read(ref singleWrites);
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         ReadStateAsync(stateName, grainId, grainState, CancellationToken.None);
@@ -106,7 +128,7 @@ internal sealed class AzureTableGrainStorage : IGrainStorage, ILifecycleParticip
         }
 
         var entity = GrainStateEntity.Create(partitionKey, rowKey, data);
-        grainState.ETag = await Put("Writing", stateName, grainId, entity, grainState.ETag, cancellationToken).ConfigureAwait(false);
+        grainState.ETag = await Put("Writing", stateName, grainId, entity, data.Length, grainState.ETag, cancellationToken).ConfigureAwait(false);
         grainState.RecordExists = true;
     }
 
@@ -123,10 +145,21 @@ internal sealed class AzureTableGrainStorage : IGrainStorage, ILifecycleParticip
             // Without an ETag this activation never saw a record, so there is nothing of its own to delete.
             if (grainState.ETag is { } eTag)
             {
-                await Run(
-                    "Deleting", stateName, grainId, eTag,
-                    token => table.DeleteEntityAsync(partitionKey, rowKey, new ETag(eTag), token),
-                    cancellationToken).ConfigureAwait(false);
+                if (batcher is null)
+                {
+                    Interlocked.Increment(ref singleWrites);
+                    await Run(
+                        "Deleting", stateName, grainId, eTag,
+                        token => table.DeleteEntityAsync(partitionKey, rowKey, new ETag(eTag), token),
+                        cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    var keys = new TableEntity(partitionKey, rowKey);
+                    var action = new TableTransactionAction(TableTransactionActionType.Delete, keys, new ETag(eTag));
+                    await Batch(new BatchedWrite("Deleting", stateName, grainId, eTag, action, EstimateBytes(keys, 0)), cancellationToken)
+                        .ConfigureAwait(false);
+                }
             }
 
             grainState.ETag = null;
@@ -135,7 +168,7 @@ internal sealed class AzureTableGrainStorage : IGrainStorage, ILifecycleParticip
         {
             Log.Operation(logger, "Clearing", stateName, grainId, partitionKey, grainState.ETag, table.Name);
             var entity = GrainStateEntity.Create(partitionKey, rowKey, ReadOnlyMemory<byte>.Empty);
-            grainState.ETag = await Put("Clearing", stateName, grainId, entity, grainState.ETag, cancellationToken).ConfigureAwait(false);
+            grainState.ETag = await Put("Clearing", stateName, grainId, entity, 0, grainState.ETag, cancellationToken).ConfigureAwait(false);
         }
 
         grainState.RecordExists = false;
@@ -162,8 +195,66 @@ internal sealed class AzureTableGrainStorage : IGrainStorage, ILifecycleParticip
         }
     }
 
-    /// <summary>Inserts the entity when the grain has no ETag yet, otherwise replaces it if the ETag still matches.</summary>
-    private Task<string> Put(string operation, string stateName, GrainId grainId, TableEntity entity, string? eTag, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Inserts the entity when the grain has no ETag yet, otherwise replaces it if the ETag still matches; in a
+    /// shared transaction when batching is on and the state is not large.
+    /// </summary>
+    private async Task<string> Put(
+        string operation, string stateName, GrainId grainId, TableEntity entity, int stateBytes, string? eTag, CancellationToken cancellationToken)
+    {
+        if (batcher is null || stateBytes > MaxBatchedStateBytes)
+        {
+            Interlocked.Increment(ref singleWrites);
+            return await PutAlone(operation, stateName, grainId, entity, eTag, cancellationToken).ConfigureAwait(false);
+        }
+
+        var action = eTag is null
+            ? new TableTransactionAction(TableTransactionActionType.Add, entity)
+            : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, new ETag(eTag));
+        return await Batch(new BatchedWrite(operation, stateName, grainId, eTag, action, EstimateBytes(entity, stateBytes)), cancellationToken)
+                .ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Table {table.Name} answered {operation} without an ETag.");
+    }
+
+    /// <summary>
+    /// Waits for the transaction that carries <paramref name="write"/>, at most the operation timeout in all
+    /// (queueing included), like a write of its own.
+    /// </summary>
+    private async Task<string?> Batch(BatchedWrite write, CancellationToken cancellationToken)
+    {
+        var batch = batcher ?? throw new InvalidOperationException("Batching is off.");
+        var startedAt = Stopwatch.GetTimestamp();
+        var outcome = "error";
+        try
+        {
+            var eTag = await batch.WriteAsync(write).WaitAsync(operationTimeout, cancellationToken).ConfigureAwait(false);
+            outcome = "ok";
+            return eTag;
+        }
+        catch (TimeoutException ex) when (!write.Result.Task.IsCompleted)
+        {
+            throw Failure(write.Operation, write.StateName, write.GrainId, write.ETag, new OperationCanceledException(ex.Message, ex));
+        }
+        catch (Exception ex)
+        {
+            outcome = Outcome(ex);
+            throw;
+        }
+        finally
+        {
+            // Queueing included: what the grain waited for.
+            StorageMetrics.Record(write.Operation, outcome, startedAt);
+        }
+    }
+
+    /// <summary>
+    /// Request bytes an action adds to a transaction: binary travels as base64 (4/3), plus keys and the
+    /// per-action headers of the multipart body.
+    /// </summary>
+    private static int EstimateBytes(TableEntity entity, int stateBytes) =>
+        (stateBytes / 3 * 4) + (2 * (entity.PartitionKey.Length + entity.RowKey.Length)) + 1024;
+
+    private Task<string> PutAlone(string operation, string stateName, GrainId grainId, TableEntity entity, string? eTag, CancellationToken cancellationToken) =>
         Run(
             operation, stateName, grainId, eTag,
             async token =>
@@ -193,32 +284,52 @@ internal sealed class AzureTableGrainStorage : IGrainStorage, ILifecycleParticip
             outcome = "ok";
             return result;
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsTimeout(ex))
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested || ex is not OperationCanceledException)
         {
-            Log.OperationTimedOut(logger, operation, stateName, grainId, operationTimeout, table.Name);
-            throw new TimeoutException(
-                $"{operation} state '{stateName}' of grain {grainId} in table {table.Name} did not complete within {operationTimeout}.", ex);
-        }
-        catch (RequestFailedException ex) when (IsVersionConflict(ex))
-        {
-            outcome = "conflict";
-            Log.VersionConflict(logger, operation, stateName, grainId, table.Name, ex.Status, eTag);
-            var storedETag = ex.Status == 404 ? "none (no record)" : "unknown (another writer changed the record)";
-            throw new InconsistentStateException(
-                $"{operation} state '{stateName}' of grain {grainId} in table {table.Name}: the stored version is not the one this activation holds (status {ex.Status} {ex.ErrorCode}).",
-                storedETag,
-                eTag ?? "none",
-                ex);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            Log.OperationFailed(logger, ex, operation, stateName, grainId, table.Name, eTag);
-            throw;
+            var failure = Failure(operation, stateName, grainId, eTag, ex);
+            outcome = Outcome(failure);
+            if (ReferenceEquals(failure, ex))
+            {
+                throw;
+            }
+
+            throw failure;
         }
         finally
         {
             StorageMetrics.Record(operation, outcome, startedAt);
         }
+    }
+
+    /// <summary>The outcome a failed call is recorded with in <see cref="StorageMetrics"/>.</summary>
+    private static string Outcome(Exception failure) => failure is InconsistentStateException ? "conflict" : "error";
+
+    /// <summary>
+    /// What a failed storage call throws (and logs): a missed deadline becomes <see cref="TimeoutException"/>, a
+    /// version mismatch <see cref="InconsistentStateException"/>, anything else stays as it is.
+    /// </summary>
+    private Exception Failure(string operation, string stateName, GrainId grainId, string? eTag, Exception ex)
+    {
+        if (IsTimeout(ex))
+        {
+            Log.OperationTimedOut(logger, operation, stateName, grainId, operationTimeout, table.Name);
+            return new TimeoutException(
+                $"{operation} state '{stateName}' of grain {grainId} in table {table.Name} did not complete within {operationTimeout}.", ex);
+        }
+
+        if (ex is RequestFailedException failed && IsVersionConflict(failed))
+        {
+            Log.VersionConflict(logger, operation, stateName, grainId, table.Name, failed.Status, eTag);
+            var storedETag = failed.Status == 404 ? "none (no record)" : "unknown (another writer changed the record)";
+            return new InconsistentStateException(
+                $"{operation} state '{stateName}' of grain {grainId} in table {table.Name}: the stored version is not the one this activation holds (status {failed.Status} {failed.ErrorCode}).",
+                storedETag,
+                eTag ?? "none",
+                ex);
+        }
+
+        Log.OperationFailed(logger, ex, operation, stateName, grainId, table.Name, eTag);
+        return ex;
     }
 
     /// <summary>Our deadline passed, or every try the SDK made ran into its network timeout.</summary>
@@ -243,8 +354,29 @@ internal sealed class AzureTableGrainStorage : IGrainStorage, ILifecycleParticip
         }
     }
 
-    private (string PartitionKey, string RowKey) Keys(string stateName, GrainId grainId) =>
-        (AzureTableKeys.Compose(serviceId, grainId.ToString()), AzureTableKeys.Escape(stateName));
+    /// <summary>Where the state <paramref name="stateName"/> of <paramref name="grainId"/> is stored in this provider's layout.</summary>
+    internal (string PartitionKey, string RowKey) Keys(string stateName, GrainId grainId) =>
+        options.BatchPartitions > 0
+            ? (AzureTableKeys.Compose(serviceId, grainId.Type.ToString() ?? string.Empty, Bucket(grainId, options.BatchPartitions)),
+               AzureTableKeys.Compose(grainId.ToString(), stateName))
+            : (AzureTableKeys.Compose(serviceId, grainId.ToString()), AzureTableKeys.Escape(stateName));
+
+    /// <summary>
+    /// The bucket of a grain: FNV-1a of its id's UTF-8 bytes, modulo <paramref name="partitions"/>. Stable across
+    /// processes and .NET versions, unlike <see cref="string.GetHashCode()"/>, so a grain is found where it was written.
+    /// </summary>
+    internal static string Bucket(GrainId grainId, int partitions)
+    {
+        const uint offsetBasis = 2166136261;
+        const uint prime = 16777619;
+        var hash = offsetBasis;
+        foreach (var b in Encoding.UTF8.GetBytes(grainId.ToString()))
+        {
+            hash = unchecked((hash ^ b) * prime);
+        }
+
+        return (hash % (uint)partitions).ToString("D3", CultureInfo.InvariantCulture);
+    }
 
     private T CreateInstance<T>() => activators.GetActivator<T>().Create();
 }

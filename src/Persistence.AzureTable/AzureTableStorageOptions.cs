@@ -46,6 +46,18 @@ public sealed class AzureTableStorageOptions : IStorageProviderSerializerOptions
     /// <summary>The silo lifecycle stage in which the table is created if missing.</summary>
     public int InitStage { get; set; } = DefaultInitStage;
 
+    /// <summary>The most partitions per grain type that <see cref="BatchPartitions"/> accepts.</summary>
+    public const int MaxBatchPartitions = 1024;
+
+    /// <summary>
+    /// 0 (the default): one partition per grain, every write its own request. Above 0: the states of each grain
+    /// type are spread over this many partitions (by a stable hash of the grain id), and writes of different
+    /// grains to one partition that arrive while an earlier write is in flight share one entity-group
+    /// transaction (group commit). Changing it moves where every state is stored, so existing state is no
+    /// longer found: change it only together with a new <see cref="TableName"/> or an empty table.
+    /// </summary>
+    public int BatchPartitions { get; set; }
+
     /// <summary>
     /// A client for the table service these options point at, with the same credentials and (bounded) client
     /// options. Other stores of the service that keep their own tables on the same account use this.

@@ -52,6 +52,12 @@ public sealed partial class AzureTableStorageOptionsValidator(AzureTableStorageO
         {
             throw Invalid($"{nameof(options.OperationTimeout)} must be positive.");
         }
+
+        if (options.BatchPartitions is < 0 or > AzureTableStorageOptions.MaxBatchPartitions)
+        {
+            throw Invalid(
+                $"{nameof(options.BatchPartitions)} must be 0 (one partition per grain) to {AzureTableStorageOptions.MaxBatchPartitions}, not {options.BatchPartitions}.");
+        }
     }
 
     private string Prefix => $"Azure Table grain storage '{name}':";

@@ -7,10 +7,26 @@ using Orleans.Storage;
 
 namespace Boai.Orleans.Persistence.Tests;
 
-/// <summary>The scenarios of Orleans' persistence test kit, against a real Azurite.</summary>
+/// <summary>The scenarios of Orleans' persistence test kit, against a real Azurite, one partition per grain.</summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class AzureTableGrainStorageTests(AzuriteFixture azurite)
+public sealed class AzureTableGrainStorageTests(AzuriteFixture azurite) : AzureTableGrainStorageScenarios(azurite)
 {
+    protected override int BatchPartitions => 0;
+}
+
+/// <summary>The same scenarios with grains sharing partitions and writes group-committed in transactions.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class BatchedAzureTableGrainStorageTests(AzuriteFixture azurite) : AzureTableGrainStorageScenarios(azurite)
+{
+    protected override int BatchPartitions => 4;
+}
+
+/// <summary>The scenarios of Orleans' persistence test kit, run by each storage layout.</summary>
+public abstract class AzureTableGrainStorageScenarios(AzuriteFixture azurite)
+{
+    /// <summary>The layout under test (<see cref="AzureTableStorageOptions.BatchPartitions"/>).</summary>
+    protected abstract int BatchPartitions { get; }
+
     [Fact]
     public async Task Missing_state_reads_as_a_default_without_record_or_etag()
     {
@@ -319,7 +335,14 @@ public sealed class AzureTableGrainStorageTests(AzuriteFixture azurite)
         var port = ((IPEndPoint)blackHole.LocalEndpoint).Port;
         var connectionString = azurite.ConnectionString.Replace(
             azurite.TableEndpoint.ToString(), $"http://127.0.0.1:{port}/{AzuriteFixture.AccountName}", StringComparison.Ordinal);
-        await using var harness = await StorageHarness.StartAsync(connectionString, o => o.OperationTimeout = TimeSpan.FromSeconds(1), initialize: false);
+        await using var harness = await StorageHarness.StartAsync(
+            connectionString,
+            o =>
+            {
+                o.OperationTimeout = TimeSpan.FromSeconds(1);
+                o.BatchPartitions = BatchPartitions;
+            },
+            initialize: false);
         var stopwatch = Stopwatch.StartNew();
 
         var error = await Assert.ThrowsAsync<TimeoutException>(() => harness.Storage.WriteStateAsync("note", NewGrainId(), new NoteState(new Note())));
@@ -330,7 +353,11 @@ public sealed class AzureTableGrainStorageTests(AzuriteFixture azurite)
     }
 
     private Task<StorageHarness> StartAsync(Action<AzureTableStorageOptions>? configure = null) =>
-        StorageHarness.StartAsync(azurite.ConnectionString, configure);
+        StorageHarness.StartAsync(azurite.ConnectionString, o =>
+        {
+            o.BatchPartitions = BatchPartitions;
+            configure?.Invoke(o);
+        });
 
     private static GrainId NewGrainId() => GrainId.Create("note", Guid.NewGuid().ToString("N"));
 

@@ -23,12 +23,16 @@ internal sealed class StorageHarness : IAsyncDisposable
     private StorageHarness(ServiceProvider services, AzureTableGrainStorage storage, AzureTableStorageOptions options)
     {
         this.services = services;
+        Provider = storage;
         Storage = storage;
         Options = options;
         Table = options.CreateTableClient();
     }
 
     public IGrainStorage Storage { get; }
+
+    /// <summary>The provider itself, for its layout and its counters of transactions and single writes.</summary>
+    public AzureTableGrainStorage Provider { get; }
 
     public AzureTableStorageOptions Options { get; }
 
@@ -73,8 +77,8 @@ internal sealed class StorageHarness : IAsyncDisposable
     /// <summary>The raw entity of a grain state, or null when there is none.</summary>
     public async Task<TableEntity?> EntityAsync(GrainId grainId, string stateName = "note")
     {
-        var partitionKey = AzureTableKeys.Compose(ServiceId, grainId.ToString());
-        var response = await Table.GetEntityIfExistsAsync<TableEntity>(partitionKey, AzureTableKeys.Escape(stateName));
+        var (partitionKey, rowKey) = Provider.Keys(stateName, grainId);
+        var response = await Table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey);
         return response.HasValue ? response.Value : null;
     }
 
