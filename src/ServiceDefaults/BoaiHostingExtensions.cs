@@ -96,6 +96,7 @@ public static class BoaiHostingExtensions
         {
             storage.ApplyTo(o);
             o.TableName = storage.GrainStateTable;
+            o.BatchPartitions = storage.GrainStateBatchPartitions;
         });
         return silo;
     }

@@ -43,7 +43,18 @@ public sealed class StorageSettings
     /// <summary>Where an Azure deployment uses a managed identity instead of a connection string.</summary>
     public Uri? TableServiceUri { get; set; }
 
-    public string GrainStateTable { get; set; } = "BoaiGrainState";
+    /// <summary>
+    /// The grain-state table. Its default name changed with the bucketed layout (<see cref="GrainStateBatchPartitions"/>),
+    /// so data written in the old one-partition-per-grain layout (table <c>BoaiGrainState</c>) is never misread.
+    /// </summary>
+    public string GrainStateTable { get; set; } = "BoaiGrainStateV2";
+
+    /// <summary>
+    /// Partitions per grain type in the grain-state table; writes of different grains to one partition are
+    /// group-committed in one transaction. 0 is the old layout, one partition per grain, one request per write.
+    /// Changing it moves every state: use it with a new <see cref="GrainStateTable"/> (or fresh data).
+    /// </summary>
+    public int GrainStateBatchPartitions { get; set; } = 16;
 
     public string LedgerTable { get; set; } = "BoaiVisitLedger";
 
