@@ -21,6 +21,24 @@ public sealed class AzureTableStorageOptionsTests
     public void Service_uri_with_a_credential_is_valid() =>
         Validate(new AzureTableStorageOptions { ServiceUri = new Uri("https://account.table.core.windows.net"), TokenCredential = new NoCredential() });
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(AzureTableStorageOptions.MaxBatchPartitions + 1)]
+    public void Batch_partitions_out_of_range_are_refused(int partitions)
+    {
+        var error = Assert.Throws<OrleansConfigurationException>(() => Validate(
+            new AzureTableStorageOptions { ConnectionString = DevelopmentStorage, BatchPartitions = partitions }, "Grains"));
+
+        Assert.Contains(nameof(AzureTableStorageOptions.BatchPartitions), error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(16)]
+    [InlineData(AzureTableStorageOptions.MaxBatchPartitions)]
+    public void Batch_partitions_in_range_are_valid(int partitions) =>
+        Validate(new AzureTableStorageOptions { ConnectionString = DevelopmentStorage, BatchPartitions = partitions });
+
     [Fact]
     public void Options_without_an_account_are_refused_naming_the_provider()
     {
