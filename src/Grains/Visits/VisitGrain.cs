@@ -294,22 +294,32 @@ public sealed class VisitGrain(
     private Task ApplyCheckInAsync() =>
         GrainFactory.GetGrain<IDistrictGrain>(S.DistrictId).VisitCheckedIn(new ActiveVisit(VisitId, S.VolunteerId!, S.HouseholdId, S.CheckedInAt));
 
+    /// <summary>
+    /// Tells the volunteer, the household, the district and any order of the finished visit. Each call is idempotent
+    /// on the visit id, so a retry repeats them harmlessly. The volunteer's and the household's updates are
+    /// independent and run at once (one storage latency fewer on the check-out's path); the district comes after the
+    /// household, so a district watcher hears the household's coverage change before the visit's check-out.
+    /// </summary>
     private async Task ApplyCheckOutAsync()
+    {
+        var household = GrainFactory.GetGrain<IHouseholdGrain>(S.HouseholdId)
+            .VisitCompleted(new VisitBrief(VisitId, S.VolunteerId!, S.NeedId, S.CheckedInAt, S.CheckedOutAt, S.Hours));
+        await Task.WhenAll(RecordOnVolunteerAsync(), household);
+        await GrainFactory.GetGrain<IDistrictGrain>(S.DistrictId)
+            .VisitCheckedOut(new ActiveVisit(VisitId, S.VolunteerId!, S.HouseholdId, S.CheckedInAt), S.CheckedOutAt!.Value, S.Hours ?? 0);
+        foreach (var orderId in S.OrderIds)
+        {
+            await GrainFactory.GetGrain<IOrderGrain>(orderId).Completed(VisitId, S.VolunteerId!, S.CheckedOutAt.Value);
+        }
+    }
+
+    private async Task RecordOnVolunteerAsync()
     {
         var volunteer = GrainFactory.GetGrain<IVolunteerGrain>(S.VolunteerId!);
         await volunteer.RecordVisit(VisitId, S.HouseholdId, S.CheckedOutAt!.Value, S.Hours ?? 0, S.Status == VisitStatus.Rejected ? VisitStatus.CheckedOut : S.Status);
         if (S.Status is VisitStatus.Certified or VisitStatus.Rejected && S.DecidedBy is not null && !S.Backfilled)
         {
             await volunteer.ApplyDecision(VisitId, S.Hours ?? 0, S.Status);
-        }
-
-        await GrainFactory.GetGrain<IHouseholdGrain>(S.HouseholdId)
-            .VisitCompleted(new VisitBrief(VisitId, S.VolunteerId!, S.NeedId, S.CheckedInAt, S.CheckedOutAt, S.Hours));
-        await GrainFactory.GetGrain<IDistrictGrain>(S.DistrictId)
-            .VisitCheckedOut(new ActiveVisit(VisitId, S.VolunteerId!, S.HouseholdId, S.CheckedInAt), S.CheckedOutAt.Value, S.Hours ?? 0);
-        foreach (var orderId in S.OrderIds)
-        {
-            await GrainFactory.GetGrain<IOrderGrain>(orderId).Completed(VisitId, S.VolunteerId!, S.CheckedOutAt.Value);
         }
     }
 
