@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text;
 using Xunit;
 
@@ -28,9 +27,7 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
     // Azurite's published development account key (see "Well-known storage account and key" in the Azurite docs).
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private const int SigTerm = 15;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
     private readonly string dataFolder = Directory.CreateTempSubdirectory("boai-azurite-").FullName;
@@ -120,27 +117,9 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
 
         using var stopping = process;
         process = null;
-        if (stopping.HasExited)
-        {
-            return;
-        }
 
         // SIGTERM lets Azurite flush its table database, which it otherwise only saves every few seconds.
-        if (OperatingSystem.IsWindows() || SendSignal(stopping.Id, SigTerm) != 0)
-        {
-            stopping.Kill(entireProcessTree: true);
-        }
-
-        using var timeout = new CancellationTokenSource(StopTimeout);
-        try
-        {
-            await stopping.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            stopping.Kill(entireProcessTree: true);
-            await stopping.WaitForExitAsync();
-        }
+        await ChildProcess.StopGracefullyAsync(stopping);
     }
 
     /// <summary>Stops and starts Azurite on the same ports and data folder, as a storage outage or restart would.</summary>
@@ -231,7 +210,4 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
     private static Uri Endpoint(int port) => new($"http://127.0.0.1:{Port(port)}/{AccountName}");
 
     private static string Port(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int SendSignal(int pid, int signal);
 }

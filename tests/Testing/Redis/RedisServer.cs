@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Boai.Orleans.Testing;
@@ -13,9 +12,7 @@ namespace Boai.Orleans.Testing;
 /// </summary>
 public sealed partial class RedisServer : IAsyncDisposable
 {
-    private const int SigTerm = 15;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
-    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
     private readonly string _dataFolder = Directory.CreateTempSubdirectory("boai-redis-").FullName;
     private readonly StringBuilder _output = new();
     private readonly Lock _outputLock = new();
@@ -46,21 +43,7 @@ public sealed partial class RedisServer : IAsyncDisposable
         _process = null;
         using (stopping)
         {
-            if (!stopping.HasExited && (OperatingSystem.IsWindows() || SendSignal(stopping.Id, SigTerm) != 0))
-            {
-                stopping.Kill(entireProcessTree: true);
-            }
-
-            using var timeout = new CancellationTokenSource(StopTimeout);
-            try
-            {
-                await stopping.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                stopping.Kill(entireProcessTree: true);
-                await stopping.WaitForExitAsync();
-            }
+            await ChildProcess.StopGracefullyAsync(stopping);
         }
     }
 
@@ -167,7 +150,4 @@ public sealed partial class RedisServer : IAsyncDisposable
             }
         }
     }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int SendSignal(int pid, int signal);
 }
