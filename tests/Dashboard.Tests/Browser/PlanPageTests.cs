@@ -1,9 +1,4 @@
-using System.Diagnostics;
 using System.Text.Json;
-using Boai.Orleans.Testing;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Boai.Orleans.Dashboard.Tests.Browser;
 
@@ -16,11 +11,7 @@ public sealed class PlanPageTests(DashboardFixture fixture)
     [Fact]
     public async Task The_plan_view_shows_a_proposal_for_each_need_and_accept_all_covers_them()
     {
-        Assert.True(File.Exists("/usr/bin/chromium"), "Debian's chromium is missing: ./test.sh installs it");
-        await using var dashboard = new DashboardFactory(fixture.Settings, fixture.Silo.GatewayPort);
-        dashboard.UseKestrel(0);
-        dashboard.StartServer();
-        var baseUrl = dashboard.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        await using var dashboard = BrowserScript.StartDashboard(fixture);
         await fixture.Records.VolunteerAsync(District);
         await fixture.Records.VolunteerAsync(District, "王小红");
         var needs = new List<string>();
@@ -30,27 +21,13 @@ public sealed class PlanPageTests(DashboardFixture fixture)
         }
 
         var shot = Path.Combine(AppContext.BaseDirectory, "plan-page.png");
-        var start = new ProcessStartInfo("node", Path.Combine(AppContext.BaseDirectory, "Browser", "plan-page.mjs"))
+        var seen = await BrowserScript.RunAsync("plan-page.mjs", dashboard, new Dictionary<string, string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment =
-            {
-                ["BOAI_ROOT"] = RepositoryRoot.Find(),
-                ["BASE"] = baseUrl,
-                ["COORDINATOR_TOKEN"] = dashboard.Token("coord-shaxi", "coordinator", District),
-                ["DISTRICT"] = District,
-                ["NEEDS"] = JsonSerializer.Serialize(needs),
-                ["SHOT"] = shot,
-            },
-        };
-        using var node = Process.Start(start)!;
-        var output = await node.StandardOutput.ReadToEndAsync();
-        var errors = await node.StandardError.ReadToEndAsync();
-        await node.WaitForExitAsync();
-
-        var seen = JsonDocument.Parse(output.Trim().Split('\n')[^1]).RootElement;
-        Assert.False(seen.TryGetProperty("error", out var error), $"{error} {errors}");
+            ["COORDINATOR_TOKEN"] = dashboard.Token("coord-shaxi", "coordinator", District),
+            ["DISTRICT"] = District,
+            ["NEEDS"] = JsonSerializer.Serialize(needs),
+            ["SHOT"] = shot,
+        });
         Assert.Equal(3, seen.GetProperty("proposals").GetInt32());
         Assert.Equal(needs.Order(StringComparer.Ordinal), seen.GetProperty("proposedNeeds").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(3, seen.GetProperty("created").GetInt32());
