@@ -54,6 +54,7 @@ public static class DashboardHosting
         services.AddHostedService<AuditWriter>();
         services.AddSingleton<LocalCalendar>();
         services.AddOptions<CertificateOptions>().BindConfiguration(CertificateOptions.SectionName);
+        services.AddOptions<Workspace.CertificationOptions>().BindConfiguration(Workspace.CertificationOptions.SectionName);
 
         services.AddSignalR().AddJsonProtocol(o => ApiJson.Configure(o.PayloadSerializerOptions));
         services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.SectionName);

@@ -1,5 +1,6 @@
 using Boai.Orleans.Dashboard.Privacy;
 using Boai.Orleans.Dashboard.Security;
+using Boai.Orleans.Dashboard.Workspace;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Boai.Orleans.Dashboard.Api;
@@ -29,7 +30,9 @@ public static class ApiRoutes
             .MapReportsApi()
             .MapSuggestionsApi()
             .MapPlanApi()
-            .MapOrdersApi();
+            .MapOrdersApi()
+            .MapCertificationApi()
+            .MapWorkspaceRecordsApi();
 
         // An unknown API path is a problem+json 404, whatever serves the rest of the site.
         routes.Map("/api/{**path}", () => ApiProblems.NotFound("没有这个接口 / No such route"))

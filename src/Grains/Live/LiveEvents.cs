@@ -87,6 +87,8 @@ public sealed record DistrictSummaryEvent : LiveEvent
     [Id(6)] public int DueToday { get; init; }
     /// <summary>Visits due today that are late: not checked in by the slot's start plus the grace.</summary>
     [Id(7)] public int LateToday { get; init; }
+    /// <summary>Share of open needs covered (0..1), the same figure as the district's summary, so a card never freezes it.</summary>
+    [Id(8)] public double Coverage { get; init; } = 1;
 
     public override string Kind => "districtSummary";
 
@@ -101,6 +103,7 @@ public sealed record DistrictSummaryEvent : LiveEvent
         ActiveVolunteerRate = s.ActiveVolunteerRate,
         DueToday = s.DueToday,
         LateToday = s.LateToday,
+        Coverage = s.Coverage,
     };
 }
 

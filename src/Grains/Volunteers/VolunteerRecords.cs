@@ -25,7 +25,8 @@ public sealed record VolunteerProfile(
 public sealed record Training(
     [property: Id(0)] string Name,
     [property: Id(1)] DateOnly CompletedOn,
-    [property: Id(2)] string? Certificate);
+    [property: Id(2)] string? Certificate,
+    [property: Id(3)] DateOnly? ExpiresOn = null);
 
 [GenerateSerializer, Immutable]
 public sealed record PairingRef(

@@ -1,0 +1,13 @@
+namespace Boai.Orleans.Dashboard.Workspace;
+
+/// <summary>The certification queue (待认证).</summary>
+public sealed class CertificationOptions
+{
+    public const string SectionName = "Certification";
+
+    /// <summary>How far back the queue looks for visits still waiting for a decision (by check-in time).</summary>
+    public TimeSpan PendingWindow { get; set; } = TimeSpan.FromDays(92);
+
+    /// <summary>Most visit ids one bulk decision may carry.</summary>
+    public int MaxBulk { get; set; } = 100;
+}
