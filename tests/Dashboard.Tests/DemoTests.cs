@@ -24,6 +24,16 @@ public sealed class DemoTests(DashboardFixture fixture)
             _ = first.Server;
             await first.Get<DemoSeeder>().Seeded.WaitAsync(SeedTimeout);
             before = (await Expect(first.Operator().GetAsync("/api/v1/households/h-shiqi-001"), HttpStatusCode.OK)).ToJsonString();
+
+            // 60 days of history through the visit path: districts look worked, and some visits wait for certification.
+            var shiqi = await Expect(first.Coordinator("shiqi").GetAsync("/api/v1/districts/shiqi"), HttpStatusCode.OK);
+            Assert.True(shiqi["activeVolunteerRate"]!.GetValue<double>() > 0.5, shiqi.ToJsonString());
+            Assert.True(shiqi["hoursThisMonth"]!.GetValue<double>() > 0 || DateTimeOffset.UtcNow.Day == 1, shiqi.ToJsonString());
+            var pending = await Expect(first.Coordinator("shiqi").GetAsync("/api/v1/districts/shiqi/visits?status=pending"), HttpStatusCode.OK);
+            Assert.True(pending["total"]!.GetValue<int>() > 0, pending.ToJsonString());
+            Assert.Contains(pending["items"]!.AsArray(), v => v!["flags"]!.AsArray().Any(f => f!.GetValue<string>() == "late"));
+            var volunteer = await Expect(first.Operator().GetAsync("/api/v1/volunteers/" + pending["items"]![0]!["volunteerId"]!.GetValue<string>() + "/hours"), HttpStatusCode.OK);
+            Assert.True(volunteer["certifiedHours"]!.GetValue<double>() > 0, volunteer.ToJsonString());
         }
 
         await using var second = new DashboardFactory(settings, silo.GatewayPort, new Dictionary<string, string?>

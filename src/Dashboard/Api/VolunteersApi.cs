@@ -20,7 +20,8 @@ public sealed record VolunteerBody(
     string? Status,
     WillingnessBody? Willingness,
     PointBody? Home,
-    string? VolunteerNumber);
+    string? VolunteerNumber,
+    string? StatusReason = null);
 
 /// <summary>A weekly free slot as JSON shows it: <c>{"day": "monday", "start": "09:00", "end": "12:00"}</c>.</summary>
 public sealed record SlotDto(string Day, string Start, string End)
@@ -47,12 +48,14 @@ public sealed record VolunteerDto(
     double? AverageRating,
     IReadOnlyList<Training> Trainings,
     DateTimeOffset? LastServedAt,
-    DateTimeOffset RegisteredAt)
+    DateTimeOffset RegisteredAt,
+    string? StatusReason = null)
 {
     public static VolunteerDto From(VolunteerView v) => new(
         v.VolunteerId, v.Profile.Name, v.Profile.Phone, v.Profile.DistrictId, v.Profile.Skills,
         v.Profile.Availability.Select(SlotDto.From).ToList(), v.Profile.Status, v.Profile.Willingness, v.Profile.Home,
-        v.Profile.VolunteerNumber, v.Pairings, v.VisitInProgress, v.Hours, v.AverageRating, v.Trainings, v.LastServedAt, v.RegisteredAt);
+        v.Profile.VolunteerNumber, v.Pairings, v.VisitInProgress, v.Hours, v.AverageRating, v.Trainings, v.LastServedAt, v.RegisteredAt,
+        v.Profile.StatusReason);
 }
 
 public sealed record RatingBody(int? Stars, string? VisitId);
@@ -171,8 +174,11 @@ public static class VolunteersApi
 
         var home = body.Home is null ? null : v.Point("home", body.Home.Lat, body.Home.Lng, required: true);
         var number = v.OptionalText("volunteerNumber", body.VolunteerNumber, 40);
+
+        // Why a volunteer paused or left (optional in the contract; the page asks for it).
+        var statusReason = status == VolunteerStatus.Active ? null : v.OptionalText("statusReason", body.StatusReason, 200);
         return v.IsValid
-            ? new VolunteerProfile(name, phone, districtId, skills, availability, status, new Willingness(categories, maxTravel), home, number)
+            ? new VolunteerProfile(name, phone, districtId, skills, availability, status, new Willingness(categories, maxTravel), home, number, statusReason)
             : null;
     }
 

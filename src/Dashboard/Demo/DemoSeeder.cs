@@ -33,11 +33,10 @@ public sealed partial class DemoSeeder(
         {
             try
             {
+                // Districts seed side by side: their grains are independent, and storage batches what they write at once.
                 var created = 0;
-                foreach (var district in plan)
-                {
-                    created += await SeedAsync(district, stoppingToken);
-                }
+                await Parallel.ForEachAsync(plan, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = stoppingToken }, async (district, token) =>
+                    Interlocked.Add(ref created, await SeedAsync(district, token)));
 
                 LogSeeded(logger, plan.Count, created);
                 _seeded.TrySetResult();
@@ -75,13 +74,21 @@ public sealed partial class DemoSeeder(
             }
 
             Check(await household.Upsert(planned.Profile, By));
+            var paired = new List<DemoPairedNeed>();
             foreach (var (itemId, volunteerId) in planned.Needs)
             {
                 var need = Check(await household.AddNeed(new NewNeed(itemId, null, 3, null, By)));
                 if (volunteerId is not null)
                 {
                     Check(await household.CreatePairing(volunteerId, need.NeedId, By, PlannedSlot(need.NeedId)));
+                    paired.Add(new DemoPairedNeed(volunteerId, planned.HouseholdId, need.NeedId, planned.Profile.Location, itemId));
                 }
+            }
+
+            // History only for a household created now: the demo's past is made once, at its first start.
+            foreach (var need in paired)
+            {
+                await DemoHistory.MakeAsync(grains, need, time.GetUtcNow(), cancellationToken);
             }
 
             created++;

@@ -19,7 +19,8 @@ public sealed record VolunteerProfile(
     [property: Id(5)] VolunteerStatus Status,
     [property: Id(6)] Willingness Willingness,
     [property: Id(7)] GeoPoint? Home = null,
-    [property: Id(8)] string? VolunteerNumber = null);
+    [property: Id(8)] string? VolunteerNumber = null,
+    [property: Id(9)] string? StatusReason = null);
 
 [GenerateSerializer, Immutable]
 public sealed record Training(

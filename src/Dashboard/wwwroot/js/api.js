@@ -102,3 +102,22 @@ export const api = {
   uncoveredCsvPath: (districtId) => `/api/v1/districts/${enc(districtId)}/uncovered.csv`,
   hoursCsvPath: (districtId) => `/api/v1/districts/${enc(districtId)}/hours.csv`,
 };
+
+/** The coordinator's workspace: records, the certification queue, pairings. */
+export const workspace = {
+  categories: () => json('/api/v1/catalogue/categories'),
+  skills: () => json('/api/v1/catalogue/skills'),
+  household: (householdId) => json(`/api/v1/households/${enc(householdId)}`),
+  putHousehold: (householdId, body) => json(`/api/v1/households/${enc(householdId)}`, { method: 'PUT', body }),
+  addNeed: (householdId, body) => json(`/api/v1/households/${enc(householdId)}/needs`, { method: 'POST', body }),
+  closeNeed: (householdId, needId) => json(`/api/v1/households/${enc(householdId)}/needs/${enc(needId)}`, { method: 'DELETE' }),
+  majorChange: (householdId, note) => json(`/api/v1/households/${enc(householdId)}/major-change`, { method: 'POST', body: { note } }),
+  volunteer: (volunteerId) => json(`/api/v1/volunteers/${enc(volunteerId)}`),
+  putVolunteer: (volunteerId, body) => json(`/api/v1/volunteers/${enc(volunteerId)}`, { method: 'PUT', body }),
+  addTraining: (volunteerId, body) => json(`/api/v1/volunteers/${enc(volunteerId)}/trainings`, { method: 'POST', body }),
+  pairings: (districtId) => json(`/api/v1/districts/${enc(districtId)}/pairings`),
+  endPairing: (pairingId) => json(`/api/v1/pairings/${enc(pairingId)}`, { method: 'DELETE' }),
+  pendingVisits: (districtId, skip = 0, take = 50) => json(`/api/v1/districts/${enc(districtId)}/visits?status=pending&skip=${skip}&take=${take}`),
+  decide: (districtId, body) => json(`/api/v1/districts/${enc(districtId)}/visits/decisions`, { method: 'POST', body }),
+  visit: (visitId) => json(`/api/v1/visits/${enc(visitId)}`),
+};

@@ -4,6 +4,7 @@ import { initI18n, t } from './i18n.js';
 import { createLive, HUB_EVENTS } from './live.js';
 import { districtName } from './labels.js';
 import * as store from './store.js';
+import { initCertify } from './views/certify.js';
 import { initDistricts } from './views/districts.js';
 import { initDrilldown } from './views/drilldown.js';
 import { initFeed } from './views/feed.js';
@@ -14,6 +15,9 @@ import { initPlan } from './views/plan.js';
 import { initSuggestions } from './views/suggestions.js';
 import { toast, toastError } from './views/toast.js';
 import { initUncovered } from './views/uncovered.js';
+import { initVolunteerForm } from './views/volunteer-form.js';
+import { initSurvey } from './views/survey.js';
+import { initWorkspaceBar } from './views/workspace-bar.js';
 
 const UNCOVERED_REQUESTS_IN_PARALLEL = 4;
 // needUncovered does not say which catalogue item the need is for; a short wait batches a burst into one read.
@@ -29,6 +33,7 @@ let signInPanel;
 let live;
 let orders;
 let drilldown;
+let certify;
 
 function showDashboard(visible) {
   document.getElementById('dashboard').hidden = !visible;
@@ -123,6 +128,7 @@ function handleEvent(name, payload) {
       break;
     case 'visitCheckedOut':
       store.applyVisit('checkOut', payload);
+      certify.onVisitCheckedOut(payload);
       break;
     case 'needUncovered':
       if (store.applyNeedUncovered(payload)) refreshItemDetailsSoon(payload.districtId);
@@ -169,7 +175,7 @@ async function afterConnected(connection) {
     toast(error?.message ?? String(error), 'error');
   }
   // Whatever happened while we were not watching is only in the REST snapshot.
-  if (current === session) await Promise.all([refreshSnapshot(), orders.refresh()]);
+  if (current === session) await Promise.all([refreshSnapshot(), orders.refresh(), certify.refresh()]);
 }
 
 async function loadCatalogue(current) {
@@ -242,12 +248,16 @@ async function main() {
   signInPanel = initSignIn({ onToken: signIn });
   initHeader({ onSignOut: () => signOut() });
   const suggestions = initSuggestions();
-  drilldown = initDrilldown();
+  const survey = initSurvey({ onSuggest: suggestions.open });
+  const volunteerForm = initVolunteerForm();
+  drilldown = initDrilldown({ onOpenHousehold: survey.openFile, onOpenVolunteer: volunteerForm.openRecord });
+  initWorkspaceBar({ onSurvey: () => survey.openNew(), onVolunteer: () => volunteerForm.openNew() });
   initDistricts({ onOpen: drilldown.open });
   const plan = initPlan();
   initUncovered({ onSuggest: suggestions.open, onPlan: plan.open });
   initFeed();
   orders = initOrders();
+  certify = initCertify();
   live = createLive({
     onState: store.setConnection,
     onEvent: handleEvent,

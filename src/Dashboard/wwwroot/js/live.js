@@ -1,7 +1,8 @@
 import { getToken } from './auth.js';
+import { LIVE_EVENTS } from './live-events.js';
 
 export const HUB_PATH = '/hubs/dashboard';
-export const HUB_EVENTS = ['visitCheckedIn', 'visitCheckedOut', 'needUncovered', 'needCovered', 'districtSummary', 'visitLate', 'suggestionsReady', 'orderUpdated', 'orderEscalated'];
+export const HUB_EVENTS = Object.keys(LIVE_EVENTS);
 const MAX_RESTART_DELAY_MS = 30_000;
 
 function looksUnauthorized(error) {

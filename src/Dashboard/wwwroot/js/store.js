@@ -1,6 +1,7 @@
 // The page's state: what the REST snapshots said, corrected by every live event since.
+import { SUMMARY_FIELDS } from './live-events.js';
+
 const FEED_LIMIT = 50;
-const SUMMARY_FIELDS = ['households', 'openNeeds', 'uncoveredNeeds', 'activeVisits', 'checkInsToday', 'activeVolunteerRate', 'coverage'];
 
 const state = {
   user: null,

@@ -1,15 +1,45 @@
-import { api } from '../api.js';
+import { api, workspace } from '../api.js';
 import { clear, h } from '../dom.js';
 import { formatDateTime, formatHours, formatNumber } from '../format.js';
 import { onLangChange, t, tValue } from '../i18n.js';
-import { districtName, skillLabel } from '../labels.js';
-import { toastError } from './toast.js';
+import { districtName, itemName, skillLabel } from '../labels.js';
+import { RISK_LEVELS } from '../live-events.js';
+import { toast, toastError } from './toast.js';
 
 const MAX_ROWS = 300;
-const RISK_ORDER = { high: 0, medium: 1, low: 2 };
+const RISK_ORDER = Object.fromEntries(RISK_LEVELS.map((level, index) => [level, index]));
 const STATUS_ORDER = { active: 0, paused: 1, left: 2 };
 // Late first: what a coordinator must act on.
 const DUE_ORDER = { late: 0, due: 1, started: 2, done: 3 };
+
+// What the rows' buttons do: set by initDrilldown (open a household's file, a volunteer's record; pairings).
+const actions = { openHousehold: () => {}, openVolunteer: () => {}, endPairing: () => {}, setSlot: () => {} };
+const DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+
+function slotText(slot) {
+  return slot ? `${tValue('day', slot.day)} ${slot.start}–${slot.end}` : t('common.none');
+}
+
+function slotEditor(row) {
+  const day = h('select', { 'aria-label': t('pairing.day'), 'data-testid': 'slot-day' }, DAYS.map((d) => h('option', { value: d, selected: row.slot?.day === d }, tValue('day', d))));
+  const start = h('input', { type: 'time', value: row.slot?.start ?? '09:00', 'aria-label': t('pairing.start'), 'data-testid': 'slot-start' });
+  const end = h('input', { type: 'time', value: row.slot?.end ?? '10:00', 'aria-label': t('pairing.end'), 'data-testid': 'slot-end' });
+  const error = h('span.field-error', { role: 'alert', hidden: true });
+  return h(
+    'details.slot-editor',
+    {},
+    h('summary', { 'data-testid': 'slot-edit' }, t('pairing.setSlot')),
+    h(
+      'div.slot-form',
+      {},
+      day,
+      start,
+      end,
+      h('button.btn.btn-primary.btn-small', { type: 'button', 'data-testid': 'slot-save', onclick: () => actions.setSlot(row, { day: day.value, start: start.value, end: end.value }, error) }, t('pairing.saveSlot')),
+      error,
+    ),
+  );
+}
 
 function byId(key) {
   return (a, b) => String(a[key]).localeCompare(String(b[key]), undefined, { numeric: true });
@@ -35,6 +65,10 @@ const TABS = {
         numeric: true,
         cell: (row) => h(row.uncoveredNeeds > 0 ? 'strong.text-alert' : 'span', {}, formatNumber(row.uncoveredNeeds)),
       },
+      {
+        label: 'uncovered.col.actions',
+        cell: (row) => h('button.btn.btn-quiet.btn-small', { type: 'button', 'data-testid': 'open-household', onclick: () => actions.openHousehold(row.householdId) }, t('household.openFile')),
+      },
     ],
   },
   volunteers: {
@@ -55,6 +89,36 @@ const TABS = {
       },
       { label: 'volunteer.col.star', numeric: true, cell: (row) => (row.starLevel ? t('volunteer.stars', { stars: row.starLevel }) : t('common.none')) },
       { label: 'volunteer.col.pairings', numeric: true, cell: (row) => formatNumber(row.activePairings) },
+      {
+        label: 'uncovered.col.actions',
+        cell: (row) => h('button.btn.btn-quiet.btn-small', { type: 'button', 'data-testid': 'open-volunteer', onclick: () => actions.openVolunteer(row.volunteerId) }, t('volunteer.openRecord')),
+      },
+    ],
+  },
+  // 结对: every active pairing with its planned slot and last visit; end it, or set or move its slot.
+  pairings: {
+    load: (districtId) => workspace.pairings(districtId),
+    key: 'pairingId',
+    sort: (a, b) => byId('householdId')(a, b) || byId('pairingId')(a, b),
+    searchable: (row) => [row.householdId, row.community, row.volunteerId, row.volunteerName, row.itemId, itemName(row)],
+    columns: [
+      { label: 'household.col.id', cell: (row) => h('code', {}, row.householdId) },
+      { label: 'household.col.community', cell: (row) => row.community || t('common.none') },
+      { label: 'pairing.col.need', cell: (row) => itemName(row) },
+      // Names arrive masked by the server (陈**).
+      { label: 'pairing.col.volunteer', cell: (row) => row.volunteerName || row.volunteerId },
+      { label: 'pairing.col.slot', cell: (row) => h('span', { 'data-testid': 'pairing-slot' }, slotText(row.slot)) },
+      { label: 'pairing.col.lastVisit', cell: (row) => (row.lastVisitAt ? formatDateTime(row.lastVisitAt) : t('common.none')) },
+      {
+        label: 'uncovered.col.actions',
+        cell: (row) =>
+          h(
+            'div.cell-actions',
+            {},
+            slotEditor(row),
+            h('button.btn.btn-quiet.btn-small', { type: 'button', 'data-testid': 'pairing-end', onclick: () => actions.endPairing(row) }, t('pairing.end')),
+          ),
+      },
     ],
   },
   // 今日应访: visits due today by planned slot; late ones (no check-in by the slot's start plus the grace) first.
@@ -79,7 +143,7 @@ const TABS = {
 };
 
 /** A district's households, volunteers and visits due today, with its CSV exports. */
-export function initDrilldown() {
+export function initDrilldown({ onOpenHousehold, onOpenVolunteer } = {}) {
   const dialog = document.getElementById('drilldown-dialog');
   const title = document.getElementById('drilldown-title');
   const panel = document.getElementById('drill-panel');
@@ -172,7 +236,33 @@ export function initDrilldown() {
     load(opened, 'households');
     load(opened, 'volunteers');
     load(opened, 'dueToday');
+    load(opened, 'pairings');
   }
+
+  actions.openHousehold = (householdId) => onOpenHousehold?.(householdId);
+  actions.openVolunteer = (volunteerId) => onOpenVolunteer?.(volunteerId);
+  actions.endPairing = async (row) => {
+    try {
+      await workspace.endPairing(row.pairingId);
+      toast(t('pairing.ended', { household: row.householdId }), 'success');
+    } catch (error) {
+      toastError(error);
+    }
+    if (current) load(current, 'pairings');
+  };
+  actions.setSlot = async (row, slot, error) => {
+    try {
+      await api.createPairing({ volunteerId: row.volunteerId, householdId: row.householdId, needId: row.needId, slot });
+      toast(t('pairing.slotSet', { household: row.householdId }), 'success');
+      if (current) {
+        load(current, 'pairings');
+        load(current, 'dueToday');
+      }
+    } catch (failure) {
+      error.textContent = Object.values(failure.problem?.errors ?? {}).flat().join(' ') || failure.title || failure.message;
+      error.hidden = false;
+    }
+  };
 
   function selectTab(tab) {
     if (!current || current.tab === tab) return;

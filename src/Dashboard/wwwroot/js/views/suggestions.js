@@ -100,11 +100,13 @@ export function initSuggestions() {
     }
   }
 
-  async function open(needId) {
-    const need = getState().uncovered.get(needId);
+  /** `known`: the need as the caller holds it, for a need the live list has not heard of yet (just recorded). */
+  async function open(needId, known) {
+    const need = getState().uncovered.get(needId) ?? known;
     if (!need) return;
     // Suggestions the district prepared unasked show at once; the full ranking replaces them when it arrives.
-    current = { need, suggestions: need.suggestions ?? null, loading: !need.suggestions?.length, covered: false, busy: false };
+    // seen: the need is on the live list, so leaving it means covered (a just-recorded need may not be there yet).
+    current = { need, suggestions: need.suggestions ?? null, loading: !need.suggestions?.length, covered: false, busy: false, seen: getState().uncovered.has(needId) };
     render();
     if (!dialog.open) dialog.showModal();
     const asked = current;
@@ -133,7 +135,9 @@ export function initSuggestions() {
 
   subscribe('uncovered', (state) => {
     if (!current || current.covered || current.busy) return;
-    if (!state.uncovered.has(current.need.needId)) {
+    if (state.uncovered.has(current.need.needId)) {
+      current.seen = true;
+    } else if (current.seen) {
       current.covered = true;
       render();
     }

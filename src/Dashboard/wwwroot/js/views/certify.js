@@ -1,0 +1,230 @@
+// 待认证: a district's finished visits waiting for a coordinator, oldest first, certified or rejected one by one or
+// many at once, each visit's service record one click away. The count follows live check-outs.
+import { workspace } from '../api.js';
+import { clear, coalesce, h } from '../dom.js';
+import { formatDateTime, formatHours, formatNumber } from '../format.js';
+import { field, formError, input, problemErrors, Rules, showErrors } from '../forms.js';
+import { onLangChange, t, tValue } from '../i18n.js';
+import { districtName, itemName } from '../labels.js';
+import { getState, subscribe } from '../store.js';
+import { toast, toastError } from './toast.js';
+
+const PAGE = 50;
+
+export function initCertify() {
+  const panel = h('section.panel', { 'aria-labelledby': 'certify-title', 'data-testid': 'certify-panel' });
+  const anchor = document.querySelector('.layout-main section[aria-labelledby="uncovered-title"]');
+  anchor.after(panel);
+  const recordDialog = h('dialog.dialog', { 'data-testid': 'visit-record-dialog', 'aria-labelledby': 'visit-record-title' });
+  document.body.append(recordDialog);
+
+  let districtId = null;
+  let data = null; // { total, items }
+  const selected = new Set();
+  let busy = false;
+
+  function render() {
+    const districts = [...getState().districts.keys()];
+    if (!districtId || !districts.includes(districtId)) districtId = districts[0] ?? null;
+    const pick = h(
+      'select',
+      { 'data-testid': 'certify-district', onchange: (event) => choose(event.target.value) },
+      districts.map((id) => h('option', { value: id, selected: id === districtId }, districtName(id))),
+    );
+    const items = data?.items ?? [];
+    const allChecked = items.length > 0 && items.every((v) => selected.has(v.visitId));
+    const reason = input({ 'data-testid': 'certify-reason', placeholder: t('certify.reasonPlaceholder') });
+    const decisionForm = h(
+      'form.filters',
+      { 'data-testid': 'certify-actions', novalidate: true, onsubmit: (event) => event.preventDefault() },
+      h('label.filter', {}, h('span', {}, t('certify.district')), pick),
+      h('button.btn.btn-primary.btn-small', { type: 'button', 'data-testid': 'certify-selected', disabled: busy || selected.size === 0, onclick: () => decide('certify') }, t('certify.certifySelected', { count: selected.size })),
+      field('reason', t('certify.reason'), reason),
+      h('button.btn.btn-secondary.btn-small', { type: 'button', 'data-testid': 'reject-selected', disabled: busy || selected.size === 0, onclick: (event) => decide('reject', event.currentTarget.form) }, t('certify.rejectSelected', { count: selected.size })),
+      formError(),
+    );
+    clear(panel).append(
+      h('div.section-head', {}, h('h2', { id: 'certify-title' }, h('span', {}, t('certify.title')), ' ', h('span.count-badge', { 'data-testid': 'certify-count' }, data ? formatNumber(data.total) : ''))),
+      h('p.muted.small', {}, t('certify.hint')),
+      decisionForm,
+      items.length === 0
+        ? h('p.empty', {}, data ? t('certify.empty') : t('app.loading'))
+        : h(
+            'div.table-wrap',
+            {},
+            h(
+              'table.table',
+              { 'data-testid': 'certify-table' },
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  h('th', { scope: 'col' }, h('input', { type: 'checkbox', checked: allChecked, 'aria-label': t('certify.selectAll'), 'data-testid': 'certify-select-all', onchange: (event) => selectAll(event.target.checked) })),
+                  ['certify.col.when', 'certify.col.volunteer', 'certify.col.household', 'certify.col.hours', 'certify.col.flags', 'uncovered.col.actions'].map((key) => h('th', { scope: 'col' }, t(key))),
+                ),
+              ),
+              h('tbody', {}, items.map(row)),
+            ),
+          ),
+      data && data.total > items.length
+        ? h('button.btn.btn-quiet.btn-small', { type: 'button', 'data-testid': 'certify-more', onclick: more }, t('certify.more', { shown: items.length, total: data.total }))
+        : null,
+    );
+  }
+
+  function row(visit) {
+    return h(
+      'tr',
+      { 'data-testid': 'pending-visit', 'data-visit-id': visit.visitId, 'data-volunteer-id': visit.volunteerId },
+      h('td', {}, h('input', { type: 'checkbox', checked: selected.has(visit.visitId), 'aria-label': t('certify.select', { id: visit.visitId }), 'data-testid': 'pending-select', onchange: (event) => toggle(visit.visitId, event.target.checked) })),
+      h('td', { 'data-label': t('certify.col.when') }, formatDateTime(visit.checkedInAt)),
+      h('td', { 'data-label': t('certify.col.volunteer') }, visit.volunteerName || visit.volunteerId),
+      h('td', { 'data-label': t('certify.col.household') }, h('code', {}, visit.householdId), visit.community ? ` · ${visit.community}` : ''),
+      h('td.num', { 'data-label': t('certify.col.hours') }, formatHours(visit.hours)),
+      h(
+        'td',
+        { 'data-label': t('certify.col.flags') },
+        h('span.chips', {}, visit.flags.map((flag) => h('span.chip.chip-alert', { 'data-flag': flag }, tValue('flag', flag))), visit.backfilled ? h('span.chip', {}, t('certify.backfilled')) : null),
+      ),
+      h('td.cell-actions', {}, h('button.btn.btn-quiet.btn-small', { type: 'button', 'data-testid': 'open-record', onclick: () => openRecord(visit) }, t('certify.openRecord'))),
+    );
+  }
+
+  function toggle(visitId, on) {
+    if (on) selected.add(visitId);
+    else selected.delete(visitId);
+    render();
+  }
+
+  function selectAll(on) {
+    for (const visit of data?.items ?? []) {
+      if (on) selected.add(visit.visitId);
+      else selected.delete(visit.visitId);
+    }
+    render();
+  }
+
+  async function load() {
+    if (!districtId) {
+      render();
+      return;
+    }
+    const asked = districtId;
+    try {
+      const page = await workspace.pendingVisits(asked, 0, Math.max(PAGE, data?.items?.length ?? 0));
+      if (asked !== districtId) return;
+      data = page;
+      const present = new Set(page.items.map((v) => v.visitId));
+      for (const id of [...selected]) if (!present.has(id)) selected.delete(id);
+    } catch (error) {
+      toastError(error);
+    }
+    render();
+  }
+
+  async function more() {
+    try {
+      const page = await workspace.pendingVisits(districtId, data.items.length, PAGE);
+      data = { ...page, items: [...data.items, ...page.items] };
+    } catch (error) {
+      toastError(error);
+    }
+    render();
+  }
+
+  function choose(next) {
+    districtId = next;
+    data = null;
+    selected.clear();
+    render();
+    load();
+  }
+
+  async function decide(decision, form) {
+    const root = panel.querySelector('[data-testid="certify-actions"]');
+    const reason = root.querySelector('[data-path="reason"]').value;
+    if (decision === 'reject') {
+      const rules = new Rules();
+      rules.text('reason', reason, 500);
+      if (!rules.valid) {
+        showErrors(root, rules.errors);
+        return;
+      }
+    }
+    busy = true;
+    render();
+    try {
+      const answer = await workspace.decide(districtId, { visitIds: [...selected], decision, reason: reason || null });
+      const refused = answer.results.filter((r) => r.status !== 200);
+      toast(t(decision === 'certify' ? 'certify.certified' : 'certify.rejected', { count: answer.decided }), answer.refused ? 'error' : 'success');
+      for (const r of refused) toast(`${r.visitId}: ${r.title}`, 'error');
+      selected.clear();
+    } catch (error) {
+      busy = false;
+      render();
+      showErrors(panel.querySelector('[data-testid="certify-actions"]'), problemErrors(error));
+      return;
+    }
+    busy = false;
+    await load();
+  }
+
+  async function openRecord(pending) {
+    let visit = null;
+    try {
+      visit = await workspace.visit(pending.visitId);
+    } catch (error) {
+      toastError(error);
+    }
+    const shown = visit ?? pending;
+    const services = (shown.services ?? []).map((itemId) => itemName({ itemId }));
+    const rows = [
+      ['certify.record.volunteer', pending.volunteerName || pending.volunteerId],
+      ['certify.record.household', `${pending.householdId}${pending.community ? ` · ${pending.community}` : ''}`],
+      ['certify.record.checkedIn', formatDateTime(shown.checkedInAt)],
+      ['certify.record.checkedOut', formatDateTime(shown.checkedOutAt)],
+      ['certify.record.duration', t('certify.minutes', { minutes: shown.durationMinutes ?? 0, hours: formatHours(shown.hours) })],
+      ['certify.record.flags', (shown.flags ?? []).map((f) => tValue('flag', f)).join('、') || t('common.none')],
+      ['certify.record.services', services.join('、') || t('common.none')],
+      ['certify.record.notes', shown.notes || t('common.none')],
+      ['certify.record.photos', formatNumber(pending.photos ?? 0)],
+      ['certify.record.backfill', pending.backfilled ? pending.backfillReason ?? '' : t('common.none')],
+    ];
+    clear(recordDialog).append(
+      h(
+        'div.dialog-head',
+        {},
+        h('div', {}, h('h2', { id: 'visit-record-title' }, t('certify.record.title')), h('p.muted.small', {}, h('code', {}, pending.visitId))),
+        h('button.btn.btn-icon', { type: 'button', 'aria-label': t('common.close'), onclick: () => recordDialog.close() }, '×'),
+      ),
+      h('div.dialog-body', {}, h('dl.record', { 'data-testid': 'visit-record' }, rows.map(([key, value]) => h('div', {}, h('dt', {}, t(key)), h('dd', {}, value))))),
+    );
+    if (!recordDialog.open) recordDialog.showModal();
+  }
+
+  const reloadSoon = coalesce(load, 800);
+  subscribe('districts', () => {
+    if (!districtId && getState().districts.size) {
+      render();
+      load();
+    }
+  });
+  subscribe('user', () => {
+    districtId = null;
+    data = null;
+    selected.clear();
+    render();
+  });
+  onLangChange(render);
+  render();
+
+  return {
+    /** A check-out in the shown district adds a visit to the queue: the list and its count are read again. */
+    onVisitCheckedOut(event) {
+      if (event.districtId === districtId) reloadSoon();
+    },
+    refresh: load,
+  };
+}

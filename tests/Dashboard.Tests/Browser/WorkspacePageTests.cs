@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Http.Json;
+using static Boai.Orleans.Dashboard.Tests.Records;
+
+namespace Boai.Orleans.Dashboard.Tests.Browser;
+
+/// <summary>The coordinator's workspace in a real browser against a real dashboard and silo.</summary>
+[Collection(DashboardCollection.Name)]
+public sealed class WorkspacePageTests(DashboardFixture fixture)
+{
+    // Districts no other test of the collection uses: their cards, queues and lists are this test's alone.
+    private const string SurveyDistrict = "tanzhou";
+    private const string CertifyDistrict = "shenwan";
+    private const string CardDistrict = "dongsheng";
+
+    [Fact]
+    public async Task A_coordinator_surveys_a_household_pairs_its_need_certifies_visits_and_sees_cards_follow()
+    {
+        await using var dashboard = BrowserScript.StartDashboard(fixture);
+        var surveyVolunteer = await fixture.Records.VolunteerAsync(SurveyDistrict);
+
+        var certify = await fixture.Records.PairedAsync(CertifyDistrict);
+        var phone = fixture.Dashboard.Volunteer(certify.VolunteerId);
+        var now = DateTimeOffset.UtcNow;
+        foreach (var (from, to) in new[] { (now.AddMinutes(-150), now.AddMinutes(-90)), (now.AddMinutes(-60), now.AddMinutes(-30)) })
+        {
+            var visitId = NewId("visit");
+            await Expect(phone.PostAsJsonAsync($"/api/v1/visits/{visitId}/check-in", CheckIn(certify.HouseholdId, certify.NeedId, from)), HttpStatusCode.Created);
+            await Expect(phone.PostAsJsonAsync($"/api/v1/visits/{visitId}/check-out", CheckOut(to)), HttpStatusCode.OK);
+        }
+
+        var cardVolunteer = await fixture.Records.VolunteerAsync(CardDistrict);
+        var cardHousehold = await fixture.Records.HouseholdAsync(CardDistrict);
+        var cardNeed = await fixture.Records.NeedAsync(cardHousehold);
+
+        var shots = Path.Combine(AppContext.BaseDirectory, "workspace-shots");
+        Directory.CreateDirectory(shots);
+        var seen = await BrowserScript.RunAsync("workspace-page.mjs", dashboard, new Dictionary<string, string>
+        {
+            ["TOKEN"] = dashboard.Token("coord-workspace", "coordinator", SurveyDistrict, CertifyDistrict, CardDistrict),
+            ["SURVEY_DISTRICT"] = SurveyDistrict,
+            ["SURVEY_VOLUNTEER"] = surveyVolunteer,
+            ["CERTIFY_DISTRICT"] = CertifyDistrict,
+            ["CERTIFY_VOLUNTEER"] = certify.VolunteerId,
+            ["CARD_DISTRICT"] = CardDistrict,
+            ["CARD_VOLUNTEER"] = cardVolunteer,
+            ["CARD_HOUSEHOLD"] = cardHousehold,
+            ["CARD_NEED"] = cardNeed,
+            ["SHOTS"] = shots,
+        });
+
+        Assert.True(seen.GetProperty("cardCoverageFollowed").GetBoolean());
+        var clientErrors = seen.GetProperty("clientErrors").EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.Contains("members[0].name", clientErrors);
+        Assert.Contains("category", clientErrors);
+        Assert.Contains("可选值", seen.GetProperty("serverError").GetString());
+        Assert.Contains("7", seen.GetProperty("cadenceHint").GetString());
+        Assert.True(seen.GetProperty("needCovered").GetBoolean());
+        Assert.Equal("2", seen.GetProperty("pendingCount").GetString());
+        Assert.Contains("已认证 0 小时", seen.GetProperty("hoursBefore").GetString());
+        Assert.Contains("已认证 1.5 小时", seen.GetProperty("hoursAfter").GetString());
+        Assert.Contains("statusReason", seen.GetProperty("volunteerErrors").EnumerateArray().Select(e => e.GetString()));
+
+        // What the page did is what the service holds.
+        var householdId = seen.GetProperty("householdId").GetString()!;
+        var file = await Expect(fixture.Dashboard.Operator().GetAsync($"/api/v1/households/{householdId}"), HttpStatusCode.OK);
+        Assert.Equal("high", file["riskLevel"]!.GetValue<string>());
+        Assert.Equal(["livesAlone", "noFamily"], file["members"]![0]!["flags"]!.AsArray().Select(f => f!.GetValue<string>()));
+        Assert.Equal("女儿", file["contacts"]![0]!["relation"]!.GetValue<string>());
+        Assert.Equal(surveyVolunteer, file["pairings"]![0]!["volunteerId"]!.GetValue<string>());
+        var hours = await Expect(fixture.Dashboard.Operator().GetAsync($"/api/v1/volunteers/{certify.VolunteerId}/hours"), HttpStatusCode.OK);
+        Assert.Equal(1.5, hours["certifiedHours"]!.GetValue<double>());
+        Assert.All(seen.GetProperty("shots").EnumerateArray(), s => Assert.True(File.Exists(s.GetString())));
+    }
+}

@@ -1,0 +1,179 @@
+// Drives the coordinator's workspace in Debian's chromium through playwright-core: a household survey with its
+// field errors, a need, a suggested pairing; the certification queue; a district card following live events.
+// Screenshots of each new screen in zh-CN and English, desktop and phone. Input through environment variables;
+// prints one JSON line with what it saw.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const env = process.env;
+const require = createRequire(path.join(env.BOAI_ROOT, 'package.json'));
+const { chromium } = require('playwright-core');
+
+const call = (method, url, body) => fetch(env.BASE + url, {
+  method,
+  headers: { 'content-type': 'application/json', authorization: `Bearer ${env.TOKEN}` },
+  body: body === undefined ? undefined : JSON.stringify(body),
+}).then(async (r) => ({ status: r.status, body: await r.json().catch(() => null) }));
+const shots = env.SHOTS;
+const result = { shots: [] };
+const wait = { timeout: 20000 };
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+
+async function shot(page, name) {
+  const file = path.join(shots, `${name}.png`);
+  await page.screenshot({ path: file });
+  result.shots.push(file);
+}
+
+async function setLang(page, lang) {
+  const now = await page.evaluate(() => document.documentElement.lang);
+  if (now !== lang) {
+    await page.click('[data-testid=lang-toggle]');
+    await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+  }
+}
+
+try {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await context.addInitScript((token) => sessionStorage.setItem('boai.token', token), env.TOKEN);
+  const page = await context.newPage();
+  await page.goto(env.BASE + '/');
+  await page.waitForSelector('[data-testid=connection-state][data-state=connected]', wait);
+  await page.waitForSelector(`[data-testid=district-card][data-district-id=${env.CARD_DISTRICT}]`, wait);
+
+  // 1. A district card's coverage follows live events: the card shows the uncovered need, then its pairing.
+  const coverage = `[data-testid=district-card][data-district-id=${env.CARD_DISTRICT}] [data-field=coverage]`;
+  await page.waitForFunction((s) => document.querySelector(s)?.dataset.value === '0', coverage, wait);
+  const paired = await call('POST', '/api/v1/pairings', { volunteerId: env.CARD_VOLUNTEER, householdId: env.CARD_HOUSEHOLD, needId: env.CARD_NEED });
+  if (paired.status !== 201) throw new Error(`pairing for the card: ${paired.status}`);
+  await page.waitForFunction((s) => document.querySelector(s)?.dataset.value === '1', coverage, wait);
+  result.cardCoverageFollowed = true;
+
+  // 2. 入户调查: the page's own rules first, then the API's problem+json beside its field.
+  await page.click('[data-testid=open-survey]');
+  await page.waitForSelector('[data-testid=survey-form]', wait);
+  await page.selectOption('[data-testid=survey-district]', env.SURVEY_DISTRICT);
+  const householdId = await page.inputValue('[data-testid=survey-id]');
+  await page.fill('[data-testid=survey-community]', '沙溪社区');
+  await page.fill('[data-testid=survey-address]', '沙溪路 8 号');
+  await page.selectOption('[data-testid=survey-risk]', 'high');
+  result.cadenceHint = await page.textContent('[data-testid=survey-cadence]');
+  await page.click('[data-testid=survey-save]');
+  await page.waitForSelector('[data-error-for="members[0].name"]:not([hidden])', wait);
+  result.clientErrors = await page.$$eval('[data-error-for]:not([hidden])', (els) => els.map((e) => e.dataset.errorFor));
+  await shot(page, 'survey-errors-zh');
+
+  await page.fill('[data-testid=member-name]', '黄伯');
+  await page.fill('[data-testid=member-age]', '83');
+  await page.check('[data-testid=member-flag-livesAlone]');
+  await page.check('[data-testid=member-flag-noFamily]');
+  await page.click('[data-testid=survey-add-contact]');
+  await page.fill('[data-path="contacts[0].name"]', '黄女士');
+  await page.fill('[data-path="contacts[0].relation"]', '女儿');
+  await page.fill('[data-path="contacts[0].phone"]', '13700001111');
+  // A catalogue category the server no longer has (a stale page): only the API knows, and says so beside the field.
+  await page.evaluate(() => {
+    const select = document.querySelector('[data-testid=survey-category]');
+    select.add(new Option('retired', 'retired-category'));
+    select.value = 'retired-category';
+  });
+  await page.click('[data-testid=survey-save]');
+  await page.waitForSelector('[data-error-for="category"]:not([hidden])', wait);
+  result.serverError = await page.textContent('[data-error-for="category"]');
+  await page.selectOption('[data-testid=survey-category]', 'elderly');
+  await page.click('[data-testid=survey-save]');
+  await page.waitForSelector('[data-testid=need-form]', wait);
+  result.householdId = householdId;
+
+  // A need from the catalogue: it starts uncovered and reaches the live list.
+  await page.selectOption('[data-testid=need-item]', 'elderly-visit');
+  await page.selectOption('[data-testid=need-frequency]', 'weekly');
+  await page.fill('[data-testid=need-priority]', '4');
+  await page.click('[data-testid=need-add]');
+  await page.waitForSelector('[data-testid=survey-need][data-covered=false]', wait);
+  const needId = await page.getAttribute('[data-testid=survey-need]', 'data-need-id');
+  result.needId = needId;
+  await page.waitForFunction((id) => id in window.boaiState.uncovered, needId, wait);
+  await shot(page, 'survey-zh');
+  await setLang(page, 'en');
+  await shot(page, 'survey-en');
+  await page.setViewportSize({ width: 360, height: 740 });
+  await shot(page, 'survey-phone-en');
+  await setLang(page, 'zh-CN');
+  await shot(page, 'survey-phone-zh');
+  await page.setViewportSize({ width: 1400, height: 900 });
+
+  // Pair the suggested volunteer: the need leaves the uncovered list, live.
+  await page.click('[data-testid=survey-pair]');
+  await page.waitForSelector(`[data-testid=suggestion][data-volunteer-id="${env.SURVEY_VOLUNTEER}"]`, wait);
+  await page.click(`[data-testid=suggestion][data-volunteer-id="${env.SURVEY_VOLUNTEER}"] [data-testid=accept-suggestion]`);
+  await page.waitForFunction((id) => !(id in window.boaiState.uncovered), needId, wait);
+  await page.waitForSelector(`[data-testid=survey-need][data-need-id="${needId}"][data-covered=true]`, wait);
+  result.needCovered = true;
+  await page.keyboard.press('Escape');
+
+  // 3. 待认证: two visits certified from the queue; the volunteer's hours change.
+  await page.selectOption('[data-testid=certify-district]', env.CERTIFY_DISTRICT);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=pending-visit]').length === 2, null, wait);
+  result.pendingCount = await page.textContent('[data-testid=certify-count]');
+  await page.locator('[data-testid=certify-panel]').scrollIntoViewIfNeeded();
+  await shot(page, 'certify-zh');
+  await page.click('[data-testid=pending-visit] [data-testid=open-record]');
+  await page.waitForSelector('[data-testid=visit-record]', wait);
+  await shot(page, 'visit-record-zh');
+  await page.keyboard.press('Escape');
+  await setLang(page, 'en');
+  await shot(page, 'certify-en');
+  await setLang(page, 'zh-CN');
+
+  const hoursOf = async () => {
+    await page.evaluate((id) => document.querySelector(`[data-testid=district-card][data-district-id=${id}] .card-link`).click(), env.CERTIFY_DISTRICT);
+    await page.click('[data-testid=drill-tab-volunteers]');
+    await page.waitForSelector(`[data-testid=drill-volunteers] tr[data-id="${env.CERTIFY_VOLUNTEER}"] [data-testid=open-volunteer]`, wait);
+    await page.click(`[data-testid=drill-volunteers] tr[data-id="${env.CERTIFY_VOLUNTEER}"] [data-testid=open-volunteer]`);
+    await page.waitForSelector('[data-testid=volunteer-hours]', wait);
+    const text = await page.textContent('[data-testid=volunteer-hours]');
+    return text;
+  };
+  result.hoursBefore = await hoursOf();
+  await shot(page, 'volunteer-zh');
+  await setLang(page, 'en');
+  await shot(page, 'volunteer-en');
+  await setLang(page, 'zh-CN');
+  await page.keyboard.press('Escape');
+  await page.click('[data-testid=drill-tab-pairings]');
+  await page.waitForSelector('[data-testid=drill-pairings]', wait);
+  await shot(page, 'pairings-zh');
+  await setLang(page, 'en');
+  await shot(page, 'pairings-en');
+  await setLang(page, 'zh-CN');
+  await page.keyboard.press('Escape');
+
+  await page.click('[data-testid=certify-select-all]');
+  await page.click('[data-testid=certify-selected]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=certify-count]')?.textContent === '0', null, wait);
+  result.hoursAfter = await hoursOf();
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Escape');
+
+  await page.click('[data-testid=open-volunteer-form]');
+  await page.waitForSelector('[data-testid=volunteer-form]', wait);
+  await page.selectOption('[data-testid=volunteer-status]', 'left');
+  await page.click('[data-testid=volunteer-save]');
+  await page.waitForSelector('[data-error-for="statusReason"]:not([hidden])', wait);
+  result.volunteerErrors = await page.$$eval('[data-error-for]:not([hidden])', (els) => els.map((e) => e.dataset.errorFor));
+  await shot(page, 'volunteer-new-zh');
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.keyboard.press('Escape');
+  await page.locator('[data-testid=certify-panel]').scrollIntoViewIfNeeded();
+  await shot(page, 'certify-phone-zh');
+} catch (e) {
+  result.error = String(e);
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(result));

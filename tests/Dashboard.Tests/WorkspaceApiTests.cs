@@ -1,0 +1,155 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using static Boai.Orleans.Dashboard.Tests.Records;
+
+namespace Boai.Orleans.Dashboard.Tests;
+
+/// <summary>The coordinator's workspace routes: the certification queue and bulk decisions, trainings, a district's pairings.</summary>
+[Collection(DashboardCollection.Name)]
+public sealed class WorkspaceApiTests(DashboardFixture fixture)
+{
+    private const string District = "nanlang"; // its queue is this class's alone
+
+    [Fact]
+    public async Task The_queue_lists_pending_visits_oldest_first_with_their_flags_and_pages()
+    {
+        var coordinator = fixture.Dashboard.Coordinator(District);
+        var paired = await fixture.Records.PairedAsync(District);
+        var now = DateTimeOffset.UtcNow;
+        var late = await VisitAsync(paired, now.AddHours(-5), now.AddHours(-4)); // uploaded hours after: flagged late
+        var clean = await VisitAsync(paired, now.AddMinutes(-50), now.AddMinutes(-5));
+
+        var all = await Expect(coordinator.GetAsync($"/api/v1/districts/{District}/visits?status=pending&take=200"), HttpStatusCode.OK);
+        var ids = Ids(all);
+        Assert.True(ids.IndexOf(late) < ids.IndexOf(clean) && ids.IndexOf(late) >= 0, all.ToJsonString());
+        var lateItem = Item(all, late);
+        Assert.Contains("late", lateItem["flags"]!.AsArray().Select(f => f!.GetValue<string>()));
+        Assert.Equal(paired.HouseholdId, lateItem["householdId"]!.GetValue<string>());
+        Assert.Equal("悦来社区", lateItem["community"]!.GetValue<string>());
+        Assert.EndsWith("*", lateItem["volunteerName"]!.GetValue<string>());
+        Assert.Equal(1, lateItem["hours"]!.GetValue<double>());
+        Assert.Equal(0, lateItem["photos"]!.GetValue<int>());
+        Assert.Contains("elderly-visit", lateItem["services"]!.AsArray().Select(s => s!.GetValue<string>()));
+
+        var page = await Expect(coordinator.GetAsync($"/api/v1/districts/{District}/visits?status=pending&skip=1&take=1"), HttpStatusCode.OK);
+        Assert.Equal(all["total"]!.GetValue<int>(), page["total"]!.GetValue<int>());
+        Assert.Equal([ids[1]], Ids(page));
+    }
+
+    [Fact]
+    public async Task Certifying_many_moves_hours_and_rejecting_needs_a_reason()
+    {
+        var coordinator = fixture.Dashboard.Coordinator(District);
+        var paired = await fixture.Records.PairedAsync(District);
+        var now = DateTimeOffset.UtcNow;
+        var first = await VisitAsync(paired, now.AddMinutes(-200), now.AddMinutes(-140));
+        var second = await VisitAsync(paired, now.AddMinutes(-100), now.AddMinutes(-40));
+        var third = await VisitAsync(paired, now.AddMinutes(-30), now.AddMinutes(-15));
+        var before = await Expect(coordinator.GetAsync($"/api/v1/volunteers/{paired.VolunteerId}/hours"), HttpStatusCode.OK);
+        Assert.Equal(0, before["certifiedHours"]!.GetValue<double>());
+
+        var noReason = await Expect(coordinator.PostAsJsonAsync($"/api/v1/districts/{District}/visits/decisions", new { visitIds = new[] { third }, decision = "reject" }), HttpStatusCode.BadRequest);
+        Assert.NotNull(noReason["errors"]!["reason"]);
+        var bad = await Expect(coordinator.PostAsJsonAsync($"/api/v1/districts/{District}/visits/decisions", new { visitIds = Array.Empty<string>(), decision = "approve" }), HttpStatusCode.BadRequest);
+        Assert.NotNull(bad["errors"]!["visitIds"]);
+        Assert.NotNull(bad["errors"]!["decision"]);
+
+        var answer = await Expect(coordinator.PostAsJsonAsync($"/api/v1/districts/{District}/visits/decisions", new { visitIds = new[] { first, second, "no-such-visit" }, decision = "certify" }), HttpStatusCode.OK);
+        Assert.Equal(2, answer["decided"]!.GetValue<int>());
+        Assert.Equal(404, answer["results"]!.AsArray().Single(r => r!["visitId"]!.GetValue<string>() == "no-such-visit")!["status"]!.GetValue<int>());
+        var rejected = await Expect(coordinator.PostAsJsonAsync($"/api/v1/districts/{District}/visits/decisions", new { visitIds = new[] { third }, decision = "reject", reason = "重复记录" }), HttpStatusCode.OK);
+        Assert.Equal("rejected", rejected["results"]![0]!["visit"]!["status"]!.GetValue<string>());
+
+        var after = await Expect(coordinator.GetAsync($"/api/v1/volunteers/{paired.VolunteerId}/hours"), HttpStatusCode.OK);
+        Assert.Equal(2, after["certifiedHours"]!.GetValue<double>());
+        Assert.Equal(0, after["pendingHours"]!.GetValue<double>());
+        var queue = Ids(await Expect(coordinator.GetAsync($"/api/v1/districts/{District}/visits?status=pending&take=200"), HttpStatusCode.OK));
+        Assert.DoesNotContain(first, queue);
+        Assert.DoesNotContain(third, queue);
+    }
+
+    [Fact]
+    public async Task The_queue_refuses_bad_paging_and_other_districts_coordinators()
+    {
+        var coordinator = fixture.Dashboard.Coordinator(District);
+        var missing = await Expect(coordinator.GetAsync($"/api/v1/districts/{District}/visits"), HttpStatusCode.BadRequest);
+        Assert.NotNull(missing["errors"]!["status"]);
+        var paging = await Expect(coordinator.GetAsync($"/api/v1/districts/{District}/visits?status=pending&skip=-1&take=500"), HttpStatusCode.BadRequest);
+        Assert.NotNull(paging["errors"]!["skip"]);
+        Assert.NotNull(paging["errors"]!["take"]);
+        await Expect(coordinator.GetAsync("/api/v1/districts/nowhere/visits?status=pending"), HttpStatusCode.NotFound);
+
+        var paired = await fixture.Records.PairedAsync(District);
+        var visit = await VisitAsync(paired, DateTimeOffset.UtcNow.AddMinutes(-30), DateTimeOffset.UtcNow.AddMinutes(-10));
+        var other = fixture.Dashboard.Coordinator("shiqi");
+        await Expect(other.GetAsync($"/api/v1/districts/{District}/visits?status=pending"), HttpStatusCode.Forbidden);
+        await Expect(other.PostAsJsonAsync($"/api/v1/districts/{District}/visits/decisions", new { visitIds = new[] { visit }, decision = "certify" }), HttpStatusCode.Forbidden);
+
+        // Through its own district's route, a visit of another district is not there to decide.
+        var answer = await Expect(other.PostAsJsonAsync("/api/v1/districts/shiqi/visits/decisions", new { visitIds = new[] { visit }, decision = "certify" }), HttpStatusCode.OK);
+        Assert.Equal(403, answer["results"]![0]!["status"]!.GetValue<int>());
+        Assert.Contains(visit, Ids(await Expect(fixture.Dashboard.Coordinator(District).GetAsync($"/api/v1/districts/{District}/visits?status=pending&take=200"), HttpStatusCode.OK)));
+    }
+
+    [Fact]
+    public async Task Trainings_are_recorded_with_their_expiry_and_validated()
+    {
+        var coordinator = fixture.Dashboard.Coordinator(District);
+        var volunteer = await fixture.Records.VolunteerAsync(District);
+
+        var record = await Expect(
+            coordinator.PostAsJsonAsync($"/api/v1/volunteers/{volunteer}/trainings", new { name = "急救员培训", completedOn = "2026-03-01", expiresOn = "2028-03-01", certificate = "RC-0001" }),
+            HttpStatusCode.OK);
+        var training = record["trainings"]!.AsArray().Single()!;
+        Assert.Equal("急救员培训", training["name"]!.GetValue<string>());
+        Assert.Equal("2028-03-01", training["expiresOn"]!.GetValue<string>());
+
+        var bad = await Expect(coordinator.PostAsJsonAsync($"/api/v1/volunteers/{volunteer}/trainings", new { name = "", completedOn = "03/01/2026" }), HttpStatusCode.BadRequest);
+        Assert.NotNull(bad["errors"]!["name"]);
+        Assert.NotNull(bad["errors"]!["completedOn"]);
+        var backwards = await Expect(coordinator.PostAsJsonAsync($"/api/v1/volunteers/{volunteer}/trainings", new { name = "x", completedOn = "2026-03-01", expiresOn = "2025-03-01" }), HttpStatusCode.BadRequest);
+        Assert.NotNull(backwards["errors"]!["expiresOn"]);
+        await Expect(coordinator.PostAsJsonAsync("/api/v1/volunteers/v-nobody/trainings", new { name = "x", completedOn = "2026-03-01" }), HttpStatusCode.NotFound);
+        await Expect(fixture.Dashboard.Coordinator("shiqi").PostAsJsonAsync($"/api/v1/volunteers/{volunteer}/trainings", new { name = "x", completedOn = "2026-03-01" }), HttpStatusCode.Forbidden);
+        Assert.Single((await Expect(coordinator.GetAsync($"/api/v1/volunteers/{volunteer}"), HttpStatusCode.OK))["trainings"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task A_districts_pairings_list_shows_slot_and_last_visit_and_a_paused_volunteer_keeps_the_reason()
+    {
+        var coordinator = fixture.Dashboard.Coordinator(District);
+        var paired = await fixture.Records.PairedAsync(District);
+        await Expect(
+            coordinator.PostAsJsonAsync("/api/v1/pairings", new { paired.VolunteerId, paired.HouseholdId, paired.NeedId, slot = new { day = "friday", start = "14:00", end = "15:00" } }),
+            HttpStatusCode.OK);
+        await VisitAsync(paired, DateTimeOffset.UtcNow.AddMinutes(-40), DateTimeOffset.UtcNow.AddMinutes(-10));
+
+        var list = await Expect(coordinator.GetAsync($"/api/v1/districts/{District}/pairings"), HttpStatusCode.OK);
+        var row = list.AsArray().Single(p => p!["pairingId"]!.GetValue<string>() == paired.PairingId)!;
+        Assert.Equal("friday", row["slot"]!["day"]!.GetValue<string>());
+        Assert.Equal("elderly-visit", row["itemId"]!.GetValue<string>());
+        Assert.NotNull(row["lastVisitAt"]);
+        Assert.EndsWith("*", row["volunteerName"]!.GetValue<string>());
+        await Expect(fixture.Dashboard.Coordinator("shiqi").GetAsync($"/api/v1/districts/{District}/pairings"), HttpStatusCode.Forbidden);
+
+        var body = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(VolunteerBody(District), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)))!.AsObject();
+        body["status"] = "paused";
+        body["statusReason"] = "外出务工三个月";
+        var paused = await Expect(coordinator.PutAsJsonAsync($"/api/v1/volunteers/{paired.VolunteerId}", body), HttpStatusCode.OK);
+        Assert.Equal("外出务工三个月", paused["statusReason"]!.GetValue<string>());
+    }
+
+    private async Task<string> VisitAsync(Paired paired, DateTimeOffset checkIn, DateTimeOffset checkOut)
+    {
+        var phone = fixture.Dashboard.Volunteer(paired.VolunteerId);
+        var visitId = NewId("visit");
+        await Expect(phone.PostAsJsonAsync($"/api/v1/visits/{visitId}/check-in", CheckIn(paired.HouseholdId, paired.NeedId, checkIn)), HttpStatusCode.Created);
+        await Expect(phone.PostAsJsonAsync($"/api/v1/visits/{visitId}/check-out", CheckOut(checkOut)), HttpStatusCode.OK);
+        return visitId;
+    }
+
+    private static List<string> Ids(JsonNode page) => page["items"]!.AsArray().Select(v => v!["visitId"]!.GetValue<string>()).ToList();
+
+    private static JsonNode Item(JsonNode page, string visitId) => page["items"]!.AsArray().Single(v => v!["visitId"]!.GetValue<string>() == visitId)!;
+}
