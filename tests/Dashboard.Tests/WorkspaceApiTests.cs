@@ -140,6 +140,64 @@ public sealed class WorkspaceApiTests(DashboardFixture fixture)
         Assert.Equal("外出务工三个月", paused["statusReason"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task A_districts_teams_are_listed_with_members_masked_and_follow_a_move()
+    {
+        var coordinator = fixture.Dashboard.Coordinator(District);
+        var volunteer = await fixture.Records.VolunteerAsync(District);
+        var root = NewId("t");
+        var medical = NewId("t");
+        await Expect(coordinator.PutAsJsonAsync($"/api/v1/teams/{root}", new { name = "南朗义工大队", districtId = District, leaderId = "sw-1", kind = "regional" }), HttpStatusCode.Created);
+        await Expect(coordinator.PutAsJsonAsync($"/api/v1/teams/{medical}", new { name = "医疗分队", districtId = District, leaderId = "sw-2", kind = "professional", specialty = "medical", parentTeamId = root }), HttpStatusCode.Created);
+        await Expect(coordinator.PostAsync($"/api/v1/teams/{medical}/members/{volunteer}", null), HttpStatusCode.OK);
+
+        var teams = await Expect(coordinator.GetAsync($"/api/v1/districts/{District}/teams"), HttpStatusCode.OK);
+        var listed = teams.AsArray().Single(t => t!["teamId"]!.GetValue<string>() == medical)!;
+        Assert.Equal(root, listed["parentTeamId"]!.GetValue<string>());
+        Assert.Equal("professional", listed["kind"]!.GetValue<string>());
+        Assert.Equal(volunteer, listed["members"]![0]!["volunteerId"]!.GetValue<string>());
+        Assert.EndsWith("*", listed["members"]![0]!["name"]!.GetValue<string>());
+        Assert.Contains(teams.AsArray(), t => t!["teamId"]!.GetValue<string>() == root);
+        await Expect(fixture.Dashboard.Coordinator("shiqi").GetAsync($"/api/v1/districts/{District}/teams"), HttpStatusCode.Forbidden);
+
+        // Moved to another district, the team leaves this list and joins that one.
+        await Expect(fixture.Dashboard.Operator().PutAsJsonAsync($"/api/v1/teams/{medical}", new { name = "医疗分队", districtId = "shiqi", leaderId = "sw-2", kind = "professional" }), HttpStatusCode.OK);
+        Assert.DoesNotContain((await Expect(coordinator.GetAsync($"/api/v1/districts/{District}/teams"), HttpStatusCode.OK)).AsArray(), t => t!["teamId"]!.GetValue<string>() == medical);
+        Assert.Contains((await Expect(fixture.Dashboard.Operator().GetAsync("/api/v1/districts/shiqi/teams"), HttpStatusCode.OK)).AsArray(), t => t!["teamId"]!.GetValue<string>() == medical);
+    }
+
+    [Fact]
+    public async Task Search_finds_households_and_volunteers_by_name_phone_tail_community_and_address_masked_within_the_callers_districts()
+    {
+        var coordinator = fixture.Dashboard.Coordinator(District);
+        var community = "搜索测试社区" + Guid.NewGuid().ToString("N")[..4];
+        var household = await fixture.Records.HouseholdAsync(District, community);
+        var volunteer = await fixture.Records.VolunteerAsync(District, "欧阳搜索");
+
+        var byCommunity = await Expect(coordinator.GetAsync($"/api/v1/search?q={Uri.EscapeDataString(community)}"), HttpStatusCode.OK);
+        var hit = byCommunity["households"]!.AsArray().Single()!;
+        Assert.Equal(household, hit["householdId"]!.GetValue<string>());
+        Assert.Equal("黄*", hit["name"]!.GetValue<string>());
+        Assert.DoesNotContain("12345678", hit["phone"]!.GetValue<string>());
+        Assert.Null(hit["address"]);
+
+        var byName = await Expect(coordinator.GetAsync($"/api/v1/search?q={Uri.EscapeDataString("欧阳搜索")}&districtId={District}"), HttpStatusCode.OK);
+        var found = byName["volunteers"]!.AsArray().Single(v => v!["volunteerId"]!.GetValue<string>() == volunteer)!;
+        Assert.Equal("name", found["matched"]!.GetValue<string>());
+        Assert.DoesNotContain("欧阳搜索", found["name"]!.GetValue<string>());
+
+        var byPhone = await Expect(coordinator.GetAsync("/api/v1/search?q=1234&districtId=" + District), HttpStatusCode.OK);
+        Assert.Contains(byPhone["volunteers"]!.AsArray(), v => v!["volunteerId"]!.GetValue<string>() == volunteer && v["matched"]!.GetValue<string>() == "phone");
+        var byAddress = await Expect(coordinator.GetAsync($"/api/v1/search?q={Uri.EscapeDataString("悦来南路")}&districtId={District}"), HttpStatusCode.OK);
+        Assert.Contains(byAddress["households"]!.AsArray(), h => h!["householdId"]!.GetValue<string>() == household);
+
+        var elsewhere = await Expect(fixture.Dashboard.Coordinator("shiqi").GetAsync($"/api/v1/search?q={Uri.EscapeDataString(community)}"), HttpStatusCode.OK);
+        Assert.Empty(elsewhere["households"]!.AsArray());
+        await Expect(fixture.Dashboard.Coordinator("shiqi").GetAsync($"/api/v1/search?q=x&districtId={District}"), HttpStatusCode.Forbidden);
+        var empty = await Expect(coordinator.GetAsync("/api/v1/search?q="), HttpStatusCode.BadRequest);
+        Assert.NotNull(empty["errors"]!["q"]);
+    }
+
     private async Task<string> VisitAsync(Paired paired, DateTimeOffset checkIn, DateTimeOffset checkOut)
     {
         var phone = fixture.Dashboard.Volunteer(paired.VolunteerId);

@@ -32,7 +32,9 @@ public static class ApiRoutes
             .MapPlanApi()
             .MapOrdersApi()
             .MapCertificationApi()
-            .MapWorkspaceRecordsApi();
+            .MapWorkspaceRecordsApi()
+            .MapDistrictTeamsApi()
+            .MapSearchApi();
 
         // An unknown API path is a problem+json 404, whatever serves the rest of the site.
         routes.Map("/api/{**path}", () => ApiProblems.NotFound("没有这个接口 / No such route"))

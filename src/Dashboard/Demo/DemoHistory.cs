@@ -4,7 +4,7 @@ using Boai.Orleans.Visits;
 namespace Boai.Orleans.Dashboard.Demo;
 
 /// <summary>A paired need of the demo whose past visits are made up: who serves it, where the household is.</summary>
-public sealed record DemoPairedNeed(string VolunteerId, string HouseholdId, string NeedId, GeoPoint? Location, string ItemId);
+public sealed record DemoPairedNeed(string VolunteerId, string HouseholdId, string NeedId, GeoPoint? Location, string ItemId, NeedFrequency Frequency);
 
 /// <summary>
 /// Past visits of a demo pairing over the last 60 days, made through the normal visit path so that every aggregate
@@ -19,6 +19,12 @@ public static class DemoHistory
 
     public static async Task MakeAsync(IGrainFactory grains, DemoPairedNeed need, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        // A one-off need is done once served: it has no history, it is still to do.
+        if (need.Frequency == NeedFrequency.Once)
+        {
+            return;
+        }
+
         var random = new Random(StableHash(need.NeedId));
         var services = new[] { need.ItemId };
 

@@ -81,7 +81,7 @@ public sealed partial class DemoSeeder(
                 if (volunteerId is not null)
                 {
                     Check(await household.CreatePairing(volunteerId, need.NeedId, By, PlannedSlot(need.NeedId)));
-                    paired.Add(new DemoPairedNeed(volunteerId, planned.HouseholdId, need.NeedId, planned.Profile.Location, itemId));
+                    paired.Add(new DemoPairedNeed(volunteerId, planned.HouseholdId, need.NeedId, planned.Profile.Location, itemId, need.Frequency));
                 }
             }
 

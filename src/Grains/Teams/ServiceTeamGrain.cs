@@ -25,8 +25,18 @@ public sealed class ServiceTeamGrain([PersistentState("team")] IPersistentState<
         }
 
         var created = S.Profile is null;
+        var movedFrom = S.Profile?.DistrictId is { } old && old != profile.DistrictId ? old : null;
         S.Profile = profile;
         await state.WriteStateAsync();
+
+        // The district's list follows the stored team; a retried upsert repeats this harmlessly.
+        var teamId = this.GetPrimaryKeyString();
+        await GrainFactory.GetGrain<IDistrictTeamsGrain>(profile.DistrictId).Add(teamId);
+        if (movedFrom is not null)
+        {
+            await GrainFactory.GetGrain<IDistrictTeamsGrain>(movedFrom).Remove(teamId);
+        }
+
         return Outcome<TeamView>.Ok(await ViewAsync(), created);
     }
 

@@ -29,6 +29,20 @@ public sealed class WorkspacePageTests(DashboardFixture fixture)
             await Expect(phone.PostAsJsonAsync($"/api/v1/visits/{visitId}/check-out", CheckOut(to)), HttpStatusCode.OK);
         }
 
+        // The "1+N+M" shape: one district team, professional and regional sub-teams sharing volunteers.
+        var operatorClient = fixture.Dashboard.Operator();
+        var other = await fixture.Records.VolunteerAsync(CertifyDistrict, "王小红");
+        await Expect(operatorClient.PutAsJsonAsync("/api/v1/teams/t-shenwan", new { name = "神湾义工大队", districtId = CertifyDistrict, leaderId = "sw-shenwan", kind = "regional" }), HttpStatusCode.Created);
+        foreach (var (id, name, kind) in new[] { ("t-shenwan-medical", "医疗分队", "professional"), ("t-shenwan-legal", "法律分队", "professional"), ("t-shenwan-east", "东区分队", "regional"), ("t-shenwan-west", "西区分队", "regional") })
+        {
+            await Expect(operatorClient.PutAsJsonAsync($"/api/v1/teams/{id}", new { name, districtId = CertifyDistrict, leaderId = "sw-shenwan", kind, parentTeamId = "t-shenwan" }), HttpStatusCode.Created);
+        }
+
+        foreach (var (team, member) in new[] { ("t-shenwan-medical", certify.VolunteerId), ("t-shenwan-east", certify.VolunteerId), ("t-shenwan-legal", other) })
+        {
+            await Expect(operatorClient.PostAsync($"/api/v1/teams/{team}/members/{member}", null), HttpStatusCode.OK);
+        }
+
         var cardVolunteer = await fixture.Records.VolunteerAsync(CardDistrict);
         var cardHousehold = await fixture.Records.HouseholdAsync(CardDistrict);
         var cardNeed = await fixture.Records.NeedAsync(cardHousehold);
@@ -60,6 +74,10 @@ public sealed class WorkspacePageTests(DashboardFixture fixture)
         Assert.Contains("已认证 0 小时", seen.GetProperty("hoursBefore").GetString());
         Assert.Contains("已认证 1.5 小时", seen.GetProperty("hoursAfter").GetString());
         Assert.Contains("statusReason", seen.GetProperty("volunteerErrors").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains("1 个总队 + 2 个专业分队 + 2 个区域分队", seen.GetProperty("teamShape").GetString());
+        Assert.Equal("1", seen.GetProperty("matrixBoth").GetString());
+        var west = await Expect(operatorClient.GetAsync("/api/v1/teams/t-shenwan-west"), HttpStatusCode.OK);
+        Assert.Single(west["members"]!.AsArray());
 
         // What the page did is what the service holds.
         var householdId = seen.GetProperty("householdId").GetString()!;

@@ -32,7 +32,8 @@ async function shot(page, name) {
 async function setLang(page, lang) {
   const now = await page.evaluate(() => document.documentElement.lang);
   if (now !== lang) {
-    await page.click('[data-testid=lang-toggle]');
+    // A modal dialog makes the header inert to the pointer: the test switches the language behind it.
+    await page.evaluate(() => document.querySelector('[data-testid=lang-toggle]').click());
     await page.waitForFunction((l) => document.documentElement.lang === l, lang);
   }
 }
@@ -150,6 +151,18 @@ try {
   await shot(page, 'pairings-zh');
   await setLang(page, 'en');
   await shot(page, 'pairings-en');
+  await setLang(page, 'zh-CN');
+
+  // 服务队: the shape, the matrix, and a member added from the page.
+  await page.click('[data-testid=drill-tab-teams]');
+  await page.waitForSelector('[data-testid=team-matrix]', wait);
+  result.teamShape = await page.textContent('[data-testid=team-shape]');
+  result.matrixBoth = await page.evaluate(() => String(Math.max(...[...document.querySelectorAll('[data-testid=team-matrix] td')].map((td) => Number(td.dataset.both)))));
+  await page.locator('[data-testid=team][data-team-id=t-shenwan-west] [data-testid=team-member-add]').click();
+  await page.waitForSelector('[data-testid=team][data-team-id=t-shenwan-west] .member-chip', wait);
+  await shot(page, 'teams-zh');
+  await setLang(page, 'en');
+  await shot(page, 'teams-en');
   await setLang(page, 'zh-CN');
   await page.keyboard.press('Escape');
 

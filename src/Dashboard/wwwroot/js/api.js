@@ -121,3 +121,15 @@ export const workspace = {
   decide: (districtId, body) => json(`/api/v1/districts/${enc(districtId)}/visits/decisions`, { method: 'POST', body }),
   visit: (visitId) => json(`/api/v1/visits/${enc(visitId)}`),
 };
+
+/** Service teams (服务队) of a district. */
+export const teamsApi = {
+  list: (districtId) => json(`/api/v1/districts/${enc(districtId)}/teams`),
+  put: (teamId, body) => json(`/api/v1/teams/${enc(teamId)}`, { method: 'PUT', body }),
+  addMember: (teamId, volunteerId) => json(`/api/v1/teams/${enc(teamId)}/members/${enc(volunteerId)}`, { method: 'POST' }),
+  removeMember: (teamId, volunteerId) => json(`/api/v1/teams/${enc(teamId)}/members/${enc(volunteerId)}`, { method: 'DELETE' }),
+};
+
+/** Households and volunteers of the caller's districts by name, phone tail, community or address (masked). */
+export const searchApi = (q, districtId) =>
+  json(`/api/v1/search?q=${enc(q)}${districtId ? `&districtId=${enc(districtId)}` : ''}`);

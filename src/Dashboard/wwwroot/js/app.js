@@ -18,6 +18,7 @@ import { initUncovered } from './views/uncovered.js';
 import { initVolunteerForm } from './views/volunteer-form.js';
 import { initSurvey } from './views/survey.js';
 import { initWorkspaceBar } from './views/workspace-bar.js';
+import { initSearch } from './views/search.js';
 
 const UNCOVERED_REQUESTS_IN_PARALLEL = 4;
 // needUncovered does not say which catalogue item the need is for; a short wait batches a burst into one read.
@@ -252,6 +253,7 @@ async function main() {
   const volunteerForm = initVolunteerForm();
   drilldown = initDrilldown({ onOpenHousehold: survey.openFile, onOpenVolunteer: volunteerForm.openRecord });
   initWorkspaceBar({ onSurvey: () => survey.openNew(), onVolunteer: () => volunteerForm.openNew() });
+  initSearch({ onOpenHousehold: survey.openFile, onOpenVolunteer: volunteerForm.openRecord });
   initDistricts({ onOpen: drilldown.open });
   const plan = initPlan();
   initUncovered({ onSuggest: suggestions.open, onPlan: plan.open });

@@ -1,4 +1,6 @@
-import { api, workspace } from '../api.js';
+import { api, teamsApi, workspace } from '../api.js';
+import { getState } from '../store.js';
+import { renderTeams } from './teams.js';
 import { clear, h } from '../dom.js';
 import { formatDateTime, formatHours, formatNumber } from '../format.js';
 import { onLangChange, t, tValue } from '../i18n.js';
@@ -140,6 +142,12 @@ const TABS = {
       { label: 'dueToday.col.checkedIn', cell: (row) => (row.checkedInAt ? formatDateTime(row.checkedInAt) : t('common.none')) },
     ],
   },
+  // 服务队: the district's teams, their matrix and membership (rendered by teams.js, not as a plain table).
+  teams: {
+    load: (districtId) => teamsApi.list(districtId),
+    key: 'teamId',
+    custom: true,
+  },
 };
 
 /** A district's households, volunteers and visits due today, with its CSV exports. */
@@ -172,6 +180,11 @@ export function initDrilldown({ onOpenHousehold, onOpenVolunteer } = {}) {
     const rows = current.data[current.tab];
     if (rows === undefined) {
       panel.append(h('p.muted', { role: 'status' }, t('app.loading')));
+      return;
+    }
+    if (definition.custom) {
+      const opened = current;
+      renderTeams(panel, { districtId: opened.districtId, teams: rows, volunteers: opened.data.volunteers, user: getState().user, reload: () => load(opened, 'teams') });
       return;
     }
     const query = filter.value.trim().toLowerCase();
@@ -237,6 +250,7 @@ export function initDrilldown({ onOpenHousehold, onOpenVolunteer } = {}) {
     load(opened, 'volunteers');
     load(opened, 'dueToday');
     load(opened, 'pairings');
+    load(opened, 'teams');
   }
 
   actions.openHousehold = (householdId) => onOpenHousehold?.(householdId);

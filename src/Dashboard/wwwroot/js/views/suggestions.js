@@ -1,4 +1,4 @@
-import { api } from '../api.js';
+import { api, searchApi } from '../api.js';
 import { clear, h } from '../dom.js';
 import { formatAge, formatPercent } from '../format.js';
 import { isEnglish, onLangChange, t, tValue } from '../i18n.js';
@@ -75,11 +75,59 @@ export function initSuggestions() {
       body.append(h('p.muted', { role: 'status' }, t('suggest.loading')));
       return;
     }
-    if (!current.suggestions?.length) {
-      body.append(h('p.empty', {}, t('suggest.empty')));
-      return;
-    }
-    body.append(h('ol.suggestions', {}, current.suggestions.map(suggestionItem)));
+    if (!current.suggestions?.length) body.append(h('p.empty', {}, t('suggest.empty')));
+    else body.append(h('ol.suggestions', {}, current.suggestions.map(suggestionItem)));
+    body.append(searchSection());
+  }
+
+  /** Pair from a search: any volunteer of the need's district by name or phone tail, when the ranking is not enough. */
+  function searchSection() {
+    const box = h('input', { type: 'search', 'aria-label': t('suggest.searchLabel'), placeholder: t('suggest.searchLabel'), value: current.query ?? '', 'data-testid': 'suggest-search' });
+    const form = h(
+      'form.slot-form',
+      {
+        novalidate: true,
+        onsubmit: async (event) => {
+          event.preventDefault();
+          const asked = current;
+          asked.query = box.value.trim();
+          if (!asked.query) return;
+          try {
+            const found = await searchApi(asked.query, asked.need.districtId);
+            if (current !== asked) return;
+            asked.found = found.volunteers;
+          } catch (error) {
+            toastError(error);
+          }
+          render();
+        },
+      },
+      box,
+      h('button.btn.btn-quiet.btn-small', { type: 'submit' }, t('search.submit')),
+    );
+    const found = current.found;
+    return h(
+      'div.suggest-search',
+      {},
+      h('h3.form-section', {}, t('suggest.searchTitle')),
+      form,
+      found === undefined
+        ? null
+        : found.length === 0
+          ? h('p.empty', {}, t('search.none'))
+          : h(
+              'ul.plain-list',
+              {},
+              found.map((hit) =>
+                h(
+                  'li',
+                  { 'data-testid': 'suggest-search-hit', 'data-volunteer-id': hit.volunteerId },
+                  `${hit.name} · ${hit.phone} · ${tValue('volunteer.status', hit.status)} `,
+                  h('button.btn.btn-primary.btn-small', { type: 'button', disabled: current.covered || current.busy || hit.status !== 'active', onclick: () => acceptSuggestion({ volunteerId: hit.volunteerId, maskedName: hit.name }) }, t('suggest.accept')),
+                ),
+              ),
+            ),
+    );
   }
 
   async function acceptSuggestion(suggestion) {
