@@ -70,6 +70,29 @@ public sealed class WorkspaceApiTests(DashboardFixture fixture)
     }
 
     [Fact]
+    public async Task A_flagged_visit_over_the_limit_needs_a_second_certifier()
+    {
+        var first = fixture.Dashboard.ClientFor("coord-first", "coordinator", District);
+        var second = fixture.Dashboard.ClientFor("coord-second", "coordinator", District);
+        var paired = await fixture.Records.PairedAsync(District);
+        var now = DateTimeOffset.UtcNow;
+        var visit = await VisitAsync(paired, now.AddHours(-5), now.AddMinutes(-10)); // uploaded late, 4.75 h: over 4 h
+
+        var held = await Expect(first.PostAsync($"/api/v1/visits/{visit}/certify", null), HttpStatusCode.Accepted);
+        Assert.Equal("coord-first", held["firstApprovedBy"]!.GetValue<string>());
+        Assert.Equal("checkedOut", held["visit"]!["status"]!.GetValue<string>());
+        await Expect(first.PostAsync($"/api/v1/visits/{visit}/certify", null), HttpStatusCode.Accepted);
+        var queued = Item(await Expect(first.GetAsync($"/api/v1/districts/{District}/visits?status=pending&take=200"), HttpStatusCode.OK), visit);
+        Assert.True(queued["needsSecondApproval"]!.GetValue<bool>());
+        Assert.Equal("coord-first", queued["firstApprovedBy"]!.GetValue<string>());
+        Assert.Equal(0, (await Expect(first.GetAsync($"/api/v1/volunteers/{paired.VolunteerId}/hours"), HttpStatusCode.OK))["certifiedHours"]!.GetValue<double>());
+
+        var bulk = await Expect(second.PostAsJsonAsync($"/api/v1/districts/{District}/visits/decisions", new { visitIds = new[] { visit }, decision = "certify" }), HttpStatusCode.OK);
+        Assert.Equal(200, bulk["results"]![0]!["status"]!.GetValue<int>());
+        Assert.Equal(4.75, (await Expect(first.GetAsync($"/api/v1/volunteers/{paired.VolunteerId}/hours"), HttpStatusCode.OK))["certifiedHours"]!.GetValue<double>());
+    }
+
+    [Fact]
     public async Task The_queue_refuses_bad_paging_and_other_districts_coordinators()
     {
         var coordinator = fixture.Dashboard.Coordinator(District);

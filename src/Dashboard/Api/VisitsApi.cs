@@ -43,8 +43,8 @@ public static class VisitsApi
             .WithSummary("A visit: its volunteer, or coordinators of its district.")
             .Produces<VisitView>().ProducesProblem(403).ProducesProblem(404);
         visits.MapPost("/{visitId}/certify", Certify)
-            .WithSummary("A coordinator certifies the visit's hours.")
-            .Produces<VisitView>().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+            .WithSummary("A coordinator certifies the visit's hours; a flagged visit over Certification:SecondApprovalOverHours answers 202 until a second coordinator or operator certifies it.")
+            .Produces<VisitView>().Produces<Workspace.AwaitingSecondApproval>(StatusCodes.Status202Accepted).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
         visits.MapPost("/{visitId}/reject", Reject)
             .WithSummary("A coordinator rejects the visit's hours, with a reason.")
             .Produces<VisitView>().ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
@@ -123,7 +123,7 @@ public static class VisitsApi
         return visit.Denied ?? (visit.Value is { } found ? TypedResults.Ok(found) : NoVisit(visitId));
     }
 
-    private static async Task<IResult> Certify(string visitId, Caller caller, Access access, IGrainFactory grains)
+    private static async Task<IResult> Certify(string visitId, Caller caller, Access access, Workspace.Certifier certifier)
     {
         var visit = await access.Visit(caller, visitId, self: false);
         if (visit.Denied is not null || visit.Value is null)
@@ -131,7 +131,8 @@ public static class VisitsApi
             return visit.Denied ?? NoVisit(visitId);
         }
 
-        return (await grains.GetGrain<IVisitGrain>(visitId).Certify(caller.Sub)).ToOk(view => view);
+        // A flagged visit over the configured hours is held (202) until a second person certifies it (四眼原则).
+        return await certifier.CertifyResultAsync(visit.Value, caller.Sub);
     }
 
     private static async Task<IResult> Reject(string visitId, RejectBody body, Caller caller, Access access, IGrainFactory grains)

@@ -28,7 +28,9 @@ public sealed record PendingVisitDto(
     int Photos,
     bool Backfilled,
     string? BackfillReason,
-    DateTimeOffset RecordedAt);
+    DateTimeOffset RecordedAt,
+    bool NeedsSecondApproval = false,
+    string? FirstApprovedBy = null);
 
 /// <summary>One page of a district's queue; <c>total</c> counts every pending visit of the window.</summary>
 public sealed record PendingVisitsPage(string DistrictId, string Status, int Total, int Skip, int Take, IReadOnlyList<PendingVisitDto> Items);
@@ -68,6 +70,7 @@ public static class CertificationApi
         IGrainFactory grains,
         [FromServices] IVisitLedger ledger,
         IOptions<CertificationOptions> options,
+        Certifier certifier,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
@@ -105,7 +108,9 @@ public static class CertificationApi
         var district = grains.GetGrain<IDistrictGrain>(districtId);
         var names = (await district.GetVolunteers()).ToDictionary(x => x.VolunteerId, x => Masking.Name(x.MaskedName), StringComparer.Ordinal);
         var communities = (await district.GetHouseholds()).ToDictionary(h => h.HouseholdId, h => h.Community, StringComparer.Ordinal);
-        var items = page.Select(p => p.Entry).Select(e => new PendingVisitDto(
+        var needsTwo = page.Select(p => certifier.NeedsTwo(p.Entry.Flags, p.Entry.Hours)).ToList();
+        var firsts = await Task.WhenAll(page.Select((p, i) => needsTwo[i] ? certifier.FirstApprovalOf(p.Entry.VisitId) : Task.FromResult<Certification.FirstApproval?>(null)));
+        var items = page.Select(p => p.Entry).Select((e, i) => new PendingVisitDto(
             e.VisitId,
             e.VolunteerId,
             names.GetValueOrDefault(e.VolunteerId, ""),
@@ -122,12 +127,14 @@ public static class CertificationApi
             Photos: 0,
             e.Backfilled,
             e.BackfillReason,
-            e.RecordedAt)).ToList();
+            e.RecordedAt,
+            needsTwo[i],
+            firsts[i]?.By)).ToList();
         return TypedResults.Ok(new PendingVisitsPage(districtId, Pending, pending.Count, from, count, items));
     }
 
     private static async Task<IResult> Decide(
-        string districtId, DecisionsBody body, Caller caller, Access access, IGrainFactory grains, IOptions<CertificationOptions> options)
+        string districtId, DecisionsBody body, Caller caller, Access access, IGrainFactory grains, IOptions<CertificationOptions> options, Certifier certifier)
     {
         var v = new Validation();
         var ids = new List<string>();
@@ -171,15 +178,15 @@ public static class CertificationApi
         var results = new List<DecisionResult>(ids.Count);
         foreach (var visitId in ids)
         {
-            results.Add(await DecideOneAsync(districtId, visitId, reject, reason, caller, access, grains));
+            results.Add(await DecideOneAsync(districtId, visitId, reject, reason, caller, access, grains, certifier));
         }
 
-        var decided = results.Count(r => r.Status == StatusCodes.Status200OK);
+        var decided = results.Count(r => r.Status is StatusCodes.Status200OK or StatusCodes.Status202Accepted);
         return TypedResults.Ok(new DecisionsResult(districtId, decided, results.Count - decided, results));
     }
 
     private static async Task<DecisionResult> DecideOneAsync(
-        string districtId, string visitId, bool reject, string? reason, Caller caller, Access access, IGrainFactory grains)
+        string districtId, string visitId, bool reject, string? reason, Caller caller, Access access, IGrainFactory grains, Certifier certifier)
     {
         var visit = await access.Visit(caller, visitId, self: false);
         if (visit.Denied is not null)
@@ -193,8 +200,20 @@ public static class CertificationApi
             return new DecisionResult(visitId, StatusCodes.Status404NotFound, null, $"服务记录 {visitId} 不存在 / No visit {visitId}");
         }
 
-        var grain = grains.GetGrain<IVisitGrain>(visitId);
-        var outcome = reject ? await grain.Reject(caller.Sub, reason!) : await grain.Certify(caller.Sub);
+        Outcome<VisitView> outcome;
+        if (reject)
+        {
+            outcome = await grains.GetGrain<IVisitGrain>(visitId).Reject(caller.Sub, reason!);
+        }
+        else
+        {
+            (outcome, var awaiting) = await certifier.CertifyAsync(visit.Value, caller.Sub);
+            if (awaiting is not null)
+            {
+                return new DecisionResult(visitId, StatusCodes.Status202Accepted, awaiting.Visit, awaiting.Title);
+            }
+        }
+
         return outcome.Failure is { } failure
             ? new DecisionResult(visitId, failure.Kind switch
             {

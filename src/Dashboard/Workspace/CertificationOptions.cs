@@ -10,4 +10,10 @@ public sealed class CertificationOptions
 
     /// <summary>Most visit ids one bulk decision may carry.</summary>
     public int MaxBulk { get; set; } = 100;
+
+    /// <summary>Four-eyes rule (四眼原则): a flagged visit over <see cref="SecondApprovalOverHours"/> needs two different certifiers.</summary>
+    public bool SecondApproval { get; set; } = true;
+
+    /// <summary>Hours above which a flagged visit needs a second approver.</summary>
+    public double SecondApprovalOverHours { get; set; } = 4;
 }

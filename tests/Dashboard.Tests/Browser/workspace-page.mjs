@@ -99,6 +99,7 @@ try {
   const needId = await page.getAttribute('[data-testid=survey-need]', 'data-need-id');
   result.needId = needId;
   await page.waitForFunction((id) => id in window.boaiState.uncovered, needId, wait);
+  await page.locator('[data-testid=survey-needs]').scrollIntoViewIfNeeded();
   await shot(page, 'survey-zh');
   await setLang(page, 'en');
   await shot(page, 'survey-en');

@@ -43,7 +43,9 @@ export function initCertify() {
       h('button.btn.btn-secondary.btn-small', { type: 'button', 'data-testid': 'reject-selected', disabled: busy || selected.size === 0, onclick: (event) => decide('reject', event.currentTarget.form) }, t('certify.rejectSelected', { count: selected.size })),
       formError(),
     );
+    // Through h(), which skips absent parts (a plain append would write "null").
     clear(panel).append(
+      ...[
       h('div.section-head', {}, h('h2', { id: 'certify-title' }, h('span', {}, t('certify.title')), ' ', h('span.count-badge', { 'data-testid': 'certify-count' }, data ? formatNumber(data.total) : ''))),
       h('p.muted.small', {}, t('certify.hint')),
       decisionForm,
@@ -71,6 +73,7 @@ export function initCertify() {
       data && data.total > items.length
         ? h('button.btn.btn-quiet.btn-small', { type: 'button', 'data-testid': 'certify-more', onclick: more }, t('certify.more', { shown: items.length, total: data.total }))
         : null,
+      ].filter(Boolean),
     );
   }
 
@@ -86,7 +89,10 @@ export function initCertify() {
       h(
         'td',
         { 'data-label': t('certify.col.flags') },
-        h('span.chips', {}, visit.flags.map((flag) => h('span.chip.chip-alert', { 'data-flag': flag }, tValue('flag', flag))), visit.backfilled ? h('span.chip', {}, t('certify.backfilled')) : null),
+        h('span.chips', {}, visit.flags.map((flag) => h('span.chip.chip-alert', { 'data-flag': flag }, tValue('flag', flag))), visit.backfilled ? h('span.chip', {}, t('certify.backfilled')) : null,
+          visit.needsSecondApproval
+            ? h('span.chip', { 'data-testid': 'second-approval' }, visit.firstApprovedBy ? t('certify.awaitingSecond', { by: visit.firstApprovedBy }) : t('certify.needsTwo'))
+            : null),
       ),
       h('td.cell-actions', {}, h('button.btn.btn-quiet.btn-small', { type: 'button', 'data-testid': 'open-record', onclick: () => openRecord(visit) }, t('certify.openRecord'))),
     );
@@ -157,8 +163,10 @@ export function initCertify() {
     render();
     try {
       const answer = await workspace.decide(districtId, { visitIds: [...selected], decision, reason: reason || null });
-      const refused = answer.results.filter((r) => r.status !== 200);
-      toast(t(decision === 'certify' ? 'certify.certified' : 'certify.rejected', { count: answer.decided }), answer.refused ? 'error' : 'success');
+      const refused = answer.results.filter((r) => r.status !== 200 && r.status !== 202);
+      const held = answer.results.filter((r) => r.status === 202).length;
+      toast(t(decision === 'certify' ? 'certify.certified' : 'certify.rejected', { count: answer.decided - held }), answer.refused ? 'error' : 'success');
+      if (held) toast(t('certify.held', { count: held }), 'success');
       for (const r of refused) toast(`${r.visitId}: ${r.title}`, 'error');
       selected.clear();
     } catch (error) {

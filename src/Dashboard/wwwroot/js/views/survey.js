@@ -275,6 +275,7 @@ export function initSurvey({ onSuggest }) {
       h('div.form-actions', {}, h('button.btn.btn-secondary.btn-small', { type: 'submit' }, t('survey.majorChange'))),
     );
     part.append(
+      ...[
       h('h3.form-section', {}, t('survey.needs')),
       needs.length
         ? h(
@@ -292,6 +293,7 @@ export function initSurvey({ onSuggest }) {
       h('h3.form-section', {}, t('survey.majorChangeTitle')),
       current.file.majorChangeAt ? h('p.muted.small', {}, t('survey.majorChangeAt', { at: formDate(current.file.majorChangeAt), note: current.file.majorChangeNote ?? '' })) : null,
       majorForm,
+      ].filter(Boolean),
     );
   }
 
@@ -363,9 +365,12 @@ export function initSurvey({ onSuggest }) {
 
   function render() {
     if (!current) return;
+    // A live update re-renders the file: the reader keeps their place in it.
+    const scrolled = dialog.querySelector('.dialog-body')?.scrollTop ?? 0;
     clear(dialog).append(header(), h('div.dialog-body', {}, h('div', { 'data-part': 'form' }), h('div', { 'data-part': 'needs' })));
     renderForm(current.file ? fromFile(current.file) : current.draft);
     renderNeeds();
+    dialog.querySelector('.dialog-body').scrollTop = scrolled;
   }
 
   function fromFile(file) {

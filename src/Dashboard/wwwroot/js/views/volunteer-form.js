@@ -116,7 +116,7 @@ export function initVolunteerForm() {
         reason,
       ),
       h('h3.form-section', {}, t('volunteerForm.skills')),
-      checks('skills', skills.map((s) => [s.skillId, skillLabel(s.skillId)]), draft.skills),
+      checks('skills', skills.map((s) => [s.skillId, (isEnglish() && s.nameEn) || s.name || skillLabel(s.skillId)]), draft.skills),
       h('span.field-error', { 'data-error-for': 'skills', hidden: true }),
       h('h3.form-section', {}, t('volunteerForm.availability')),
       h('span.field-error', { 'data-error-for': 'availability', hidden: true }),
