@@ -86,8 +86,12 @@ public sealed class WorkspacePageTests(DashboardFixture fixture)
         Assert.Equal(["livesAlone", "noFamily"], file["members"]![0]!["flags"]!.AsArray().Select(f => f!.GetValue<string>()));
         Assert.Equal("女儿", file["contacts"]![0]!["relation"]!.GetValue<string>());
         Assert.Equal(surveyVolunteer, file["pairings"]![0]!["volunteerId"]!.GetValue<string>());
+        Assert.Contains("时间晚于服务器时间", seen.GetProperty("backfillServerError").GetString());
+        Assert.True(seen.GetProperty("backfilled").GetBoolean());
+
+        // Two certified from the queue (1 h and 0.5 h), then a 2 h back-fill, certified as it is recorded.
         var hours = await Expect(fixture.Dashboard.Operator().GetAsync($"/api/v1/volunteers/{certify.VolunteerId}/hours"), HttpStatusCode.OK);
-        Assert.Equal(1.5, hours["certifiedHours"]!.GetValue<double>());
+        Assert.Equal(3.5, hours["certifiedHours"]!.GetValue<double>());
         Assert.All(seen.GetProperty("shots").EnumerateArray(), s => Assert.True(File.Exists(s.GetString())));
     }
 }

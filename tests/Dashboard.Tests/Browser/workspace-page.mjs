@@ -174,6 +174,26 @@ try {
   await page.keyboard.press('Escape');
   await page.keyboard.press('Escape');
 
+  // 补录: the API alone knows a future time is refused, and says so beside the field; then a real back-fill.
+  await page.click('[data-testid=backfill] summary');
+  await page.waitForSelector('[data-testid=backfill-form]', wait);
+  const local = (d) => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+  const inFuture = new Date(Date.now() + 3 * 86400000);
+  await page.fill('[data-testid=backfill-in]', local(inFuture));
+  await page.fill('[data-testid=backfill-out]', local(new Date(inFuture.getTime() + 3600000)));
+  await page.fill('[data-testid=backfill-reason]', '手机没电，纸质签到表补录');
+  await page.click('[data-testid=backfill-submit]');
+  await page.waitForSelector('[data-testid=backfill-form] [data-error-for="checkedInAt"]:not([hidden])', wait);
+  result.backfillServerError = await page.textContent('[data-testid=backfill-form] [data-error-for="checkedInAt"]');
+  await page.locator('[data-testid=backfill-form]').scrollIntoViewIfNeeded();
+  await shot(page, 'backfill-zh');
+  const dayAgo = new Date(Date.now() - 86400000);
+  await page.fill('[data-testid=backfill-in]', local(dayAgo));
+  await page.fill('[data-testid=backfill-out]', local(new Date(dayAgo.getTime() + 2 * 3600000)));
+  await page.click('[data-testid=backfill-submit]');
+  await page.waitForSelector('[data-testid=backfill-form]', { state: 'detached', ...wait });
+  result.backfilled = true;
+
   await page.click('[data-testid=open-volunteer-form]');
   await page.waitForSelector('[data-testid=volunteer-form]', wait);
   await page.selectOption('[data-testid=volunteer-status]', 'left');

@@ -120,6 +120,7 @@ export const workspace = {
   pendingVisits: (districtId, skip = 0, take = 50) => json(`/api/v1/districts/${enc(districtId)}/visits?status=pending&skip=${skip}&take=${take}`),
   decide: (districtId, body) => json(`/api/v1/districts/${enc(districtId)}/visits/decisions`, { method: 'POST', body }),
   visit: (visitId) => json(`/api/v1/visits/${enc(visitId)}`),
+  backfill: (visitId, body) => json(`/api/v1/visits/${enc(visitId)}/backfill`, { method: 'POST', body }),
 };
 
 /** Service teams (服务队) of a district. */

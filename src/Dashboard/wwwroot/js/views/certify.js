@@ -3,7 +3,7 @@
 import { workspace } from '../api.js';
 import { clear, coalesce, h } from '../dom.js';
 import { formatDateTime, formatHours, formatNumber } from '../format.js';
-import { field, formError, input, problemErrors, Rules, showErrors } from '../forms.js';
+import { field, formError, input, problemErrors, Rules, select, showErrors } from '../forms.js';
 import { onLangChange, t, tValue } from '../i18n.js';
 import { districtName, itemName } from '../labels.js';
 import { getState, subscribe } from '../store.js';
@@ -33,7 +33,10 @@ export function initCertify() {
     );
     const items = data?.items ?? [];
     const allChecked = items.length > 0 && items.every((v) => selected.has(v.visitId));
-    const reason = input({ 'data-testid': 'certify-reason', placeholder: t('certify.reasonPlaceholder') });
+    const reason = input({ 'data-testid': 'certify-reason', placeholder: t('certify.reasonPlaceholder'), value: reasonText });
+    reason.addEventListener('input', () => {
+      reasonText = reason.value;
+    });
     const decisionForm = h(
       'form.filters',
       { 'data-testid': 'certify-actions', novalidate: true, onsubmit: (event) => event.preventDefault() },
@@ -70,6 +73,7 @@ export function initCertify() {
               h('tbody', {}, items.map(row)),
             ),
           ),
+      backfillForm(),
       data && data.total > items.length
         ? h('button.btn.btn-quiet.btn-small', { type: 'button', 'data-testid': 'certify-more', onclick: more }, t('certify.more', { shown: items.length, total: data.total }))
         : null,
@@ -96,6 +100,100 @@ export function initCertify() {
       ),
       h('td.cell-actions', {}, h('button.btn.btn-quiet.btn-small', { type: 'button', 'data-testid': 'open-record', onclick: () => openRecord(visit) }, t('certify.openRecord'))),
     );
+  }
+
+  let pairings = null; // the shown district's pairings, for the back-fill form
+  let backfillOpen = false;
+  let backfillNode = null; // kept across renders, so a live update never wipes what is being typed
+  let reasonText = '';
+
+  function backfillForm() {
+    backfillNode ??= buildBackfill();
+    return backfillNode;
+  }
+
+  /** 补录: a visit a coordinator records after the fact for one of the district's pairings, with the reason. */
+  function buildBackfill() {
+    const details = h('details.backfill', { open: backfillOpen, 'data-testid': 'backfill' }, h('summary', {}, t('backfill.title')));
+    details.addEventListener('toggle', () => {
+      backfillOpen = details.open;
+      if (details.open && pairings === null) loadPairings();
+      else if (details.open && !details.querySelector('form')) {
+        backfillNode = null;
+        render();
+      }
+    });
+    if (!backfillOpen) return details;
+    if (pairings === null) {
+      details.append(h('p.muted', {}, t('app.loading')));
+      return details;
+    }
+    const items = [...getState().catalogue.values()];
+    const form = h(
+      'form.form.form-inline',
+      { 'data-testid': 'backfill-form', novalidate: true, onsubmit: submitBackfill },
+      field('pairing', t('backfill.pairing'), select(pairings.map((p) => [p.pairingId, `${p.householdId} · ${p.community} · ${itemName(p)} · ${p.volunteerName}`]), pairings[0]?.pairingId, { 'data-testid': 'backfill-pairing' }), { wide: true }),
+      field('checkedInAt', t('backfill.checkedInAt'), input({ type: 'datetime-local', 'data-testid': 'backfill-in' })),
+      field('checkedOutAt', t('backfill.checkedOutAt'), input({ type: 'datetime-local', 'data-testid': 'backfill-out' })),
+      field('services[0]', t('backfill.service'), select(items.map((i) => [i.itemId, itemName(i)]), pairings[0]?.itemId)),
+      field('notes', t('backfill.notes'), input({})),
+      field('reason', t('backfill.reason'), input({ 'data-testid': 'backfill-reason' }), { wide: true }),
+      formError(),
+      h('div.form-actions', {}, h('button.btn.btn-primary.btn-small', { type: 'submit', 'data-testid': 'backfill-submit' }, t('backfill.submit'))),
+    );
+    details.append(pairings.length ? form : h('p.empty', {}, t('backfill.noPairings')));
+    return details;
+  }
+
+  async function loadPairings() {
+    const asked = districtId;
+    try {
+      const list = await workspace.pairings(asked);
+      if (asked === districtId) pairings = list ?? [];
+    } catch (error) {
+      toastError(error);
+      pairings = [];
+    }
+    backfillNode = null;
+    render();
+  }
+
+  async function submitBackfill(event) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const value = (name) => form.querySelector(`[data-path="${name}"]`).value;
+    const pairing = pairings.find((p) => p.pairingId === value('pairing'));
+    const local = (text) => (text ? new Date(text).toISOString() : null);
+    const body = {
+      volunteerId: pairing?.volunteerId,
+      householdId: pairing?.householdId,
+      needId: pairing?.needId,
+      checkedInAt: local(value('checkedInAt')),
+      checkedOutAt: local(value('checkedOutAt')),
+      services: [value('services[0]')],
+      notes: value('notes') || null,
+      reason: value('reason'),
+    };
+    // POST /visits/{id}/backfill's rules.
+    const rules = new Rules();
+    if (!body.checkedInAt) rules.add('checkedInAt', 'form.required');
+    if (!body.checkedOutAt) rules.add('checkedOutAt', 'form.required');
+    if (body.checkedInAt && body.checkedOutAt && body.checkedOutAt <= body.checkedInAt) rules.add('checkedOutAt', 'form.endAfterStart');
+    rules.text('notes', body.notes, 2000, false);
+    rules.text('reason', body.reason, 500);
+    if (!rules.valid) {
+      showErrors(form, rules.errors);
+      return;
+    }
+    try {
+      const visit = await workspace.backfill(`bf-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`, body);
+      toast(t('backfill.done', { hours: formatHours(visit.hours) }), 'success');
+      backfillOpen = false;
+      backfillNode = null;
+      render();
+    } catch (error) {
+      showErrors(form, problemErrors(error));
+    }
   }
 
   function toggle(visitId, on) {
@@ -142,6 +240,8 @@ export function initCertify() {
 
   function choose(next) {
     districtId = next;
+    pairings = null;
+    backfillNode = null;
     data = null;
     selected.clear();
     render();
@@ -169,6 +269,7 @@ export function initCertify() {
       if (held) toast(t('certify.held', { count: held }), 'success');
       for (const r of refused) toast(`${r.visitId}: ${r.title}`, 'error');
       selected.clear();
+      reasonText = '';
     } catch (error) {
       busy = false;
       render();
@@ -221,11 +322,17 @@ export function initCertify() {
   });
   subscribe('user', () => {
     districtId = null;
+    pairings = null;
+    backfillNode = null;
+    reasonText = '';
     data = null;
     selected.clear();
     render();
   });
-  onLangChange(render);
+  onLangChange(() => {
+    backfillNode = null;
+    render();
+  });
   render();
 
   return {
