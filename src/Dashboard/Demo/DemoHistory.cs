@@ -1,4 +1,5 @@
 using Boai.Orleans.Model;
+using Boai.Orleans.Rules;
 using Boai.Orleans.Visits;
 
 namespace Boai.Orleans.Dashboard.Demo;
@@ -17,7 +18,7 @@ public static class DemoHistory
     public const int Days = 60;
     private const string Reason = "演示历史数据 / Demo history";
 
-    public static async Task MakeAsync(IGrainFactory grains, DemoPairedNeed need, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task MakeAsync(IGrainFactory grains, DemoPairedNeed need, DateTimeOffset now, TimeZoneInfo zone, CancellationToken cancellationToken)
     {
         // A one-off need is done once served: it has no history, it is still to do.
         if (need.Frequency == NeedFrequency.Once)
@@ -28,20 +29,26 @@ public static class DemoHistory
         var random = new Random(StableHash(need.NeedId));
         var services = new[] { need.ItemId };
 
-        // The latest visit: between 1.5 and 60 hours ago, so the older ones upload late (flag "late").
-        var latestIn = now - TimeSpan.FromMinutes(random.Next(90, 60 * 60));
-        var latestOut = latestIn + TimeSpan.FromMinutes(random.Next(45, 80));
-        if (latestOut > now)
+        // The latest visit: one in three just now, uploaded on time (clean); the others one or two days ago in the
+        // daytime, so they upload late (flag "late").
+        DateTimeOffset latestIn;
+        if (random.Next(3) == 0)
         {
-            latestOut = now;
+            latestIn = now - TimeSpan.FromMinutes(random.Next(60, 110));
+        }
+        else
+        {
+            latestIn = Daytime(now, random.Next(1, 3), random, zone);
         }
 
-        // Back-filled visits every 9 to 15 days before it, back to 60 days ago.
-        var day = (now - latestIn).TotalDays + random.Next(9, 16);
+        var latestOut = latestIn + TimeSpan.FromMinutes(random.Next(45, 56));
+
+        // Back-filled visits every 9 to 15 days before it, back to 60 days ago, in the daytime.
+        var day = (int)Math.Ceiling((now - latestIn).TotalDays) + random.Next(9, 16);
         for (var k = 0; day < Days; k++, day += random.Next(9, 16))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var checkedIn = now - TimeSpan.FromDays(day) + TimeSpan.FromMinutes(random.Next(0, 240));
+            var checkedIn = Daytime(now, day, random, zone);
             var backfill = new Backfill(
                 need.VolunteerId, need.HouseholdId, need.NeedId, checkedIn, checkedIn + TimeSpan.FromMinutes(random.Next(40, 150)),
                 services, "探访、聊天、量血压", Reason, DemoSeeder.By);
@@ -56,6 +63,34 @@ public static class DemoHistory
         var visit = grains.GetGrain<IVisitGrain>($"demo-{need.NeedId}-latest");
         Check(await visit.CheckIn(new CheckIn(need.VolunteerId, need.HouseholdId, need.NeedId, latestIn, at)));
         Check(await visit.CheckOut(new CheckOut(need.VolunteerId, latestOut, at, services, "陪同聊天，检查家居安全")));
+    }
+
+    /// <summary>
+    /// A volunteer of the district without a pairing who still served lately (a free clinic, an outing): one
+    /// back-filled visit at one of the district's households within the last four weeks, for most of them.
+    /// </summary>
+    public static async Task ServedWithoutPairingAsync(
+        IGrainFactory grains, string volunteerId, IReadOnlyList<string> households, DateTimeOffset now, TimeZoneInfo zone, CancellationToken cancellationToken)
+    {
+        var random = new Random(StableHash(volunteerId));
+        if (households.Count == 0 || random.Next(4) == 0)
+        {
+            return;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var checkedIn = Daytime(now, random.Next(3, 28), random, zone);
+        var backfill = new Backfill(
+            volunteerId, households[random.Next(households.Count)], null, checkedIn, checkedIn + TimeSpan.FromMinutes(random.Next(60, 180)),
+            [], "社区义诊活动", Reason, DemoSeeder.By);
+        Check(await grains.GetGrain<IVisitGrain>($"demo-{volunteerId}-event").Backfill(backfill));
+    }
+
+    /// <summary>A local working-day time (08:00–17:00) <paramref name="daysAgo"/> days before today.</summary>
+    private static DateTimeOffset Daytime(DateTimeOffset now, int daysAgo, Random random, TimeZoneInfo zone)
+    {
+        var day = TimeZones.LocalDate(now, zone).AddDays(-daysAgo).ToDateTime(new TimeOnly(8, 0)).AddMinutes(random.Next(0, 9 * 60));
+        return new DateTimeOffset(day, zone.GetUtcOffset(day));
     }
 
     private static int StableHash(string text)

@@ -2,6 +2,7 @@ using Boai.Orleans.Catalogue;
 using Boai.Orleans.Districts;
 using Boai.Orleans.Households;
 using Boai.Orleans.Model;
+using Boai.Orleans.Rules;
 using Boai.Orleans.Volunteers;
 using Microsoft.Extensions.Options;
 
@@ -16,11 +17,13 @@ public sealed partial class DemoSeeder(
     DistrictDirectory districts,
     ServiceCatalogue catalogue,
     IOptions<DemoOptions> options,
+    IOptions<ServiceRulesOptions> rules,
     TimeProvider time,
     ILogger<DemoSeeder> logger) : BackgroundService
 {
     public const string By = "demo-seed";
 
+    private readonly TimeZoneInfo _zone = TimeZones.Find(rules.Value.TimeZone);
     private readonly TaskCompletionSource _seeded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Completes when the demo data is in place (the simulator waits for it).</summary>
@@ -88,10 +91,21 @@ public sealed partial class DemoSeeder(
             // History only for a household created now: the demo's past is made once, at its first start.
             foreach (var need in paired)
             {
-                await DemoHistory.MakeAsync(grains, need, time.GetUtcNow(), cancellationToken);
+                await DemoHistory.MakeAsync(grains, need, time.GetUtcNow(), _zone, cancellationToken);
             }
 
             created++;
+        }
+
+        if (created == district.Households.Count)
+        {
+            // The district was made now: its volunteers without a pairing served at events lately, as a working brigade does.
+            var paired = district.Households.SelectMany(h => h.Needs).Select(n => n.VolunteerId).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            var households = district.Households.Select(h => h.HouseholdId).ToList();
+            foreach (var (volunteerId, _) in district.Volunteers.Where(v => !paired.Contains(v.VolunteerId)))
+            {
+                await DemoHistory.ServedWithoutPairingAsync(grains, volunteerId, households, time.GetUtcNow(), _zone, cancellationToken);
+            }
         }
 
         return created;

@@ -3,11 +3,13 @@ import { h } from '../dom.js';
 import { onLangChange, t } from '../i18n.js';
 
 export function initWorkspaceBar({ onSurvey, onVolunteer }) {
-  const bar = h('div.workspace-bar', { 'data-testid': 'workspace-bar' });
+  // The bar also holds the search form (search.js): the buttons have a box of their own.
+  const buttons = h('span.workspace-buttons');
+  const bar = h('div.workspace-bar', { 'data-testid': 'workspace-bar' }, buttons);
   document.querySelector('.overview .section-head').append(bar);
 
   function render() {
-    bar.replaceChildren(
+    buttons.replaceChildren(
       h('button.btn.btn-primary.btn-small', { type: 'button', 'data-testid': 'open-survey', onclick: onSurvey }, t('workspace.newSurvey')),
       h('button.btn.btn-secondary.btn-small', { type: 'button', 'data-testid': 'open-volunteer-form', onclick: onVolunteer }, t('workspace.newVolunteer')),
     );
