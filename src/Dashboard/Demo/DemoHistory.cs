@@ -43,9 +43,9 @@ public static class DemoHistory
 
         var latestOut = latestIn + TimeSpan.FromMinutes(random.Next(45, 56));
 
-        // Back-filled visits every 9 to 15 days before it, back to 60 days ago, in the daytime.
-        var day = (int)Math.Ceiling((now - latestIn).TotalDays) + random.Next(9, 16);
-        for (var k = 0; day < Days; k++, day += random.Next(9, 16))
+        // Back-filled visits every 12 to 18 days before it, back to 60 days ago, in the daytime.
+        var day = (int)Math.Ceiling((now - latestIn).TotalDays) + random.Next(12, 19);
+        for (var k = 0; day < Days; k++, day += random.Next(12, 19))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var checkedIn = Daytime(now, day, random, zone);
