@@ -1,12 +1,15 @@
 using System.Net;
 using Boai.Orleans.Districts;
-using Boai.Orleans.Persistence.AzureTable;
+using Boai.Orleans.Hosting.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
-using StackExchange.Redis;
+using Orleans.Providers;
+using Orleans.Runtime.Hosting;
+using Orleans.Storage;
 
 namespace Boai.Orleans.Hosting;
 
@@ -31,7 +34,7 @@ public static class BoaiHostingExtensions
         builder.AddBoaiTelemetry("boai-silo");
         builder.UseOrleans(silo =>
         {
-            silo.UseBoaiClustering(cluster);
+            silo.UseBoaiClustering(cluster, storage);
             silo.UseBoaiStorage(storage);
             // Counters and grain statistics for the operators' cluster view (/orleans on the dashboard host).
             silo.AddDashboard();
@@ -46,6 +49,7 @@ public static class BoaiHostingExtensions
     public static IHostApplicationBuilder AddBoaiClusterClient(this IHostApplicationBuilder builder, Action<IClientBuilder>? configure = null)
     {
         var cluster = builder.Configuration.GetClusterSettings();
+        var storage = builder.Configuration.GetStorageSettings();
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o =>
@@ -53,9 +57,13 @@ public static class BoaiHostingExtensions
                 o.ClusterId = cluster.ClusterId;
                 o.ServiceId = cluster.ServiceId;
             });
-            if (cluster.Mode == ClusteringMode.Redis)
+            if (cluster.Mode == ClusteringMode.AzureStorage)
             {
-                client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(cluster.RedisConnectionString));
+                client.UseAzureStorageClustering(o =>
+                {
+                    o.TableServiceClient = BoaiTableService.Create(storage, StorageCallBudget);
+                    o.TableName = storage.MembershipTable;
+                });
             }
             else
             {
@@ -67,9 +75,9 @@ public static class BoaiHostingExtensions
         return builder;
     }
 
-    public static ISiloBuilder UseBoaiClustering(this ISiloBuilder silo, ClusterSettings cluster)
+    public static ISiloBuilder UseBoaiClustering(this ISiloBuilder silo, ClusterSettings cluster, StorageSettings storage)
     {
-        if (cluster.Mode == ClusteringMode.Redis)
+        if (cluster.Mode == ClusteringMode.AzureStorage)
         {
             silo.Configure<ClusterOptions>(o =>
             {
@@ -77,8 +85,17 @@ public static class BoaiHostingExtensions
                 o.ServiceId = cluster.ServiceId;
             });
             silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedIPAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
-            silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(cluster.RedisConnectionString));
-            silo.UseRedisReminderService(o => o.ConfigurationOptions = ConfigurationOptions.Parse(cluster.RedisConnectionString));
+            // Membership and reminders on the same account as grain state: a cluster needs nothing else.
+            silo.UseAzureStorageClustering(o =>
+            {
+                o.TableServiceClient = BoaiTableService.Create(storage, StorageCallBudget);
+                o.TableName = storage.MembershipTable;
+            });
+            silo.UseAzureTableReminderService(o =>
+            {
+                o.TableServiceClient = BoaiTableService.Create(storage, StorageCallBudget);
+                o.TableName = storage.ReminderTable;
+            });
         }
         else
         {
@@ -90,14 +107,30 @@ public static class BoaiHostingExtensions
         return silo;
     }
 
+    /// <summary>
+    /// Grain state in Orleans' Azure Table provider (System.Text.Json), through <see cref="CheckedGrainStorage"/>,
+    /// with the SDK's retries bounded inside the grain call that writes (Orleans' <c>SiloMessagingOptions.ResponseTimeout</c>).
+    /// </summary>
     public static ISiloBuilder UseBoaiStorage(this ISiloBuilder silo, StorageSettings storage)
     {
-        silo.AddAzureTableGrainStorageAsDefault(o =>
+        ArgumentNullException.ThrowIfNull(storage);
+        silo.AddAzureTableGrainStorage(AzureTableStorageName, options => options.Configure<IOptions<SiloMessagingOptions>, IServiceProvider>((o, messaging, services) =>
         {
-            storage.ApplyTo(o);
+            o.TableServiceClient = BoaiTableService.Create(storage, messaging.Value.ResponseTimeout * ShareOfResponseTimeout);
             o.TableName = storage.GrainStateTable;
-            o.BatchPartitions = storage.GrainStateBatchPartitions;
-        });
+            o.GrainStorageSerializer = ActivatorUtilities.CreateInstance<SystemTextJsonGrainStorageSerializer>(services);
+        }));
+        silo.Services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (services, _) =>
+            new CheckedGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(AzureTableStorageName)));
         return silo;
     }
+
+    /// <summary>The name of Orleans' provider itself; grains use the default storage, which checks ids before it.</summary>
+    public const string AzureTableStorageName = "AzureTable";
+
+    // A storage call must end before the grain call that made it times out.
+    private const double ShareOfResponseTimeout = 0.9;
+
+    // Membership and reminder calls are not inside a grain call: bounded by Orleans' default response timeout all the same.
+    private static readonly TimeSpan StorageCallBudget = TimeSpan.FromSeconds(27);
 }

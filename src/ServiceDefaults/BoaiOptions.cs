@@ -1,6 +1,3 @@
-using Azure.Identity;
-using Boai.Orleans.Persistence.AzureTable;
-
 namespace Boai.Orleans.Hosting;
 
 /// <summary>How silos find each other and clients find silos (section <c>Cluster</c>).</summary>
@@ -8,15 +5,12 @@ public sealed class ClusterSettings
 {
     public const string SectionName = "Cluster";
 
-    /// <summary><c>Localhost</c> (one silo, the default) or <c>Redis</c> (several silos).</summary>
+    /// <summary><c>Localhost</c> (one silo, the default) or <c>AzureStorage</c> (several silos, membership in the storage account).</summary>
     public ClusteringMode Mode { get; set; } = ClusteringMode.Localhost;
 
     public string ClusterId { get; set; } = "boai";
 
     public string ServiceId { get; set; } = "boai";
-
-    /// <summary>StackExchange.Redis configuration string, for <see cref="ClusteringMode.Redis"/>.</summary>
-    public string RedisConnectionString { get; set; } = "127.0.0.1:6379";
 
     public int SiloPort { get; set; } = 11111;
 
@@ -29,10 +23,12 @@ public sealed class ClusterSettings
 public enum ClusteringMode
 {
     Localhost,
-    Redis,
+
+    /// <summary>Membership and reminders in Azure Table storage, on the same account as grain state.</summary>
+    AzureStorage,
 }
 
-/// <summary>Azure Storage used for grain state and the hours ledger (section <c>Storage</c>).</summary>
+/// <summary>The one Azure Storage account of a cluster: grain state, membership, reminders, the ledger (section <c>Storage</c>).</summary>
 public sealed class StorageSettings
 {
     public const string SectionName = "Storage";
@@ -44,37 +40,20 @@ public sealed class StorageSettings
     public Uri? TableServiceUri { get; set; }
 
     /// <summary>
-    /// The grain-state table. Its default name changed with the bucketed layout (<see cref="GrainStateBatchPartitions"/>),
-    /// so data written in the old one-partition-per-grain layout (table <c>BoaiGrainState</c>) is never misread.
+    /// The grain-state table of Orleans' Azure Table provider. A new name for its layout, so rows of the earlier
+    /// hand-written provider (tables <c>BoaiGrainState</c>, <c>BoaiGrainStateV2</c>) are never misread.
     /// </summary>
-    public string GrainStateTable { get; set; } = "BoaiGrainStateV2";
+    public string GrainStateTable { get; set; } = "BoaiGrainStateV3";
 
-    /// <summary>
-    /// Partitions per grain type in the grain-state table; writes of different grains to one partition are
-    /// group-committed in one transaction. 0 is the old layout, one partition per grain, one request per write.
-    /// Changing it moves every state: use it with a new <see cref="GrainStateTable"/> (or fresh data).
-    /// </summary>
-    public int GrainStateBatchPartitions { get; set; } = 16;
+    /// <summary>Silo membership (Orleans' Azure Table clustering), in <see cref="ClusteringMode.AzureStorage"/>.</summary>
+    public string MembershipTable { get; set; } = "BoaiClusterMembership";
+
+    /// <summary>Reminders (Orleans' Azure Table reminder service), in <see cref="ClusteringMode.AzureStorage"/>.</summary>
+    public string ReminderTable { get; set; } = "BoaiReminders";
 
     public string LedgerTable { get; set; } = "BoaiVisitLedger";
 
     public string DistrictTable { get; set; } = "BoaiDistricts";
 
     public string AuditTable { get; set; } = "BoaiAudit";
-
-    /// <summary>Points provider options at this account: the managed identity where a service URI is set, else the connection string.</summary>
-    public void ApplyTo(AzureTableStorageOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        if (TableServiceUri is { } uri)
-        {
-            options.ServiceUri = uri;
-            options.TokenCredential = new DefaultAzureCredential();
-            options.ConnectionString = null;
-        }
-        else
-        {
-            options.ConnectionString = ConnectionString;
-        }
-    }
 }

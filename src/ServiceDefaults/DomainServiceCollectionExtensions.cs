@@ -5,7 +5,7 @@ using Boai.Orleans.Ledger;
 using Boai.Orleans.Live;
 using Boai.Orleans.Matching;
 using Boai.Orleans.Orders;
-using Boai.Orleans.Persistence.AzureTable;
+using Boai.Orleans.Hosting.Storage;
 using Boai.Orleans.Rules;
 using Boai.Orleans.Storage;
 using Microsoft.Extensions.Configuration;
@@ -36,19 +36,8 @@ public static class DomainServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>
-    /// The table service of the domain's own tables (ledger, districts, audit): the same account and credentials as
-    /// the grain storage provider, through the provider's own <see cref="AzureTableStorageOptions.CreateServiceClient"/>.
-    /// </summary>
-    public static TableServiceClient CreateTableService(StorageSettings storage)
-    {
-        var options = new AzureTableStorageOptions();
-        storage.ApplyTo(options);
+    /// <summary>The table service of the domain's own tables (ledger, districts, audit), on the cluster's one account.</summary>
+    public static TableServiceClient CreateTableService(StorageSettings storage) =>
         // Bounded so a storage call gives up well before Orleans' 30 s response timeout.
-        options.ClientOptions.Retry.MaxRetries = 3;
-        options.ClientOptions.Retry.Delay = TimeSpan.FromMilliseconds(200);
-        options.ClientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(2);
-        options.ClientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(5);
-        return options.CreateServiceClient();
-    }
+        BoaiTableService.Create(storage, TimeSpan.FromSeconds(26));
 }

@@ -1,5 +1,5 @@
 using System.Text;
-using Boai.Orleans.Persistence.AzureTable;
+using Boai.Orleans.Storage;
 
 namespace Boai.Orleans.Persistence.Tests;
 

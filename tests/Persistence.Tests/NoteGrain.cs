@@ -34,3 +34,11 @@ public sealed class NoteGrain([PersistentState("note")] IPersistentState<Note> n
         return Task.CompletedTask;
     }
 }
+
+/// <summary>The state the tests store: plain properties, as grain state usually is.</summary>
+public sealed class Note
+{
+    public string? Text { get; set; }
+
+    public int Revision { get; set; }
+}

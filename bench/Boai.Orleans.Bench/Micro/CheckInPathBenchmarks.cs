@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Boai.Orleans.Model;
-using Boai.Orleans.Persistence.AzureTable;
+using Boai.Orleans.Storage;
 using Boai.Orleans.Rules;
 
 namespace Boai.Orleans.Bench.Micro;

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
-using Boai.Orleans.Persistence.AzureTable;
+using Boai.Orleans.Storage;
 
 namespace Boai.Orleans.Districts;
 

@@ -6,7 +6,6 @@ using System.Threading.Channels;
 using Azure;
 using Azure.Data.Tables;
 using Boai.Orleans.Model;
-using Boai.Orleans.Persistence.AzureTable;
 using Boai.Orleans.Rules;
 using Boai.Orleans.Storage;
 using Microsoft.Extensions.Logging;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Boai.Orleans.Persistence.AzureTable;
+namespace Boai.Orleans.Storage;
 
 /// <summary>
 /// Builds PartitionKey and RowKey values that Azure Tables accepts from arbitrary text, without collisions.

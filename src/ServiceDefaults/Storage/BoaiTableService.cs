@@ -1,0 +1,54 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+
+namespace Boai.Orleans.Hosting.Storage;
+
+/// <summary>
+/// Table service clients on the cluster's one storage account (grain state, membership, reminders, the domain's
+/// tables), each with the Azure SDK's retries bounded so that a storage call gives up inside the grain call that made it.
+/// </summary>
+public static class BoaiTableService
+{
+    // More retries than this only hide an outage behind a grain call timeout.
+    private const int MaxRetries = 3;
+
+    /// <summary>A client whose every attempt and back-off together fit in <paramref name="budget"/>.</summary>
+    public static TableServiceClient Create(StorageSettings storage, TimeSpan budget)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        var options = new TableClientOptions();
+        FitRetriesWithin(options.Retry, budget);
+        return storage.TableServiceUri is { } uri
+            ? new TableServiceClient(uri, new DefaultAzureCredential(), options)
+            : new TableServiceClient(storage.ConnectionString, options);
+    }
+
+    /// <summary>
+    /// Bounds the SDK's retry policy: (retries + 1) × network timeout + retries × max delay ≤ <paramref name="budget"/>.
+    /// </summary>
+    public static void FitRetriesWithin(RetryOptions retry, TimeSpan budget)
+    {
+        ArgumentNullException.ThrowIfNull(retry);
+        if (budget <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(budget), budget, "The storage time budget must be positive.");
+        }
+
+        retry.Mode = RetryMode.Exponential;
+        retry.MaxRetries = Math.Clamp(retry.MaxRetries, 0, MaxRetries);
+        retry.MaxDelay = Min(retry.MaxDelay, budget / 10);
+        retry.Delay = Min(retry.Delay, retry.MaxDelay);
+        var perAttempt = (budget - (retry.MaxDelay * retry.MaxRetries)) / (retry.MaxRetries + 1);
+        retry.NetworkTimeout = Min(retry.NetworkTimeout, perAttempt);
+    }
+
+    /// <summary>The worst case of a policy: every attempt timing out and every back-off at its longest.</summary>
+    public static TimeSpan WorstCase(RetryOptions retry)
+    {
+        ArgumentNullException.ThrowIfNull(retry);
+        return (retry.NetworkTimeout * (retry.MaxRetries + 1)) + (retry.MaxDelay * retry.MaxRetries);
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+}
