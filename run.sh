@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # Starts the whole service on this machine with demo data: Azurite, the silo(s), the dashboard(s).
 #
-#   ./run.sh [--port N] [--silos N] [--dashboards M] [--redis] [--simulate] [--foreground-logs] [--rebuild]
+#   ./run.sh [--port N] [--silos N] [--dashboards M] [--cluster] [--simulate] [--foreground-logs] [--rebuild]
 #
 #   --port N           first dashboard's port (default 5000, or BOAI_PORT); dashboard j listens on N+j
 #   --silos N          number of silos (default 1)
 #   --dashboards M     number of dashboards (default 1)
-#   --redis            cluster through Redis even with one silo (more than one silo or dashboard implies it)
+#   --cluster          membership in Azure Table storage even with one silo (more than one silo or dashboard implies it)
 #   --simulate         the first dashboard plays volunteers checking in and out, so the demo moves
 #   --foreground-logs  also print every host's log here (they always go to .data/logs/<name>.log)
 #   --rebuild          publish the hosts again even when no source changed
 #
-# Data lives under .data/ (Azurite, Redis, the dev signing key) and survives a restart. Ctrl+C or SIGTERM stops
+# Data lives under .data/ (Azurite, the dev signing key) and survives a restart. Ctrl+C or SIGTERM stops
 # every process this script started. Environment: BOAI_PORT, BOAI_READY_TIMEOUT (s, default 120),
 # BOAI_STOP_TIMEOUT (s per tier, default 40).
 set -euo pipefail
@@ -21,7 +21,7 @@ BOAI_LOG_TAG=run
 
 silos=1
 dashboards=1
-use_redis=false
+clustered=false
 simulate=false
 foreground_logs=false
 rebuild=false
@@ -43,7 +43,7 @@ while (($# > 0)); do
     --port=*) base_port=${1#*=} && shift ;;
     --silos=*) silos=${1#*=} && shift ;;
     --dashboards=*) dashboards=${1#*=} && shift ;;
-    --redis) use_redis=true && shift ;;
+    --cluster) clustered=true && shift ;;
     --simulate) simulate=true && shift ;;
     --foreground-logs) foreground_logs=true && shift ;;
     --rebuild) rebuild=true && shift ;;
@@ -67,7 +67,7 @@ else
   base_port=5000
 fi
 if ((silos > 1 || dashboards > 1)); then
-  use_redis=true
+  clustered=true
 fi
 
 data_dir="$BOAI_ROOT/.data"
@@ -101,9 +101,7 @@ stop_stale_children() {
 }
 stop_stale_children
 
-deps_args=()
-$use_redis && deps_args+=(--with-redis)
-"$BOAI_ROOT/scripts/install-deps.sh" "${deps_args[@]}"
+"$BOAI_ROOT/scripts/install-deps.sh"
 
 # What the hosts are built from: a change, addition or removal here means publishing again.
 source_fingerprint=$(cd "$BOAI_ROOT" && find src Directory.Build.props Directory.Packages.props global.json package-lock.json \
@@ -134,13 +132,10 @@ chmod 600 "$key_file"
 signing_key=$(<"$key_file")
 
 # Ports: the usual ones unless something here already listens on them.
-azurite_blob='' azurite_queue='' azurite_table='' redis_port='' port=''
+azurite_blob='' azurite_queue='' azurite_table='' port=''
 pick_port azurite_blob 10000
 pick_port azurite_queue 10001
 pick_port azurite_table 10002
-if $use_redis; then
-  pick_port redis_port 6379
-fi
 silo_ports=()
 gateway_ports=()
 for ((i = 0; i < silos; i++)); do
@@ -204,7 +199,6 @@ for f in "$BOAI_LOG_DIR"/*.log; do
 done
 if $foreground_logs; then
   log_files=("$BOAI_LOG_DIR/azurite.log")
-  $use_redis && log_files+=("$BOAI_LOG_DIR/redis.log")
   for ((i = 1; i <= silos; i++)); do log_files+=("$BOAI_LOG_DIR/silo-$i.log"); done
   for ((j = 1; j <= dashboards; j++)); do log_files+=("$BOAI_LOG_DIR/dashboard-$j.log"); done
   # -F waits for the logs of hosts not started yet; --pid ends it with this script even when that is killed outright.
@@ -222,10 +216,9 @@ common_env=(
   Cluster__ClusterId=boai
   Cluster__ServiceId=boai
 )
-if $use_redis; then
-  log "starting Redis on 127.0.0.1:$redis_port (data in .data/redis)"
-  start_redis "$data_dir/redis" "$redis_port"
-  common_env+=(Cluster__Mode=Redis "Cluster__RedisConnectionString=127.0.0.1:$redis_port")
+if $clustered; then
+  # Membership and reminders in the same Azurite as everything else: nothing more to start.
+  common_env+=(Cluster__Mode=AzureStorage)
 else
   common_env+=(Cluster__Mode=Localhost)
 fi
@@ -252,7 +245,7 @@ for ((j = 0; j < dashboards; j++)); do
   name="dashboard-$((j + 1))"
   extra=("ASPNETCORE_URLS=http://127.0.0.1:${dashboard_ports[j]}" Auth__DevTokens=true "Auth__SigningKey=$signing_key")
   # Localhost clustering has no membership table: the client is told the one gateway.
-  $use_redis || extra+=("Cluster__GatewayPort=${gateway_ports[0]}")
+  $clustered || extra+=("Cluster__GatewayPort=${gateway_ports[0]}")
   if ((j == 0)); then
     extra+=(Demo__Seed=true)
     $simulate && extra+=(Demo__Simulate=true)
@@ -288,7 +281,7 @@ url="http://127.0.0.1:${dashboard_ports[0]}"
 plural() { (($1 == 1)) && echo "$1 $2" || echo "$1 $2s"; }
 {
   echo
-  echo "Boai.Orleans is running: $(plural "$silos" silo), $(plural "$dashboards" dashboard), $($use_redis && echo Redis || echo Localhost) clustering."
+  echo "Boai.Orleans is running: $(plural "$silos" silo), $(plural "$dashboards" dashboard), $($clustered && echo "Azure Table storage" || echo Localhost) clustering."
   echo "  page            $url/"
   echo "  API docs        $url/scalar"
   echo "  OpenAPI         $url/openapi/v1.json"
@@ -296,7 +289,7 @@ plural() { (($1 == 1)) && echo "$1 $2" || echo "$1 $2s"; }
     echo "  dashboard $((j + 1))     http://127.0.0.1:${dashboard_ports[j]}/"
   done
   echo "  storage         Azurite 127.0.0.1:$azurite_blob/$azurite_queue/$azurite_table, data in .data/azurite"
-  $use_redis && echo "  clustering      Redis 127.0.0.1:$redis_port, data in .data/redis"
+  $clustered && echo "  clustering      membership and reminders in the same Azurite (tables BoaiClusterMembership, BoaiReminders)"
   $simulate && echo "  simulation      volunteers check in and out on their own"
   echo "  logs            .data/logs/"
   echo "Press Ctrl+C to stop."

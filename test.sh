@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test of the solution: installs what is missing (node tools, redis-server, chromium), builds once in
+# Runs every test of the solution: installs what is missing (node tools, chromium), builds once in
 # Release, runs each test project and ends with one line: "Tests: N passed, N failed[, N skipped]".
 #
 #   ./test.sh [dotnet test options...]     e.g. ./test.sh --filter "FullyQualifiedName~Persistence"
@@ -18,7 +18,7 @@ case ${1:-} in
     ;;
 esac
 
-"$BOAI_ROOT/scripts/install-deps.sh" --with-redis --with-browser
+"$BOAI_ROOT/scripts/install-deps.sh" --with-browser
 cd "$BOAI_ROOT"
 
 log "building Boai.Orleans.sln (Release)"

@@ -1,19 +1,16 @@
 #!/usr/bin/env bash
 # Installs what the scripts need and the machine lacks; quiet when everything is there.
-#   scripts/install-deps.sh [--with-redis] [--with-browser]
+#   scripts/install-deps.sh [--with-browser]
 # Always: the pinned node tools (npm ci, when node_modules is missing or older than package-lock.json).
-# --with-redis:   Debian's redis-server (clustering of several silos).
 # --with-browser: Debian's chromium (the page's browser tests drive it through playwright-core).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 BOAI_LOG_TAG=install-deps
 
-with_redis=false
 with_browser=false
 for arg in "$@"; do
   case $arg in
-    --with-redis) with_redis=true ;;
     --with-browser) with_browser=true ;;
     -h | --help)
       usage "${BASH_SOURCE[0]}"
@@ -26,9 +23,6 @@ done
 command -v dotnet >/dev/null 2>&1 || die "the .NET SDK is not installed: install .NET SDK 10 (dotnet on PATH)"
 
 missing=()
-if $with_redis && ! command -v redis-server >/dev/null 2>&1; then
-  missing+=(redis-server)
-fi
 if $with_browser && [[ ! -x /usr/bin/chromium ]]; then
   missing+=(chromium)
 fi

@@ -186,7 +186,7 @@ stop_children() {
     kill -KILL -- "-$pid" 2>/dev/null || true
     status=0
     wait "$pid" 2>/dev/null || status=$?
-    # 143: ended by the SIGTERM itself, which is how Node and Redis may leave.
+    # 143: ended by the SIGTERM itself, which is how Node may leave.
     if ((status != 0 && status != 143)); then
       warn "$name stopped with status $status (see ${BOAI_LOG_DIR#"$BOAI_ROOT"/}/$name.log)"
     fi
@@ -233,12 +233,3 @@ start_azurite() {
   done
 }
 
-# start_redis DATA_DIR PORT: redis-server on loopback, appending every write to DATA_DIR so a restart keeps it.
-start_redis() {
-  local dir=$1 port=$2
-  command -v redis-server >/dev/null 2>&1 || die "redis-server is not installed (scripts/install-deps.sh --with-redis installs it)"
-  mkdir -p "$dir"
-  start_child redis "$dir" redis-server --bind 127.0.0.1 --port "$port" --dir "$dir" \
-    --appendonly yes --daemonize no --protected-mode yes --logfile ''
-  wait_tcp redis 127.0.0.1 "$port" 30 "$BOAI_LAST_PID"
-}

@@ -9,6 +9,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Providers;
 using Orleans.Runtime.Hosting;
+using OpenTelemetry.Metrics;
 using Orleans.Storage;
 
 namespace Boai.Orleans.Hosting;
@@ -31,7 +32,9 @@ public static class BoaiHostingExtensions
         var cluster = builder.Configuration.GetClusterSettings();
         var storage = builder.Configuration.GetStorageSettings();
         builder.Services.AddBoaiDomain(builder.Configuration);
-        builder.AddBoaiTelemetry("boai-silo");
+        builder.AddBoaiTelemetry("boai-silo", metrics => metrics.AddPrometheusExporter());
+        builder.Services.AddOptions<SiloMetricsSettings>().Bind(builder.Configuration.GetSection(SiloMetricsSettings.SectionName));
+        builder.Services.AddHostedService<SiloMetricsEndpoint>();
         builder.UseOrleans(silo =>
         {
             silo.UseBoaiClustering(cluster, storage);
@@ -59,11 +62,7 @@ public static class BoaiHostingExtensions
             });
             if (cluster.Mode == ClusteringMode.AzureStorage)
             {
-                client.UseAzureStorageClustering(o =>
-                {
-                    o.TableServiceClient = BoaiTableService.Create(storage, StorageCallBudget);
-                    o.TableName = storage.MembershipTable;
-                });
+                client.UseBoaiMembership(storage);
             }
             else
             {
@@ -85,17 +84,7 @@ public static class BoaiHostingExtensions
                 o.ServiceId = cluster.ServiceId;
             });
             silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedIPAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
-            // Membership and reminders on the same account as grain state: a cluster needs nothing else.
-            silo.UseAzureStorageClustering(o =>
-            {
-                o.TableServiceClient = BoaiTableService.Create(storage, StorageCallBudget);
-                o.TableName = storage.MembershipTable;
-            });
-            silo.UseAzureTableReminderService(o =>
-            {
-                o.TableServiceClient = BoaiTableService.Create(storage, StorageCallBudget);
-                o.TableName = storage.ReminderTable;
-            });
+            silo.UseBoaiMembership(storage);
         }
         else
         {
@@ -105,6 +94,37 @@ public static class BoaiHostingExtensions
         }
 
         return silo;
+    }
+
+    /// <summary>
+    /// Membership and reminders in Azure Table storage (Orleans' providers), on the same account as grain state: a
+    /// cluster needs nothing else. The cluster and service ids partition both tables.
+    /// </summary>
+    public static ISiloBuilder UseBoaiMembership(this ISiloBuilder silo, StorageSettings storage)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        silo.UseAzureStorageClustering(o =>
+        {
+            o.TableServiceClient = BoaiTableService.Create(storage, StorageCallBudget);
+            o.TableName = storage.MembershipTable;
+        });
+        silo.UseAzureTableReminderService(o =>
+        {
+            o.TableServiceClient = BoaiTableService.Create(storage, StorageCallBudget);
+            o.TableName = storage.ReminderTable;
+        });
+        return silo;
+    }
+
+    /// <summary>A client finds the cluster's gateways in the membership table of <see cref="UseBoaiMembership(ISiloBuilder, StorageSettings)"/>.</summary>
+    public static IClientBuilder UseBoaiMembership(this IClientBuilder client, StorageSettings storage)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        return client.UseAzureStorageClustering(o =>
+        {
+            o.TableServiceClient = BoaiTableService.Create(storage, StorageCallBudget);
+            o.TableName = storage.MembershipTable;
+        });
     }
 
     /// <summary>

@@ -14,7 +14,7 @@ using static Boai.Orleans.Dashboard.Tests.Records;
 namespace Boai.Orleans.Dashboard.Tests;
 
 /// <summary>
-/// Two silos and two dashboard instances clustered through a real Redis, as production runs several of each: a
+/// Two silos and two dashboard instances clustered through Azure Table membership on a real Azurite, as production runs several of each: a
 /// check-in handled by dashboard A reaches a browser on dashboard B once, and keeps reaching it while each silo in turn
 /// is stopped and replaced (one of them always hosts the registry of dashboard hosts).
 /// </summary>
@@ -29,10 +29,8 @@ public sealed class FanOutTests(DashboardFixture fixture)
     [Fact]
     public async Task A_check_in_through_one_dashboard_reaches_a_watcher_on_another_once_and_keeps_reaching_it_across_silo_restarts()
     {
-        await using var redis = await RedisServer.StartAsync();
         var settings = TestClusterSettings.Create(fixture.Azurite.ConnectionString);
-        settings["Cluster:Mode"] = "Redis";
-        settings["Cluster:RedisConnectionString"] = redis.ConnectionString;
+        settings["Cluster:Mode"] = "AzureStorage";
         // Re-registration cannot rescue the feed within this test: the registry itself must survive a restart.
         var dashboardSettings = new Dictionary<string, string?> { ["Live:RegistrationInterval"] = "00:10:00" };
 

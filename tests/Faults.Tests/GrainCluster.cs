@@ -1,3 +1,4 @@
+using System.Reflection;
 using Boai.Orleans.Hosting;
 using Boai.Orleans.Testing;
 using Microsoft.Extensions.Configuration;
@@ -20,18 +21,30 @@ internal static class GrainCluster
             ["Storage:LedgerTable"] = $"ledger{suffix}",
             ["Storage:DistrictTable"] = $"districts{suffix}",
             ["Storage:AuditTable"] = $"audit{suffix}",
+            ["Storage:MembershipTable"] = $"members{suffix}",
+            ["Storage:ReminderTable"] = $"reminders{suffix}",
         }).Build();
+        var storage = configuration.GetStorageSettings();
 
         var builder = new InProcessTestClusterBuilder(silos);
+        // Membership as the service runs it: Orleans' Azure Table clustering, so silos die and join through Azurite.
+        // The test cluster's own in-memory membership would otherwise be registered after ours and win; its switch
+        // is not public in 10.4.2.
+        typeof(InProcessTestClusterOptions).GetProperty("UseTestClusterMembership", BindingFlags.Instance | BindingFlags.NonPublic)!
+            .SetValue(builder.Options, false);
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddBoaiDomain(configuration);
-            silo.UseBoaiStorage(configuration.GetStorageSettings());
-            silo.UseInMemoryReminderService();
+            silo.UseBoaiStorage(storage);
+            silo.UseBoaiMembership(storage);
             // A call to a grain on a silo that just died fails in seconds, as the dashboard's calls do.
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
         });
-        builder.ConfigureClient(client => client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10)));
+        builder.ConfigureClient(client =>
+        {
+            client.UseBoaiMembership(storage);
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+        });
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;

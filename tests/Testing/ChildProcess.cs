@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 
 namespace Boai.Orleans.Testing;
 
-/// <summary>Stopping a server the tests started (Azurite, redis-server) the way an operator would.</summary>
+/// <summary>Stopping a server the tests started (Azurite) the way an operator would.</summary>
 public static class ChildProcess
 {
     private const int SigTerm = 15;

@@ -19,6 +19,8 @@ public static class TestClusterSettings
             ["Storage:LedgerTable"] = id + "Ledger",
             ["Storage:DistrictTable"] = id + "Districts",
             ["Storage:AuditTable"] = id + "Audit",
+            ["Storage:MembershipTable"] = id + "Members",
+            ["Storage:ReminderTable"] = id + "Reminders",
             // Dashboards that register late still get events at once.
             ["LiveEvents:HostListRefresh"] = "00:00:00.100",
         };
