@@ -138,9 +138,11 @@ pick_port azurite_queue 10001
 pick_port azurite_table 10002
 silo_ports=()
 gateway_ports=()
+metrics_ports=()
 for ((i = 0; i < silos; i++)); do
   pick_port port $((11111 + i)) && silo_ports+=("$port")
   pick_port port $((30000 + i)) && gateway_ports+=("$port")
+  pick_port port $((9464 + i)) && metrics_ports+=("$port")
 done
 dashboard_ports=()
 for ((j = 0; j < dashboards; j++)); do
@@ -229,9 +231,9 @@ remaining() { local r=$((ready_deadline - SECONDS)); echo $((r > 0 ? r : 1)); }
 silo_pids=()
 for ((i = 0; i < silos; i++)); do
   name="silo-$((i + 1))"
-  log "starting $name (silo port ${silo_ports[i]}, gateway port ${gateway_ports[i]})"
+  log "starting $name (silo port ${silo_ports[i]}, gateway port ${gateway_ports[i]}, metrics on ${metrics_ports[i]})"
   start_child "$name" "$build_dir/silo" env "${common_env[@]}" \
-    "Cluster__SiloPort=${silo_ports[i]}" "Cluster__GatewayPort=${gateway_ports[i]}" \
+    "Cluster__SiloPort=${silo_ports[i]}" "Cluster__GatewayPort=${gateway_ports[i]}" "SiloMetrics__Port=${metrics_ports[i]}" \
     dotnet Boai.Orleans.Silo.dll
   silo_pids+=("$BOAI_LAST_PID")
 done
@@ -287,6 +289,9 @@ plural() { (($1 == 1)) && echo "$1 $2" || echo "$1 $2s"; }
   echo "  OpenAPI         $url/openapi/v1.json"
   for ((j = 1; j < dashboards; j++)); do
     echo "  dashboard $((j + 1))     http://127.0.0.1:${dashboard_ports[j]}/"
+  done
+  for ((i = 0; i < silos; i++)); do
+    echo "  silo $((i + 1)) metrics  http://127.0.0.1:${metrics_ports[i]}/metrics (Prometheus)"
   done
   echo "  storage         Azurite 127.0.0.1:$azurite_blob/$azurite_queue/$azurite_table, data in .data/azurite"
   $clustered && echo "  clustering      membership and reminders in the same Azurite (tables BoaiClusterMembership, BoaiReminders)"
