@@ -8,6 +8,7 @@
 #
 #   ./bench.sh [--quick] [--volunteers N] [--concurrency C] [--duration S] [--watchers D]
 #              [--memory-grains N] [--million] [--no-docs] [--keep] [--rebuild]
+#   ./bench.sh --district-scale [--quick] [--concurrency C] [--duration S] [--keep] [--rebuild]
 #
 #   --quick              a smoke run of a few seconds per phase, small counts; never writes the docs
 #   --volunteers N       volunteers (and households, needs, pairings) to seed (default 500; quick 48)
@@ -19,6 +20,10 @@
 #   --no-docs            do not rewrite docs/BENCHMARKS.md
 #   --keep               keep the temporary directory (Azurite data, logs) after the run
 #   --rebuild            publish the silo and dashboard again even if no source changed
+#   --district-scale     instead: one 越秀-size district (180,000 volunteers, 20,000 households, 1,400 teams) seeded
+#                        straight into storage; its cold activation, memory, suggestions, plan, a volunteer leaving and
+#                        check-ins into it beside city-wide ones. Prints a JSON line and a markdown table (for
+#                        docs/BENCHMARKS.md, by hand); --quick makes it small
 #
 # Micro-benchmarks (BenchmarkDotNet) are separate: see docs/BENCHMARKS.md.
 set -euo pipefail
@@ -27,6 +32,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/scripts/lib.sh"
 BOAI_LOG_TAG=bench
 
 quick=false
+district_scale=false
 write_docs=true
 keep=false
 rebuild=false
@@ -43,6 +49,7 @@ while (($# > 0)); do
       shift 2
       ;;
     --quick) quick=true && bench_args+=(--quick) && shift ;;
+    --district-scale) district_scale=true && shift ;;
     --million) bench_args+=(--million) && shift ;;
     --no-docs) write_docs=false && shift ;;
     --keep) keep=true && shift ;;
@@ -141,6 +148,15 @@ until [[ $(http_status "http://127.0.0.1:$dashboard_port/health/ready") == 200 ]
   ((SECONDS < deadline)) || { child_log_tail "$dashboard_pid"; die "the dashboard was not ready within 120 s"; }
   sleep 0.5
 done
+
+if $district_scale; then
+  status=0
+  dotnet "$bench_dll" district-scale "${bench_args[@]}" \
+    --dashboard-url "http://127.0.0.1:$dashboard_port" --storage "$storage_connection" --gateway-port "$gateway_port" \
+    --silo-pid "$silo_pid" --azurite-version "$azurite_version" --command "$command_line" || status=$?
+  ((status == 0)) || { child_log_tail "$silo_pid" 20; child_log_tail "$dashboard_pid" 20; }
+  exit "$status"
+fi
 
 run_args=(
   e2e "${bench_args[@]}"

@@ -1,10 +1,16 @@
 using BenchmarkDotNet.Running;
+using Boai.Orleans.Bench.DistrictScale;
 using Boai.Orleans.Bench.EndToEnd;
 
 if (args.Length > 0 && args[0] == "micro")
 {
     BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);
     return 0;
+}
+
+if (args.Length > 0 && args[0] == "district-scale")
+{
+    return await DistrictScaleBenchmark.RunAsync(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "e2e")

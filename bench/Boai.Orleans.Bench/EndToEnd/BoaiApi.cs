@@ -50,17 +50,7 @@ public sealed class BoaiApi : IDisposable
     /// <summary>A volunteer, a household in the same district, a need of it and their pairing, through the coordinators' routes.</summary>
     public async Task<BenchVolunteer> SeedPairingAsync(string operatorToken, string volunteerId, string householdId, string districtId)
     {
-        await ExpectAsync(HttpMethod.Put, $"/api/v1/volunteers/{volunteerId}", operatorToken, new
-        {
-            name = "陈义工",
-            phone = "13800001234",
-            districtId,
-            skills = Skills,
-            availability = new[] { new { day = "monday", start = "09:00", end = "12:00" } },
-            status = "active",
-            willingness = new { categories = Array.Empty<string>(), maxTravelKm = 5 },
-            home = new { lat = Place.Lat, lng = Place.Lng },
-        }, HttpStatusCode.Created, HttpStatusCode.OK);
+        await ExpectAsync(HttpMethod.Put, $"/api/v1/volunteers/{volunteerId}", operatorToken, VolunteerBody(districtId, "active"), HttpStatusCode.Created, HttpStatusCode.OK);
         await ExpectAsync(HttpMethod.Put, $"/api/v1/households/{householdId}", operatorToken, new
         {
             districtId,
@@ -78,6 +68,13 @@ public sealed class BoaiApi : IDisposable
         var token = await TokenAsync(volunteerId, "volunteer");
         return new BenchVolunteer(volunteerId, token, householdId, needId, districtId);
     }
+
+    /// <summary>A coordinator changes the volunteer's status (<c>active</c>, <c>paused</c>, <c>left</c>).</summary>
+    public Task SetVolunteerStatusAsync(string operatorToken, BenchVolunteer volunteer, string status) =>
+        ExpectAsync(HttpMethod.Put, $"/api/v1/volunteers/{volunteer.VolunteerId}", operatorToken, VolunteerBody(volunteer.DistrictId, status), HttpStatusCode.OK);
+
+    /// <summary>A GET that must answer 200, e.g. a district's summary, a need's suggestions or a plan.</summary>
+    public Task<JsonNode> GetAsync(string path, string token) => ExpectAsync(HttpMethod.Get, path, token, null, HttpStatusCode.OK);
 
     /// <summary>A check-in an hour ago, as a phone sends it; throws unless answered 201.</summary>
     public Task CheckInAsync(BenchVolunteer volunteer, string visitId, DateTimeOffset at) =>
@@ -116,6 +113,18 @@ public sealed class BoaiApi : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    private static object VolunteerBody(string districtId, string status) => new
+    {
+        name = "陈义工",
+        phone = "13800001234",
+        districtId,
+        skills = Skills,
+        availability = new[] { new { day = "monday", start = "09:00", end = "12:00" } },
+        status,
+        willingness = new { categories = Array.Empty<string>(), maxTravelKm = 5 },
+        home = new { lat = Place.Lat, lng = Place.Lng },
+    };
 
     private async Task<JsonNode> ExpectAsync(HttpMethod method, string path, string? token, object? body, params HttpStatusCode[] expected)
     {

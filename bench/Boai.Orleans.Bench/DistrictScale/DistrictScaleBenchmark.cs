@@ -1,0 +1,258 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Boai.Orleans.Bench.EndToEnd;
+using Boai.Orleans.Districts;
+using Boai.Orleans.Hosting;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Core.Internal;
+
+namespace Boai.Orleans.Bench.DistrictScale;
+
+/// <summary>
+/// One 越秀-size district on one silo (<c>./bench.sh --district-scale</c>): seeded straight into storage, then its cold
+/// activation and memory, suggestions for one need, the district plan, a volunteer leaving until <c>suggestionsReady</c>
+/// reaches a watcher, and check-ins into that one district beside the same load spread over the city.
+/// </summary>
+public static class DistrictScaleBenchmark
+{
+    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    {
+        var o = DistrictScaleOptions.Parse(args);
+        var loadBefore = Machine.LoadAverage();
+        using var api = new BoaiApi(o.DashboardUrl);
+        var operatorToken = await api.TokenAsync("bench-operator", "operator");
+        var districts = await api.DistrictIdsAsync(operatorToken);
+
+        using var clientHost = await ClientAsync(o.GatewayPort);
+        var grains = clientHost.Services.GetRequiredService<IClusterClient>();
+        var directory = DistrictDirectory.Load(null);
+        var centre = directory.Find(o.District)?.Center ?? throw new ArgumentException($"unknown district {o.District}");
+
+        Log($"seeding {o.Volunteers:N0} volunteers, {o.Households:N0} households ({o.Uncovered:N0} uncovered needs) of {o.District} into storage");
+        var seedClock = Stopwatch.StartNew();
+        await DistrictSeeder.SeedAsync(new TableClient(o.StorageConnectionString, o.DistrictTable), o.District, centre, o.Volunteers, o.Households, o.Uncovered, DateTimeOffset.UtcNow);
+        var rowsSeconds = seedClock.Elapsed.TotalSeconds;
+        Log($"rows written in {rowsSeconds:0.0} s; {o.Teams:N0} teams through their grains");
+        await DistrictSeeder.SeedTeamsAsync(grains, o.District, o.Teams, o.Volunteers);
+        var seedSeconds = seedClock.Elapsed.TotalSeconds;
+
+        // Cold activation: the district was woken empty at silo start; deactivate it, then time the dashboard snapshot.
+        var district = grains.GetGrain<IDistrictGrain>(o.District);
+        await district.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var rssBefore = o.SiloPid is { } p1 ? MemoryProbe.Rss(p1) : 0;
+        var activation = Stopwatch.StartNew();
+        var summary = await api.GetAsync($"/api/v1/districts/{o.District}", operatorToken);
+        activation.Stop();
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var rssAfter = o.SiloPid is { } p2 ? MemoryProbe.Rss(p2) : 0;
+        Log($"cold activation {activation.Elapsed.TotalSeconds:0.00} s; summary: {summary.ToJsonString()[..Math.Min(200, summary.ToJsonString().Length)]}");
+
+        // Real volunteers and households of the district (and of the city) for suggestions, leaving and check-ins.
+        var inDistrict = await SeedPairsAsync(api, operatorToken, o.Phones, _ => o.District, "ysd");
+        var cityWide = await SeedPairsAsync(api, operatorToken, o.Phones, i => districts[i % districts.Count], "ysc");
+
+        var suggestions = new LatencyRecorder();
+        var need = inDistrict[0].NeedId;
+        for (var i = 0; i < o.SuggestionRequests; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var ranked = await api.GetAsync($"/api/v1/needs/{need}/suggestions?take=10", operatorToken);
+            suggestions.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (i == 0 && ranked.AsArray().Count == 0)
+            {
+                throw new InvalidOperationException("no suggestions over the seeded volunteers");
+            }
+        }
+
+        var plans = new List<PlanRun>();
+        for (var i = 0; i < 3; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var plan = await api.GetAsync($"/api/v1/districts/{o.District}/plan", operatorToken);
+            plans.Add(new PlanRun(Stopwatch.GetElapsedTime(started).TotalMilliseconds, plan["uncoveredNeeds"]!.GetValue<int>(), plan["proposals"]!.AsArray().Count));
+        }
+
+        var leaving = await LeavingAsync(api, o, operatorToken, inDistrict[^1]);
+
+        Log("check-ins: city-wide closed loop to find the rate, then both open loop at half of it");
+        var closed = await LoadRunner.ClosedLoopAsync(o.Concurrency, o.Warmup, o.Duration, async (worker, i) =>
+        {
+            var owned = (cityWide.Count - worker + o.Concurrency - 1) / o.Concurrency;
+            var v = cityWide[worker + (o.Concurrency * (int)(i % owned))];
+            await PairAsync(api, v, $"ysk-{worker}-{i}");
+            return 1;
+        });
+        var rate = Math.Max(1, closed.UnitsPerSecond / 2);
+        var count = (int)(rate * o.Duration.TotalSeconds);
+        var city = await OpenLoopPairsAsync(api, cityWide, rate, count, "ysco");
+        var single = await OpenLoopPairsAsync(api, inDistrict, rate, count, "ysdo");
+
+        var result = new DistrictScaleResult(
+            o.District, o.Volunteers, o.Households, o.Uncovered, o.Teams, seedSeconds, rowsSeconds,
+            activation.Elapsed.TotalMilliseconds, rssBefore, rssAfter,
+            suggestions.Summarize(), plans, leaving, closed.UnitsPerSecond, closed.Latency, rate, city.Summary, city.Errors, single.Summary, single.Errors,
+            Machine.Describe(o.AzuriteVersion, loadBefore), o.Command);
+        Console.WriteLine(JsonSerializer.Serialize(result));
+        var markdown = result.ToMarkdown();
+        await Console.Error.WriteLineAsync(markdown);
+        if (o.OutputPath is { } path)
+        {
+            await File.WriteAllTextAsync(path, markdown);
+        }
+
+        return 0;
+    }
+
+    private static async Task<IHost> ClientAsync(int gatewayPort)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Cluster:Mode"] = "Localhost",
+            ["Cluster:GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
+        });
+        builder.AddBoaiClusterClient();
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    private static async Task<List<BenchVolunteer>> SeedPairsAsync(BoaiApi api, string operatorToken, int count, Func<int, string> district, string prefix)
+    {
+        var seeded = new BenchVolunteer[count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+            seeded[i] = await api.SeedPairingAsync(operatorToken, $"{prefix}-v{i:D4}", $"{prefix}-h{i:D4}", district(i)));
+        return [.. seeded];
+    }
+
+    private static async Task PairAsync(BoaiApi api, BenchVolunteer v, string visitId)
+    {
+        var now = DateTimeOffset.UtcNow;
+        await api.CheckInAsync(v, visitId, now.AddHours(-1));
+        await api.CheckOutAsync(v, visitId, now);
+    }
+
+    /// <summary>Pairs started at a constant rate; a volunteer's next visit waits for their last, and the wait counts.</summary>
+    private static async Task<(LatencySummary Summary, int Errors)> OpenLoopPairsAsync(BoaiApi api, List<BenchVolunteer> volunteers, double rate, int count, string prefix)
+    {
+        var locks = volunteers.Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+        var latencies = new ConcurrentBag<double>();
+        var errors = 0;
+        await LoadRunner.OpenLoopAsync(rate, count, async (i, scheduled) =>
+        {
+            var slot = i % volunteers.Count;
+            await locks[slot].WaitAsync();
+            try
+            {
+                await PairAsync(api, volunteers[slot], $"{prefix}-{i}");
+                latencies.Add(Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds);
+            }
+            catch (HttpRequestException ex)
+            {
+                // Counted and shown, never hidden: an error is a phone told its visit failed.
+                Interlocked.Increment(ref errors);
+                Log($"pair {prefix}-{i} failed: {ex.Message}");
+            }
+            finally
+            {
+                locks[slot].Release();
+            }
+        });
+        var recorder = new LatencyRecorder();
+        foreach (var ms in latencies)
+        {
+            recorder.Record(ms);
+        }
+
+        return (recorder.Summarize(), errors);
+    }
+
+    /// <summary>A paired volunteer leaves; how long until a watcher of the district hears suggestions for their need.</summary>
+    private static async Task<double> LeavingAsync(BoaiApi api, DistrictScaleOptions o, string operatorToken, BenchVolunteer leaver)
+    {
+        var heard = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var watcher = new HubConnectionBuilder()
+            .WithUrl(new Uri(o.DashboardUrl, "/hubs/dashboard"), c => c.AccessTokenProvider = () => Task.FromResult<string?>(operatorToken))
+            .Build();
+        watcher.On<JsonElement>("suggestionsReady", e =>
+        {
+            if (e.GetProperty("needId").GetString() == leaver.NeedId)
+            {
+                heard.TrySetResult(Stopwatch.GetTimestamp());
+            }
+        });
+        await watcher.StartAsync();
+        await watcher.InvokeAsync("Watch", o.District);
+        var started = Stopwatch.GetTimestamp();
+        await api.SetVolunteerStatusAsync(operatorToken, leaver, "left");
+        var at = await heard.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        return Stopwatch.GetElapsedTime(started, at).TotalMilliseconds;
+    }
+
+    private static void Log(string message) => Console.Error.WriteLine($"[bench] {message}");
+}
+
+/// <summary>One district plan: how long it took, over how many uncovered needs, how many it proposed.</summary>
+public sealed record PlanRun(double Ms, int Uncovered, int Proposals);
+
+/// <summary>One district-scale run's figures.</summary>
+public sealed record DistrictScaleResult(
+    string District,
+    int Volunteers,
+    int Households,
+    int Uncovered,
+    int Teams,
+    double SeedSeconds,
+    double RowsSeconds,
+    double ActivationMs,
+    long RssBeforeBytes,
+    long RssAfterBytes,
+    LatencySummary Suggestions,
+    IReadOnlyList<PlanRun> Plans,
+    double LeavingToSuggestionsReadyMs,
+    double CityClosedLoopPairsPerSecond,
+    LatencySummary CityClosedLoop,
+    double OpenLoopRate,
+    LatencySummary CityOpenLoop,
+    int CityErrors,
+    LatencySummary DistrictOpenLoop,
+    int DistrictErrors,
+    Machine Machine,
+    string Command)
+{
+    public string ToMarkdown()
+    {
+        static string Verdict(bool met) => met ? "met" : "**missed**";
+        var c = CultureInfo.InvariantCulture;
+        var plan = Plans.OrderBy(p => p.Ms).ElementAt(Plans.Count / 2);
+        var ratio = CityOpenLoop.P99 > 0 ? DistrictOpenLoop.P99 / CityOpenLoop.P99 : 0;
+        var sb = new StringBuilder();
+        sb.AppendLine(c, $"Run {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC on {Machine.Cores} cores, {Machine.RamGiB} GiB RAM, {Machine.Os}, {Machine.Dotnet}, Azurite {Machine.Azurite}; load average {Machine.LoadBefore} before, {Machine.LoadAfter} after (the machine was shared with other builds).");
+        sb.AppendLine();
+        sb.AppendLine("```bash");
+        sb.AppendLine(Command);
+        sb.AppendLine("```");
+        sb.AppendLine();
+        sb.AppendLine(c, $"District `{District}`: {Volunteers:N0} volunteers and {Households:N0} households ({Uncovered:N0} with an uncovered need) written as the district's storage rows in {RowsSeconds:N0} s, {Teams:N0} service teams through their grains ({SeedSeconds:N0} s in all).");
+        sb.AppendLine();
+        sb.AppendLine("| measure | result | target | |");
+        sb.AppendLine("| --- | --- | --- | --- |");
+        sb.AppendLine(c, $"| Cold activation: deactivated, then `GET /api/v1/districts/{District}` (the dashboard snapshot) answered | **{ActivationMs / 1000:0.00} s** | ≤ 10 s | {Verdict(ActivationMs <= 10_000)} |");
+        sb.AppendLine(c, $"| Silo working set (VmRSS) before deactivation → after the reload | {RssBeforeBytes / 1048576.0:N0} → {RssAfterBytes / 1048576.0:N0} MiB | | |");
+        sb.AppendLine(c, $"| Suggestions for one need (`GET /api/v1/needs/{{id}}/suggestions?take=10`), {Suggestions.Count:N0} requests one after another | p50 {Suggestions.P50:0.0} ms, **p99 {Suggestions.P99:0.0} ms** | p99 ≤ 50 ms | {Verdict(Suggestions.P99 <= 50)} |");
+        sb.AppendLine(c, $"| District plan (`GET /api/v1/districts/{District}/plan`) over {plan.Uncovered:N0} uncovered needs, median of {Plans.Count} ({string.Join(", ", Plans.Select(p => $"{p.Ms / 1000:0.00} s"))}) | **{plan.Ms / 1000:0.00} s**, {plan.Proposals:N0} proposals | ≤ 5 s | {Verdict(plan.Ms <= 5_000)} |");
+        sb.AppendLine(c, $"| A paired volunteer leaves (`PUT` status left) → `suggestionsReady` for their need at a watcher | **{LeavingToSuggestionsReadyMs:N0} ms** | | |");
+        sb.AppendLine(c, $"| Check-in + check-out pairs, city-wide, closed loop (concurrency as below) | {CityClosedLoopPairsPerSecond:0.0} pairs/s, p99 {CityClosedLoop.P99:N0} ms | | |");
+        sb.AppendLine(c, $"| … open loop at {OpenLoopRate:0.0} pairs/s, over all districts | p50 {CityOpenLoop.P50:N0} ms, **p99 {CityOpenLoop.P99:N0} ms** ({CityErrors} errors) | | |");
+        sb.AppendLine(c, $"| … open loop at {OpenLoopRate:0.0} pairs/s, all into `{District}` | p50 {DistrictOpenLoop.P50:N0} ms, **p99 {DistrictOpenLoop.P99:N0} ms** ({DistrictErrors} errors): ×{ratio:0.00} of city-wide | ≤ ×1.5 | {Verdict(ratio <= 1.5)} |");
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,124 @@
+using Azure.Data.Tables;
+using Boai.Orleans.Districts;
+using Boai.Orleans.Model;
+using Boai.Orleans.Teams;
+
+namespace Boai.Orleans.Bench.DistrictScale;
+
+/// <summary>
+/// Writes one district of 越秀 size straight into its storage rows, as the district grain itself writes them
+/// (<see cref="DistrictProjection"/>): a row per volunteer and per household, 100 rows to a transaction. Minutes,
+/// where the HTTP API would take hours; the district reads them all when it next activates.
+/// </summary>
+internal static class DistrictSeeder
+{
+    private const int RowsPerFlush = 2_000;
+    private static readonly string[] Skills = ["visiting", "housework", "tutoring", "medical-escort", "psychological-support", "repair"];
+    private static readonly string[] Categories = ["elderly", "children", "disabled", "hardship"];
+    private static readonly string[] Communities = ["悦来社区", "民众社区", "永宁社区", "新基社区", "沙口社区"];
+
+    public static async Task SeedAsync(TableClient districts, string districtId, GeoPoint centre, int volunteers, int households, int uncovered, DateTimeOffset now)
+    {
+        await districts.CreateIfNotExistsAsync();
+        var chunks = new List<Func<DistrictProjection, int>>();
+        for (var start = 0; start < volunteers; start += RowsPerFlush)
+        {
+            var from = start;
+            chunks.Add(p =>
+            {
+                var end = Math.Min(volunteers, from + RowsPerFlush);
+                for (var i = from; i < end; i++)
+                {
+                    var v = Volunteer(districtId, centre, i, now);
+                    p.Put(DistrictProjection.Volunteer, v.VolunteerId, v);
+                }
+
+                return end - from;
+            });
+        }
+
+        for (var start = 0; start < households; start += RowsPerFlush)
+        {
+            var from = start;
+            chunks.Add(p =>
+            {
+                var end = Math.Min(households, from + RowsPerFlush);
+                for (var i = from; i < end; i++)
+                {
+                    var h = Household(districtId, centre, i, i < uncovered, now);
+                    p.Put(DistrictProjection.Household, h.HouseholdId, h);
+                }
+
+                return end - from;
+            });
+        }
+
+        // A few flushes at once: one partition, so Azurite (single-threaded) is the limit either way.
+        await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (chunk, _) =>
+        {
+            var projection = new DistrictProjection(districtId);
+            chunk(projection);
+            await projection.FlushAsync(districts);
+        });
+    }
+
+    /// <summary>The district's service teams (1,400 in 越秀), through their grains: each is its own grain state.</summary>
+    public static async Task SeedTeamsAsync(IGrainFactory grains, string districtId, int teams, int volunteers)
+    {
+        await Parallel.ForEachAsync(Enumerable.Range(0, teams), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, _) =>
+        {
+            var kind = i % 10 == 0 ? TeamKind.Professional : TeamKind.Regional;
+            var outcome = await grains.GetGrain<IServiceTeamGrain>($"ys-t{i:D5}").Upsert(
+                new TeamProfile($"服务队 {i + 1}", districtId, VolunteerId(i * (volunteers / teams)), kind, kind == TeamKind.Professional ? "medical-escort" : null, null));
+            if (!outcome.Succeeded)
+            {
+                throw new InvalidOperationException($"team {i}: {outcome.Failure?.Title}");
+            }
+        });
+    }
+
+    public static string VolunteerId(int i) => $"ys-v{i:D6}";
+
+    public static string HouseholdId(int i) => $"ys-h{i:D6}";
+
+    private static VolunteerSummary Volunteer(string districtId, GeoPoint centre, int i, DateTimeOffset now)
+    {
+        var random = new Random(i);
+        var skills = Skills.Where(_ => random.NextDouble() < 0.35).DefaultIfEmpty("visiting").ToList();
+        var day = (DayOfWeek)(i % 7);
+        var start = new TimeOnly(8 + (i % 10), 0);
+        return new VolunteerSummary(
+            VolunteerId(i),
+            districtId,
+            "陈**",
+            i % 50 == 0 ? VolunteerStatus.Paused : VolunteerStatus.Active,
+            skills,
+            [new WeeklySlot(day, start, start.AddHours(3))],
+            random.NextDouble() < 0.5 ? [] : [Categories[i % Categories.Length]],
+            1 + (i % 10),
+            Near(centre, random),
+            i % 4,
+            3 + (random.NextDouble() * 2),
+            i % 3 == 0 ? now.AddDays(-(i % 60)) : null,
+            i % 200,
+            i % 7,
+            Math.Min(5, i % 200 / 40),
+            []);
+    }
+
+    private static HouseholdSummary Household(string districtId, GeoPoint centre, int i, bool uncovered, DateTimeOffset now)
+    {
+        var random = new Random(1_000_000 + i);
+        var id = HouseholdId(i);
+        var category = Categories[i % Categories.Length];
+        var location = Near(centre, random);
+        IReadOnlyList<UncoveredNeed> open = uncovered
+            ? [new UncoveredNeed(Ids.NeedId(id, 1), id, districtId, "elderly-visit", category, UncoveredReason.NoActivePairing, now.AddDays(-(i % 30)), 1 + (i % 5), ["visiting"], NeedFrequency.Weekly, location)]
+            : [];
+        return new HouseholdSummary(id, districtId, Communities[i % Communities.Length], category, (RiskLevel)(i % 3), 1, open, now.AddDays(7), uncovered ? null : now.AddDays(-(i % 7)));
+    }
+
+    // About 3 km around the district's centre.
+    private static GeoPoint Near(GeoPoint centre, Random random) =>
+        new(centre.Lat + ((random.NextDouble() - 0.5) * 0.05), centre.Lng + ((random.NextDouble() - 0.5) * 0.05));
+}
