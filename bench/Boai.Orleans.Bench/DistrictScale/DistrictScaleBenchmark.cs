@@ -48,15 +48,57 @@ public static class DistrictScaleBenchmark
         await district.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
         await Task.Delay(TimeSpan.FromSeconds(3));
         var rssBefore = o.SiloPid is { } p1 ? MemoryProbe.Rss(p1) : 0;
+        // What the activation reads: the district's one partition, every row deserialized, without a silo.
+        var readClock = Stopwatch.StartNew();
+        var rows = await new DistrictProjection(o.District).LoadAsync(new TableClient(o.StorageConnectionString, o.DistrictTable), CancellationToken.None);
+        var volunteerRows = rows.Count(r => r.RowKey.StartsWith(DistrictProjection.Volunteer, StringComparison.Ordinal) && DistrictProjection.Read<VolunteerSummary>(r) is not null);
+        var partitionReadMs = readClock.Elapsed.TotalMilliseconds;
+        Log($"partition read: {rows.Count:N0} rows ({volunteerRows:N0} volunteers) in {partitionReadMs / 1000:0.0} s");
+
         var activation = Stopwatch.StartNew();
-        var summary = await api.GetAsync($"/api/v1/districts/{o.District}", operatorToken);
+        var unavailable = 0;
+        string? activationFailure = null;
+        System.Text.Json.Nodes.JsonNode? summary = null;
+        while (summary is null && activationFailure is null)
+        {
+            try
+            {
+                summary = await api.GetAsync($"/api/v1/districts/{o.District}", operatorToken);
+            }
+            catch (HttpRequestException ex) when (ex.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && activation.Elapsed < TimeSpan.FromMinutes(3))
+            {
+                // The dashboard gives up on a grain call after its response timeout (10 s) and answers 503; a coordinator's
+                // page asks again, and so does this, until the activation has finished.
+                unavailable++;
+            }
+            catch (HttpRequestException ex)
+            {
+                activationFailure = $"{(int?)ex.StatusCode} after {activation.Elapsed.TotalSeconds:0.0} s";
+            }
+        }
+
         activation.Stop();
         await Task.Delay(TimeSpan.FromSeconds(5));
         var rssAfter = o.SiloPid is { } p2 ? MemoryProbe.Rss(p2) : 0;
-        Log($"cold activation {activation.Elapsed.TotalSeconds:0.00} s; summary: {summary.ToJsonString()[..Math.Min(200, summary.ToJsonString().Length)]}");
+        if (summary is null)
+        {
+            var failed = new DistrictScaleResult(
+                o.District, o.Volunteers, o.Households, o.Uncovered, o.Teams, seedSeconds, rowsSeconds, partitionReadMs,
+                activation.Elapsed.TotalMilliseconds, unavailable, activationFailure, rssBefore, rssAfter,
+                LatencySummary.Empty, [], 0, 0, LatencySummary.Empty, 0, LatencySummary.Empty, 0, LatencySummary.Empty, 0,
+                Machine.Describe(o.AzuriteVersion, loadBefore), o.Command);
+            Console.WriteLine(JsonSerializer.Serialize(failed));
+            await Console.Error.WriteLineAsync(failed.ToMarkdown());
+            return 0;
+        }
+
+        Log($"cold activation {activation.Elapsed.TotalSeconds:0.00} s");
 
         // Real volunteers and households of the district (and of the city) for suggestions, leaving and check-ins.
-        var inDistrict = await SeedPairsAsync(api, operatorToken, o.Phones, _ => o.District, "ysd");
+        // One more in the district than the phones: the last one leaves, and is no phone of the check-in phases.
+        var inDistrict = await SeedPairsAsync(api, operatorToken, o.Phones + 1, _ => o.District, "ysd");
+        var leaver = inDistrict[^1];
+        inDistrict.RemoveAt(inDistrict.Count - 1);
         var cityWide = await SeedPairsAsync(api, operatorToken, o.Phones, i => districts[i % districts.Count], "ysc");
 
         var suggestions = new LatencyRecorder();
@@ -80,7 +122,7 @@ public static class DistrictScaleBenchmark
             plans.Add(new PlanRun(Stopwatch.GetElapsedTime(started).TotalMilliseconds, plan["uncoveredNeeds"]!.GetValue<int>(), plan["proposals"]!.AsArray().Count));
         }
 
-        var leaving = await LeavingAsync(api, o, operatorToken, inDistrict[^1]);
+        var leaving = await LeavingAsync(api, o, operatorToken, leaver);
 
         Log("check-ins: city-wide closed loop to find the rate, then both open loop at half of it");
         var closed = await LoadRunner.ClosedLoopAsync(o.Concurrency, o.Warmup, o.Duration, async (worker, i) =>
@@ -96,8 +138,8 @@ public static class DistrictScaleBenchmark
         var single = await OpenLoopPairsAsync(api, inDistrict, rate, count, "ysdo");
 
         var result = new DistrictScaleResult(
-            o.District, o.Volunteers, o.Households, o.Uncovered, o.Teams, seedSeconds, rowsSeconds,
-            activation.Elapsed.TotalMilliseconds, rssBefore, rssAfter,
+            o.District, o.Volunteers, o.Households, o.Uncovered, o.Teams, seedSeconds, rowsSeconds, partitionReadMs,
+            activation.Elapsed.TotalMilliseconds, unavailable, null, rssBefore, rssAfter,
             suggestions.Summarize(), plans, leaving, closed.UnitsPerSecond, closed.Latency, rate, city.Summary, city.Errors, single.Summary, single.Errors,
             Machine.Describe(o.AzuriteVersion, loadBefore), o.Command);
         Console.WriteLine(JsonSerializer.Serialize(result));
@@ -212,7 +254,10 @@ public sealed record DistrictScaleResult(
     int Teams,
     double SeedSeconds,
     double RowsSeconds,
+    double PartitionReadMs,
     double ActivationMs,
+    int ActivationUnavailable,
+    string? ActivationFailure,
     long RssBeforeBytes,
     long RssAfterBytes,
     LatencySummary Suggestions,
@@ -232,7 +277,7 @@ public sealed record DistrictScaleResult(
     {
         static string Verdict(bool met) => met ? "met" : "**missed**";
         var c = CultureInfo.InvariantCulture;
-        var plan = Plans.OrderBy(p => p.Ms).ElementAt(Plans.Count / 2);
+        var plan = Plans.Count > 0 ? Plans.OrderBy(p => p.Ms).ElementAt(Plans.Count / 2) : new PlanRun(0, 0, 0);
         var ratio = CityOpenLoop.P99 > 0 ? DistrictOpenLoop.P99 / CityOpenLoop.P99 : 0;
         var sb = new StringBuilder();
         sb.AppendLine(c, $"Run {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC on {Machine.Cores} cores, {Machine.RamGiB} GiB RAM, {Machine.Os}, {Machine.Dotnet}, Azurite {Machine.Azurite}; load average {Machine.LoadBefore} before, {Machine.LoadAfter} after (the machine was shared with other builds).");
@@ -245,7 +290,16 @@ public sealed record DistrictScaleResult(
         sb.AppendLine();
         sb.AppendLine("| measure | result | target | |");
         sb.AppendLine("| --- | --- | --- | --- |");
-        sb.AppendLine(c, $"| Cold activation: deactivated, then `GET /api/v1/districts/{District}` (the dashboard snapshot) answered | **{ActivationMs / 1000:0.00} s** | ≤ 10 s | {Verdict(ActivationMs <= 10_000)} |");
+        sb.AppendLine(c, $"| The district's partition read and deserialized by a plain client (what its activation reads) | {PartitionReadMs / 1000:0.0} s | | |");
+        if (ActivationFailure is not null)
+        {
+            sb.AppendLine(c, $"| Cold activation: deactivated, then `GET /api/v1/districts/{District}` | **did not activate**: answered {ActivationFailure} ({ActivationUnavailable} answers 503 before; Orleans cancels an activation that runs past its activation timeout) | ≤ 10 s | **missed** |");
+            sb.AppendLine(c, $"| Silo working set (VmRSS) before → after | {RssBeforeBytes / 1048576.0:N0} → {RssAfterBytes / 1048576.0:N0} MiB | | |");
+            sb.AppendLine("| Suggestions, plan, leaving, check-ins into the district | not measured: the district is not active | | |");
+            return sb.ToString();
+        }
+
+        sb.AppendLine(c, $"| Cold activation: deactivated, then `GET /api/v1/districts/{District}` (the dashboard snapshot) answered ({ActivationUnavailable} answers 503 on the way: the dashboard's 10 s grain-call timeout) | **{ActivationMs / 1000:0.00} s** | ≤ 10 s | {Verdict(ActivationMs <= 10_000)} |");
         sb.AppendLine(c, $"| Silo working set (VmRSS) before deactivation → after the reload | {RssBeforeBytes / 1048576.0:N0} → {RssAfterBytes / 1048576.0:N0} MiB | | |");
         sb.AppendLine(c, $"| Suggestions for one need (`GET /api/v1/needs/{{id}}/suggestions?take=10`), {Suggestions.Count:N0} requests one after another | p50 {Suggestions.P50:0.0} ms, **p99 {Suggestions.P99:0.0} ms** | p99 ≤ 50 ms | {Verdict(Suggestions.P99 <= 50)} |");
         sb.AppendLine(c, $"| District plan (`GET /api/v1/districts/{District}/plan`) over {plan.Uncovered:N0} uncovered needs, median of {Plans.Count} ({string.Join(", ", Plans.Select(p => $"{p.Ms / 1000:0.00} s"))}) | **{plan.Ms / 1000:0.00} s**, {plan.Proposals:N0} proposals | ≤ 5 s | {Verdict(plan.Ms <= 5_000)} |");
