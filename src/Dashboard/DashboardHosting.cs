@@ -56,6 +56,7 @@ public static class DashboardHosting
         services.AddOptions<CertificateOptions>().BindConfiguration(CertificateOptions.SectionName);
         services.AddOptions<Workspace.CertificationOptions>().BindConfiguration(Workspace.CertificationOptions.SectionName);
         services.AddSingleton<Workspace.Certifier>();
+        services.AddRecordsInOut();
 
         services.AddSignalR().AddJsonProtocol(o => ApiJson.Configure(o.PayloadSerializerOptions));
         services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.SectionName);

@@ -1,3 +1,4 @@
+using Boai.Orleans.Dashboard.Imports;
 using Boai.Orleans.Dashboard.Privacy;
 using Boai.Orleans.Dashboard.Security;
 using Boai.Orleans.Dashboard.Workspace;
@@ -34,7 +35,8 @@ public static class ApiRoutes
             .MapCertificationApi()
             .MapWorkspaceRecordsApi()
             .MapDistrictTeamsApi()
-            .MapSearchApi();
+            .MapSearchApi()
+            .MapImportsApi();
 
         // An unknown API path is a problem+json 404, whatever serves the rest of the site.
         routes.Map("/api/{**path}", () => ApiProblems.NotFound("没有这个接口 / No such route"))
@@ -51,20 +53,27 @@ public static class ApiRoutes
     public static IApplicationBuilder UseApiBodyLimit(this IApplicationBuilder app) =>
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.Use(async (context, next) =>
         {
-            if (context.Request.ContentLength > MaxBodyBytes)
+            // Import uploads (workbooks) have a limit of their own.
+            var max = ImportsApi.BodyLimit(context) ?? MaxBodyBytes;
+            if (context.Request.ContentLength > max)
             {
                 context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
                 await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
                 {
                     HttpContext = context,
-                    ProblemDetails = { Status = StatusCodes.Status413PayloadTooLarge, Title = ApiProblems.TooLargeTitle },
+                    ProblemDetails =
+                    {
+                        Status = StatusCodes.Status413PayloadTooLarge,
+                        Title = ApiProblems.TooLargeTitle,
+                        Detail = max == MaxBodyBytes ? null : ImportsApi.TooLargeDetail,
+                    },
                 });
                 return;
             }
 
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             {
-                limit.MaxRequestBodySize = MaxBodyBytes;
+                limit.MaxRequestBodySize = max;
             }
 
             await next(context);

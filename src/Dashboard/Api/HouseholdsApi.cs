@@ -213,7 +213,7 @@ public static class HouseholdsApi
             .ToOk(file => new MajorChangeResult(file.HouseholdId, file.MajorChangeAt));
     }
 
-    private static HouseholdProfile? Profile(Validation v, HouseholdBody body, ServiceCatalogue catalogue)
+    internal static HouseholdProfile? Profile(Validation v, HouseholdBody body, ServiceCatalogue catalogue)
     {
         var districtId = v.Id("districtId", body.DistrictId);
         var community = v.Text("community", body.Community, 50);

@@ -9,6 +9,9 @@ public sealed class Validation
 
     public bool IsValid => _errors.Count == 0;
 
+    /// <summary>The bad fields so far, each with its messages (an import reports them per row and column).</summary>
+    internal IEnumerable<KeyValuePair<string, List<string>>> Errors => _errors;
+
     public Validation Add(string field, string message)
     {
         if (!_errors.TryGetValue(field, out var list))

@@ -157,7 +157,7 @@ public static class VolunteersApi
         return outcome.ToOk(view => new RatingResult(view.VolunteerId, view.AverageRating));
     }
 
-    private static VolunteerProfile? Profile(Validation v, VolunteerBody body, ServiceCatalogue catalogue)
+    internal static VolunteerProfile? Profile(Validation v, VolunteerBody body, ServiceCatalogue catalogue)
     {
         var name = v.Text("name", body.Name, 50);
         var phone = v.Phone("phone", body.Phone, required: true) ?? string.Empty;

@@ -1,0 +1,347 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Boai.Orleans.Catalogue;
+using Boai.Orleans.Dashboard.Api;
+using Boai.Orleans.Households;
+using Boai.Orleans.Model;
+using Boai.Orleans.Volunteers;
+
+namespace Boai.Orleans.Dashboard.Imports;
+
+public sealed record ImportError(int Row, string Column, string Message);
+
+/// <summary><c>?dryRun=true</c>: how many data rows, how many would be applied, every bad row's reasons. Nothing changed.</summary>
+public sealed record ImportDryRun(int Rows, int Valid, IReadOnlyList<ImportError> Errors);
+
+/// <summary>A commit: records created, replaced, left as they were (already equal), and the rows skipped with their reasons.</summary>
+public sealed record ImportCommit(int Created, int Updated, int Unchanged, IReadOnlyList<ImportError> Errors);
+
+/// <summary>
+/// Applies the rows of an import file through the same validation and grain calls as the records' PUT routes: a row
+/// is checked by <see cref="VolunteersApi"/> / <see cref="HouseholdsApi"/> rules, then upserted only when it changes
+/// the stored record, so importing the same file again changes nothing. Fields the file has no column for
+/// (availability, willingness, contacts, member flags and notes) keep their stored values.
+/// </summary>
+public sealed class RecordImports(IGrainFactory grains, ServiceCatalogue catalogue)
+{
+    private const int Parallelism = 8;
+
+    private static readonly Dictionary<string, string> StatusWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["在岗"] = "active", ["正常"] = "active", ["活跃"] = "active", ["在册"] = "active",
+        ["暂停"] = "paused", ["休息"] = "paused",
+        ["退出"] = "left", ["离开"] = "left", ["已退出"] = "left",
+    };
+
+    private static readonly char[] ListSeparators = [';', '；', '、'];
+
+    public Task<ImportDryRun> DryRunVolunteersAsync(ImportSheet sheet, string districtId) =>
+        DryRunAsync(PlanVolunteers(sheet, districtId), async id => (await grains.GetGrain<IVolunteerGrain>(id).Get())?.Profile.DistrictId);
+
+    public Task<ImportDryRun> DryRunHouseholdsAsync(ImportSheet sheet, string districtId) =>
+        DryRunAsync(PlanHouseholds(sheet, districtId), id => grains.GetGrain<IHouseholdGrain>(id).GetDistrict());
+
+    public Task<ImportCommit> CommitVolunteersAsync(ImportSheet sheet, string districtId, string by) =>
+        CommitAsync(PlanVolunteers(sheet, districtId), async record =>
+        {
+            var grain = grains.GetGrain<IVolunteerGrain>(record.Id);
+            var current = (await grain.Get())?.Profile;
+            if (current is not null && current.DistrictId != districtId)
+            {
+                return Applied.Elsewhere(current.DistrictId);
+            }
+
+            var profile = current is null
+                ? record.Value
+                : record.Value with
+                {
+                    Availability = current.Availability,
+                    Willingness = current.Willingness,
+                    Home = current.Home,
+                    VolunteerNumber = current.VolunteerNumber,
+                };
+            if (current is not null && Same(current, profile))
+            {
+                return Applied.Unchanged;
+            }
+
+            var outcome = await grain.Upsert(profile, by);
+            return Applied.From(outcome.Failure, outcome.Created);
+        });
+
+    public Task<ImportCommit> CommitHouseholdsAsync(ImportSheet sheet, string districtId, string by) =>
+        CommitAsync(PlanHouseholds(sheet, districtId), async record =>
+        {
+            var grain = grains.GetGrain<IHouseholdGrain>(record.Id);
+            var current = (await grain.Get())?.Profile;
+            if (current is not null && current.DistrictId != districtId)
+            {
+                return Applied.Elsewhere(current.DistrictId);
+            }
+
+            var profile = current is null
+                ? record.Value
+                : record.Value with
+                {
+                    RiskLevel = current.RiskLevel,
+                    Contacts = current.Contacts,
+                    // A member already on file keeps what the file has no column for (flags, phone, health notes).
+                    Members = [.. record.Value.Members.Select(m => current.Members.FirstOrDefault(c => c.Name == m.Name) is { } known ? known with { Age = m.Age } : m)],
+                };
+            if (current is not null && Same(current, profile))
+            {
+                return Applied.Unchanged;
+            }
+
+            var outcome = await grain.Upsert(profile, by);
+            return Applied.From(outcome.Failure, outcome.Created);
+        });
+
+    private static async Task<ImportDryRun> DryRunAsync<T>(Plan<T> plan, Func<string, Task<string?>> districtOf)
+    {
+        var errors = new ConcurrentBag<ImportError>(plan.Errors);
+        var skipped = new ConcurrentBag<int>();
+        await Parallel.ForEachAsync(plan.Records, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (record, _) =>
+        {
+            if (await districtOf(record.Id) is { } district && district != plan.DistrictId)
+            {
+                errors.Add(Elsewhere(record, plan.IdColumn, district));
+                skipped.Add(record.Rows.Count);
+            }
+        });
+
+        var valid = plan.Records.Sum(r => r.Rows.Count) - skipped.Sum();
+        return new ImportDryRun(plan.RowCount, valid, Sorted(errors));
+    }
+
+    private static async Task<ImportCommit> CommitAsync<T>(Plan<T> plan, Func<Planned<T>, Task<Applied>> apply)
+    {
+        var errors = new ConcurrentBag<ImportError>(plan.Errors);
+        int created = 0, updated = 0, unchanged = 0;
+        await Parallel.ForEachAsync(plan.Records, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (record, _) =>
+        {
+            var applied = await apply(record);
+            switch (applied.Kind)
+            {
+                case AppliedKind.Created:
+                    Interlocked.Increment(ref created);
+                    break;
+                case AppliedKind.Updated:
+                    Interlocked.Increment(ref updated);
+                    break;
+                case AppliedKind.Unchanged:
+                    Interlocked.Increment(ref unchanged);
+                    break;
+                case AppliedKind.Elsewhere:
+                    errors.Add(Elsewhere(record, plan.IdColumn, applied.Detail!));
+                    break;
+                default:
+                    errors.Add(new ImportError(record.Rows[0], plan.IdColumn, applied.Detail!));
+                    break;
+            }
+        });
+
+        return new ImportCommit(created, updated, unchanged, Sorted(errors));
+    }
+
+    private static ImportError Elsewhere<T>(Planned<T> record, string column, string district) =>
+        new(record.Rows[0], column, $"已登记在其他镇区（{district}），请由该镇区处理 / Already registered in another district ({district})");
+
+    private static List<ImportError> Sorted(IEnumerable<ImportError> errors) =>
+        [.. errors.OrderBy(e => e.Row).ThenBy(e => e.Column, StringComparer.Ordinal)];
+
+    private Plan<VolunteerProfile> PlanVolunteers(ImportSheet sheet, string districtId)
+    {
+        var plan = new Plan<VolunteerProfile>(districtId, "volunteerId", sheet.Rows.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var row in sheet.Rows)
+        {
+            var v = new Validation();
+            var id = v.Id("volunteerId", row.Get("volunteerId"));
+            var status = row.Get("status");
+            var body = new VolunteerBody(
+                row.Get("name"),
+                row.Get("phone"),
+                districtId,
+                Split(row.Get("skills")).Select(SkillId).ToList(),
+                null,
+                StatusWords.GetValueOrDefault(status, status),
+                null,
+                null,
+                null);
+            var profile = VolunteersApi.Profile(v, body, catalogue);
+            if (id.Length > 0 && !seen.Add(id))
+            {
+                v.Add("volunteerId", "文件中重复 / Appears twice in this file");
+            }
+
+            if (plan.Check(sheet, row, v, VolunteerColumn))
+            {
+                plan.Records.Add(new Planned<VolunteerProfile>(id, [row.Row], profile!));
+            }
+        }
+
+        return plan;
+    }
+
+    private Plan<HouseholdProfile> PlanHouseholds(ImportSheet sheet, string districtId)
+    {
+        var plan = new Plan<HouseholdProfile>(districtId, "householdId", sheet.Rows.Count);
+        // Rows with the same household id are one household, one member per row; the first row gives its address.
+        var groups = new Dictionary<string, List<ImportRow>>(StringComparer.Ordinal);
+        var order = new List<string>();
+        foreach (var row in sheet.Rows)
+        {
+            var id = row.Get("householdId");
+            if (!groups.TryGetValue(id, out var rows))
+            {
+                groups[id] = rows = [];
+                order.Add(id);
+            }
+
+            rows.Add(row);
+        }
+
+        foreach (var id in order)
+        {
+            var rows = groups[id];
+            var first = rows[0];
+            var members = new List<MemberBody?>();
+            var ok = true;
+            foreach (var row in rows)
+            {
+                var v = new Validation();
+                v.Id("householdId", id);
+                var age = Number(v, "members[0].age", row.Get("memberAge"));
+                var member = new MemberBody(row.Get("memberName"), age is null ? null : (int)Math.Round(age.Value), null, null, null, null);
+                var location = Location(v, row);
+                var body = new HouseholdBody(
+                    districtId, row.Get("community"), row.Get("address"), location, CategoryId(row.Get("category")), null, [member], null);
+                HouseholdsApi.Profile(v, body, catalogue);
+                if (row != first && (row.Get("community") != first.Get("community") || row.Get("address") != first.Get("address")))
+                {
+                    v.Add("address", "同一家庭的各行地址应一致 / Rows of one household must share its address");
+                }
+
+                ok &= plan.Check(sheet, row, v, HouseholdColumn);
+                members.Add(member);
+            }
+
+            if (!ok)
+            {
+                continue;
+            }
+
+            var file = new HouseholdBody(
+                districtId, first.Get("community"), first.Get("address"), Location(new Validation(), first), CategoryId(first.Get("category")), null, members, null);
+            var profile = HouseholdsApi.Profile(new Validation(), file, catalogue);
+            plan.Records.Add(new Planned<HouseholdProfile>(id, [.. rows.Select(r => r.Row)], profile!));
+        }
+
+        return plan;
+    }
+
+    private static PointBody? Location(Validation v, ImportRow row)
+    {
+        var lat = Number(v, "location.lat", row.Get("lat"));
+        var lng = Number(v, "location.lng", row.Get("lng"));
+        return lat is null && lng is null ? null : new PointBody(lat, lng);
+    }
+
+    private static double? Number(Validation v, string field, string text)
+    {
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        v.Add(field, "应为数字 / Must be a number");
+        return null;
+    }
+
+    private static string[] Split(string text) =>
+        text.Split(ListSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>A skill by id, Chinese or English name (the template shows the Chinese names).</summary>
+    private string SkillId(string text) =>
+        catalogue.Skills.FirstOrDefault(s => s.SkillId == text || s.Name == text || string.Equals(s.NameEn, text, StringComparison.OrdinalIgnoreCase))?.SkillId ?? text;
+
+    private string CategoryId(string text) =>
+        catalogue.Categories.FirstOrDefault(c => c.Category == text || c.Name == text || string.Equals(c.NameEn, text, StringComparison.OrdinalIgnoreCase))?.Category ?? text;
+
+    /// <summary>The file column a PUT field came from (<c>skills[2]</c> → skills, <c>members[0].age</c> → memberAge).</summary>
+    private static string VolunteerColumn(string field) => field.Split('[', '.')[0];
+
+    private static string HouseholdColumn(string field) => field switch
+    {
+        _ when field.StartsWith("members", StringComparison.Ordinal) && field.EndsWith(".age", StringComparison.Ordinal) => "memberAge",
+        _ when field.StartsWith("members", StringComparison.Ordinal) => "memberName",
+        "location.lat" or "location" => "lat",
+        "location.lng" => "lng",
+        _ => field.Split('[', '.')[0],
+    };
+
+    private static bool Same(VolunteerProfile a, VolunteerProfile b) =>
+        a.Name == b.Name && a.Phone == b.Phone && a.DistrictId == b.DistrictId && a.Status == b.Status
+        && a.Skills.SequenceEqual(b.Skills) && a.Availability.SequenceEqual(b.Availability)
+        && a.Willingness.MaxTravelKm.Equals(b.Willingness.MaxTravelKm) && a.Willingness.Categories.SequenceEqual(b.Willingness.Categories)
+        && Equals(a.Home, b.Home) && a.VolunteerNumber == b.VolunteerNumber;
+
+    private static bool Same(HouseholdProfile a, HouseholdProfile b) =>
+        a.DistrictId == b.DistrictId && a.Community == b.Community && a.Address == b.Address && Equals(a.Location, b.Location)
+        && a.Category == b.Category && a.RiskLevel == b.RiskLevel && a.Contacts.SequenceEqual(b.Contacts)
+        && a.Members.Count == b.Members.Count
+        && a.Members.Zip(b.Members).All(p => (p.First with { Flags = [] }) == (p.Second with { Flags = [] }) && p.First.Flags.SequenceEqual(p.Second.Flags));
+
+    private sealed record Planned<T>(string Id, IReadOnlyList<int> Rows, T Value);
+
+    private sealed class Plan<T>(string districtId, string idColumn, int rowCount)
+    {
+        public string DistrictId => districtId;
+
+        public string IdColumn => idColumn;
+
+        public int RowCount => rowCount;
+
+        public List<Planned<T>> Records { get; } = [];
+
+        public List<ImportError> Errors { get; } = [];
+
+        /// <summary>Records the row's errors under the file's own header of each column; true when it has none.</summary>
+        public bool Check(ImportSheet sheet, ImportRow row, Validation v, Func<string, string> columnOf)
+        {
+            foreach (var (field, messages) in v.Errors)
+            {
+                var column = columnOf(field);
+                var header = sheet.Headers.GetValueOrDefault(column, column);
+                Errors.AddRange(messages.Select(m => new ImportError(row.Row, header, m)));
+            }
+
+            return v.IsValid;
+        }
+    }
+
+    private enum AppliedKind
+    {
+        Created,
+        Updated,
+        Unchanged,
+        Elsewhere,
+        Failed,
+    }
+
+    private sealed record Applied(AppliedKind Kind, string? Detail = null)
+    {
+        public static readonly Applied Unchanged = new(AppliedKind.Unchanged);
+
+        public static Applied Elsewhere(string district) => new(AppliedKind.Elsewhere, district);
+
+        public static Applied From(Failure? failure, bool created) =>
+            failure is not null ? new(AppliedKind.Failed, failure.Title) : new(created ? AppliedKind.Created : AppliedKind.Updated);
+    }
+}
