@@ -2,7 +2,9 @@
 # Installs what the scripts need and the machine lacks; quiet when everything is there.
 #   scripts/install-deps.sh [--with-browser]
 # Always: the pinned node tools (npm ci, when node_modules is missing or older than package-lock.json).
-# --with-browser: Debian's chromium (the page's browser tests drive it through playwright-core).
+# --with-browser: Debian's chromium (the page's browser tests drive it through playwright-core) and poppler-utils
+#                 (the tests read certificate PDFs with pdftotext).
+# Always: Debian's fonts-wqy-microhei, the CJK TrueType font certificate PDFs embed (Latin and Chinese in one face).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -25,6 +27,13 @@ command -v dotnet >/dev/null 2>&1 || die "the .NET SDK is not installed: install
 missing=()
 if $with_browser && [[ ! -x /usr/bin/chromium ]]; then
   missing+=(chromium)
+fi
+if $with_browser && ! command -v pdftotext >/dev/null 2>&1; then
+  missing+=(poppler-utils)
+fi
+# PDFsharp embeds TrueType outlines only: Noto CJK (CFF in a .ttc) does not fit, WenQuanYi Micro Hei (TrueType outlines; one face is taken out of its .ttc at run time) does.
+if ! dpkg -s fonts-wqy-microhei >/dev/null 2>&1; then
+  missing+=(fonts-wqy-microhei)
 fi
 # Without CJK fonts headless chromium draws the page's Chinese as boxes.
 if $with_browser && ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then

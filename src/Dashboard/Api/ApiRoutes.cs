@@ -1,3 +1,4 @@
+using Boai.Orleans.Dashboard.Certificates;
 using Boai.Orleans.Dashboard.Imports;
 using Boai.Orleans.Dashboard.Privacy;
 using Boai.Orleans.Dashboard.Security;
@@ -36,7 +37,9 @@ public static class ApiRoutes
             .MapWorkspaceRecordsApi()
             .MapDistrictTeamsApi()
             .MapSearchApi()
-            .MapImportsApi();
+            .MapImportsApi()
+            .MapCertificatesApi();
+        routes.MapCertificateVerification();
 
         // An unknown API path is a problem+json 404, whatever serves the rest of the site.
         routes.Map("/api/{**path}", () => ApiProblems.NotFound("没有这个接口 / No such route"))

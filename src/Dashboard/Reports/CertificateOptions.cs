@@ -13,6 +13,12 @@ public sealed class CertificateOptions
 
     public string? Contact { get; set; }
 
+    /// <summary>The CJK TrueType font certificate PDFs embed; by default Debian's fonts-droid-fallback is looked for.</summary>
+    public string? FontPath { get; set; }
+
+    /// <summary>Origin of the public verification address printed and encoded in the QR code; by default the request's.</summary>
+    public string? PublicBaseUrl { get; set; }
+
     /// <summary>Per-district overrides, keyed by district id.</summary>
     public Dictionary<string, StationContact> Stations { get; set; } = new(StringComparer.Ordinal);
 }
