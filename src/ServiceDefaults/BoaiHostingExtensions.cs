@@ -43,6 +43,9 @@ public static class BoaiHostingExtensions
             silo.AddDashboard();
             silo.AddStartupTask((services, _) => DistrictClockStartup.WakeAllAsync(
                 services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<DistrictDirectory>()));
+            // Supervision orders open at month end even when nobody looks.
+            silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>()
+                .GetGrain<Supervision.ISupervisionClockGrain>(Supervision.ISupervisionClockGrain.Key).Wake());
             configure?.Invoke(silo);
         });
         return builder;

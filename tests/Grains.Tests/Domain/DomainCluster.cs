@@ -40,6 +40,7 @@ public sealed class DomainCluster : IAsyncLifetime
             ["Storage:DistrictTable"] = $"districts{suffix}",
             ["Storage:AuditTable"] = $"audit{suffix}",
             ["DistrictClock:Period"] = "00:00:00.200",
+            ["Supervision:CheckPeriod"] = "00:00:00.200",
             ["Rules:AutoCertifyCleanVisits"] = "false",
             // Tests move the clock by hours or days; a test's live-event listener must not expire meanwhile.
             ["LiveEvents:HostExpiry"] = "365.00:00:00",

@@ -1,0 +1,82 @@
+using Boai.Orleans.Districts;
+using Boai.Orleans.Rules;
+using Boai.Orleans.Supervision;
+using Boai.Orleans.Visits;
+
+namespace Boai.Orleans.Grains.Tests.Domain;
+
+[CollectionDefinition(Name)]
+public sealed class SupervisionClusterCollection : ICollectionFixture<DomainCluster>
+{
+    public const string Name = "supervision cluster";
+}
+
+/// <summary>Its own cluster: these tests move the clock by weeks and watch the month turn.</summary>
+[Collection(SupervisionClusterCollection.Name)]
+public sealed class SupervisionTests(DomainCluster domain)
+{
+    private const string Falling = "huoju";
+    private const string Healthy = "nanlang";
+
+    private IClusterClient Grains => domain.Client;
+
+    [Fact]
+    public async Task A_district_at_50_percent_activity_at_month_end_gets_a_supervision_order_by_the_clock_and_it_closes_on_recovery()
+    {
+        // Mid-month (local time), so the month's end is ahead of the clock.
+        var zone = TimeZones.Find("Asia/Shanghai");
+        var local = TimeZoneInfo.ConvertTime(domain.Clock.GetUtcNow(), zone);
+        var midMonth = new DateTimeOffset(new DateTime(local.Year, local.Month, 1, 12, 0, 0).AddMonths(1).AddDays(14), TimeSpan.FromHours(8));
+        domain.Clock.Advance(midMonth - domain.Clock.GetUtcNow());
+        var clock = Grains.GetGrain<ISupervisionClockGrain>(ISupervisionClockGrain.Key);
+        await clock.Wake();
+
+        var (active, household, need) = await Seed.PairedAsync(Grains, Falling);
+        var idle = await Seed.VolunteerAsync(Grains, Falling);
+        await Seed.PairAsync(Grains, idle, household, need);
+        await VisitAsync(active, household, need);
+        var (healthy, healthyHousehold, healthyNeed) = await Seed.PairedAsync(Grains, Healthy);
+        await VisitAsync(healthy, healthyHousehold, healthyNeed);
+        var falling = Grains.GetGrain<IDistrictGrain>(Falling);
+        Assert.Equal(0.5, (await DomainCluster.EventuallyAsync(falling.GetSummary, s => s.ActiveVolunteerRate == 0.5)).ActiveVolunteerRate);
+
+        // Before the month ends nothing is opened, however low the rate.
+        await clock.Check();
+        Assert.Empty(await Grains.GetGrain<ISupervisionGrain>(Falling).GetOrders());
+
+        // The month ends: the clock (its timer, nobody asking) opens an order for the district at 50 %, none for the healthy one.
+        domain.Clock.Advance(TimeSpan.FromDays(17));
+        var supervision = Grains.GetGrain<ISupervisionGrain>(Falling);
+        var orders = await DomainCluster.EventuallyAsync(supervision.GetOrders, o => o.Count > 0);
+        var order = Assert.Single(orders);
+        Assert.True(order.Open);
+        Assert.Equal(0.5, order.RateAtOpen);
+        Assert.Equal(TimeZones.LocalDate(domain.Clock.GetUtcNow(), zone).AddMonths(-1).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture), order.Month);
+        Assert.Empty(await Grains.GetGrain<ISupervisionGrain>(Healthy).GetOrders());
+
+        // The district answers; the order stays open while the rate stays low.
+        var answered = await supervision.Respond(order.OrderId, "组织未服务义工参加探访", DateOnly.FromDateTime(midMonth.DateTime).AddMonths(1).AddDays(10), "coord-huoju");
+        Assert.True(answered.Succeeded);
+        await clock.Check();
+        Assert.True((await supervision.GetOrders())[0].Open);
+
+        // The idle volunteer serves: 100 %, and the clock closes the order; it stays on the record.
+        await VisitAsync(idle, household, need);
+        var closed = await DomainCluster.EventuallyAsync(supervision.GetOrders, o => !o[0].Open);
+        Assert.False(closed[0].Open);
+        Assert.Equal(1.0, closed[0].RateAtClose);
+        Assert.Single(closed[0].Responses);
+
+        // A month evaluated once is not evaluated again.
+        await clock.Check();
+        Assert.Single(await supervision.GetOrders());
+    }
+
+    private async Task VisitAsync(string volunteer, string household, string need)
+    {
+        var now = domain.Clock.GetUtcNow();
+        var visit = Grains.GetGrain<IVisitGrain>(Seed.Unique("visit"));
+        Assert.True((await visit.CheckIn(new CheckIn(volunteer, household, need, now.AddMinutes(-60), Seed.AtHome))).Succeeded);
+        Assert.True((await visit.CheckOut(new CheckOut(volunteer, now.AddMinutes(-5), Seed.AtHome, ["elderly-visit"], "探访"))).Succeeded);
+    }
+}
