@@ -8,6 +8,7 @@ public static class RecordsInOutHosting
     public static IServiceCollection AddRecordsInOut(this IServiceCollection services)
     {
         services.AddSingleton<RecordImports>();
+        services.AddSingleton<Reports.DistrictReports>();
         return services;
     }
 }

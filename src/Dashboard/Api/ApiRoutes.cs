@@ -1,6 +1,7 @@
 using Boai.Orleans.Dashboard.Certificates;
 using Boai.Orleans.Dashboard.Imports;
 using Boai.Orleans.Dashboard.Privacy;
+using Boai.Orleans.Dashboard.Reports;
 using Boai.Orleans.Dashboard.Security;
 using Boai.Orleans.Dashboard.Workspace;
 using Microsoft.AspNetCore.Http.Features;
@@ -38,7 +39,9 @@ public static class ApiRoutes
             .MapDistrictTeamsApi()
             .MapSearchApi()
             .MapImportsApi()
-            .MapCertificatesApi();
+            .MapCertificatesApi()
+            .MapSupervisionApi()
+            .MapDistrictReportsApi();
         routes.MapCertificateVerification();
 
         // An unknown API path is a problem+json 404, whatever serves the rest of the site.
