@@ -84,17 +84,17 @@ public sealed class ImportsApiTests(DashboardFixture fixture)
     [Fact]
     public async Task A_csv_of_households_with_english_headers_imports_members_and_a_changed_row_updates_only_its_household()
     {
-        var coordinator = fixture.Dashboard.Coordinator("shaxi");
+        var coordinator = fixture.Dashboard.Coordinator("henglan");
         var a = NewId("hi");
         var b = NewId("hi");
         var csv = $"""
             householdId,community,address,lat,lng,category,memberName,memberAge
-            {a},沙溪社区,沙溪路 1 号,22.53,113.33,elderly,黄伯,82
-            {a},沙溪社区,沙溪路 1 号,22.53,113.33,elderly,黄婆,80
+            {a},横栏社区,横栏路 1 号,22.53,113.33,elderly,黄伯,82
+            {a},横栏社区,横栏路 1 号,22.53,113.33,elderly,黄婆,80
             {b},龙头环村,龙瑞街 8 号,,,助困,梁女士,45
             """;
 
-        var commit = await Expect(coordinator.PostAsync("/api/v1/districts/shaxi/imports/households", Upload(Encoding.UTF8.GetBytes(csv), "households.csv")), HttpStatusCode.OK);
+        var commit = await Expect(coordinator.PostAsync("/api/v1/districts/henglan/imports/households", Upload(Encoding.UTF8.GetBytes(csv), "households.csv")), HttpStatusCode.OK);
         Assert.Equal(2, commit["created"]!.GetValue<int>());
         Assert.Empty(commit["errors"]!.AsArray());
         var file = await Expect(coordinator.GetAsync($"/api/v1/households/{a}"), HttpStatusCode.OK);
@@ -102,7 +102,7 @@ public sealed class ImportsApiTests(DashboardFixture fixture)
         Assert.Equal("hardship", (await Expect(coordinator.GetAsync($"/api/v1/households/{b}"), HttpStatusCode.OK))["category"]!.GetValue<string>());
 
         var changed = csv.Replace("梁女士,45", "梁女士,46", StringComparison.Ordinal);
-        var second = await Expect(coordinator.PostAsync("/api/v1/districts/shaxi/imports/households", Upload(Encoding.UTF8.GetBytes(changed), "households.csv")), HttpStatusCode.OK);
+        var second = await Expect(coordinator.PostAsync("/api/v1/districts/henglan/imports/households", Upload(Encoding.UTF8.GetBytes(changed), "households.csv")), HttpStatusCode.OK);
         Assert.Equal((0, 1, 1), (second["created"]!.GetValue<int>(), second["updated"]!.GetValue<int>(), second["unchanged"]!.GetValue<int>()));
     }
 

@@ -1,0 +1,54 @@
+using System.Net;
+using System.Net.Http.Json;
+using static Boai.Orleans.Dashboard.Tests.Records;
+
+namespace Boai.Orleans.Dashboard.Tests.Browser;
+
+/// <summary>The report page (/reports/) in a real browser against a real dashboard and silo.</summary>
+[Collection(DashboardCollection.Name)]
+public sealed class ReportsPageTests(DashboardFixture fixture)
+{
+    private const string District = "henglan";
+
+    [Fact]
+    public async Task The_report_page_renders_the_monthly_report_and_city_ranking_with_their_charts()
+    {
+        await using var dashboard = BrowserScript.StartDashboard(fixture);
+        var paired = await fixture.Records.PairedAsync(District);
+        var phone = fixture.Dashboard.Volunteer(paired.VolunteerId);
+        var coordinator = fixture.Dashboard.Coordinator(District);
+        for (var k = 0; k < 2; k++)
+        {
+            var visitId = NewId("rep");
+            var start = DateTimeOffset.UtcNow.AddMinutes(-50 - (k * 60));
+            await Expect(phone.PostAsJsonAsync($"/api/v1/visits/{visitId}/check-in", CheckIn(paired.HouseholdId, paired.NeedId, start)), HttpStatusCode.Created);
+            await Expect(phone.PostAsJsonAsync($"/api/v1/visits/{visitId}/check-out", CheckOut(start.AddMinutes(45))), HttpStatusCode.OK);
+            await Expect(coordinator.PostAsync($"/api/v1/visits/{visitId}/certify", null), HttpStatusCode.OK);
+        }
+
+        var shots = new[] { "reports-zh.png", "reports-en.png", "reports-phone.png" }.Select(s => Path.Combine(AppContext.BaseDirectory, s)).ToArray();
+        var seen = await BrowserScript.RunAsync("reports-page.mjs", dashboard, new Dictionary<string, string>
+        {
+            ["COORDINATOR_TOKEN"] = dashboard.Token("coord-henglan", "coordinator", District),
+            ["DISTRICT"] = District,
+            ["SHOT_ZH"] = shots[0],
+            ["SHOT_EN"] = shots[1],
+            ["SHOT_PHONE"] = shots[2],
+        });
+
+        Assert.Empty(seen.GetProperty("failures").EnumerateArray());
+        foreach (var chart in seen.GetProperty("charts").EnumerateArray())
+        {
+            Assert.True(chart.GetProperty("points").GetInt32() > 0, chart.ToString());
+            Assert.True(chart.GetProperty("inked").GetInt32() > 1000, chart.ToString());
+        }
+
+        Assert.Equal(9, seen.GetProperty("tiles").GetInt32());
+        Assert.Equal(24, seen.GetProperty("rankingRows").GetInt32());
+        Assert.Contains("横栏", seen.GetProperty("title").GetString());
+        Assert.Contains("Henglan", seen.GetProperty("englishTitle").GetString());
+        Assert.True(int.Parse(seen.GetProperty("visitsTile").GetString()!, System.Globalization.CultureInfo.InvariantCulture) >= 2);
+        Assert.False(seen.GetProperty("phoneOverflow").GetBoolean());
+        Assert.All(shots, s => Assert.True(File.Exists(s)));
+    }
+}
