@@ -41,7 +41,8 @@ public static class ApiRoutes
             .MapImportsApi()
             .MapCertificatesApi()
             .MapSupervisionApi()
-            .MapDistrictReportsApi();
+            .MapDistrictReportsApi()
+            .MapTrainingsApi();
         routes.MapCertificateVerification();
 
         // An unknown API path is a problem+json 404, whatever serves the rest of the site.

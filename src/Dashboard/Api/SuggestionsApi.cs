@@ -1,3 +1,4 @@
+using Boai.Orleans.Catalogue;
 using Boai.Orleans.Dashboard.Security;
 using Boai.Orleans.Districts;
 using Boai.Orleans.Households;
@@ -19,7 +20,7 @@ public static class SuggestionsApi
         return api;
     }
 
-    private static async Task<IResult> Suggest(string needId, int? take, Caller caller, Access access, IGrainFactory grains)
+    private static async Task<IResult> Suggest(string needId, int? take, Caller caller, Access access, IGrainFactory grains, ServiceCatalogue catalogue)
     {
         if (Ids.OwnerHousehold(needId, 'n') is not { } householdId)
         {
@@ -37,7 +38,7 @@ public static class SuggestionsApi
             return ApiProblems.NotFound($"需求 {needId} 不存在 / No need {needId}");
         }
 
-        var suggestions = await grains.GetGrain<IDistrictGrain>(need.DistrictId).Suggest(need.ToMatch(), Math.Clamp(take ?? DefaultTake, 1, 50));
+        var suggestions = await grains.GetGrain<IDistrictGrain>(need.DistrictId).Suggest(need.ToMatch() with { RequiredTrainings = catalogue.TrainingsFor(need.ItemId) }, Math.Clamp(take ?? DefaultTake, 1, 50));
         return TypedResults.Ok(suggestions);
     }
 }

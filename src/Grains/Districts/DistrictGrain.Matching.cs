@@ -52,7 +52,7 @@ public sealed partial class DistrictGrain
             // Made again when the volunteers changed since (or the grain was reactivated): a read is never stale.
             if (!_ready.TryGetValue(need.NeedId, out var ready) || ready.PoolVersion != _poolVersion)
             {
-                ready = new ReadySuggestions(need.HouseholdId, Rank(need.ToMatch(), _matching.SuggestionsWhenUncovered), _poolVersion);
+                ready = new ReadySuggestions(need.HouseholdId, Rank(Match(need), _matching.SuggestionsWhenUncovered), _poolVersion);
                 _ready[need.NeedId] = ready;
             }
 
@@ -82,7 +82,7 @@ public sealed partial class DistrictGrain
     private DistrictPlanView MakePlan()
     {
         var uncovered = _households.Values.SelectMany(h => h.Uncovered).ToDictionary(n => n.NeedId, StringComparer.Ordinal);
-        var pairable = uncovered.Values.Where(n => IsPairable(n.Reason)).Select(n => n.ToMatch()).ToList();
+        var pairable = uncovered.Values.Where(n => IsPairable(n.Reason)).Select(n => Match(n)).ToList();
         var plan = _planner.Plan(pairable, Pool);
 
         var proposals = plan.Assignments.Select(a =>
@@ -96,7 +96,10 @@ public sealed partial class DistrictGrain
         {
             var n = uncovered[needId];
             // Someone passes the hard rules for it alone: their capacity went to other needs of the plan.
-            var why = _matcher.Suggest(n.ToMatch(), Pool, 1).Count > 0 ? PlanWhy.CapacityUsed : PlanWhy.NoEligibleVolunteer;
+            var need = Match(n);
+            var why = _matcher.Suggest(need, Pool, 1).Count > 0 ? PlanWhy.CapacityUsed
+                : need.RequiredTrainings is { Count: > 0 } && !Pool.Volunteers.Any(v => v.Active && TrainingRules.Covers(v.Trainings, need.RequiredTrainings)) ? PlanWhy.NoTrainedVolunteer
+                : PlanWhy.NoEligibleVolunteer;
             unassigned.Add(Unassigned(n, why));
         }
 
@@ -216,7 +219,7 @@ public sealed partial class DistrictGrain
                         continue;
                     }
 
-                    var suggestions = Rank(need.ToMatch(), _matching.SuggestionsWhenUncovered);
+                    var suggestions = Rank(Match(need), _matching.SuggestionsWhenUncovered);
                     _ready[needId] = new ReadySuggestions(householdId, suggestions, _poolVersion);
                     _outbox.Add(new SuggestionsReadyEvent
                     {
@@ -242,7 +245,10 @@ public sealed partial class DistrictGrain
         }
     }
 
-    private static MatchVolunteer ToMatch(VolunteerSummary v) => new(
+    /// <summary>The need as the matcher sees it, with the trainings its catalogue item requires.</summary>
+    private MatchNeed Match(UncoveredNeed need) => need.ToMatch() with { RequiredTrainings = _catalogue.TrainingsFor(need.ItemId) };
+
+    private MatchVolunteer ToMatch(VolunteerSummary v) => new(
         v.VolunteerId,
         v.DistrictId,
         v.Home?.Lat,
@@ -254,7 +260,8 @@ public sealed partial class DistrictGrain
         v.ActivePairings,
         v.Rating,
         v.HouseholdsServed.ToHashSet(StringComparer.Ordinal),
-        v.Status == VolunteerStatus.Active);
+        v.Status == VolunteerStatus.Active,
+        TrainingRules.Valid(v.Trainings, _catalogue, TimeZones.LocalDate(_time.GetUtcNow(), _zone)));
 
     private sealed record ReadySuggestions(string HouseholdId, IReadOnlyList<SuggestedVolunteer> Suggestions, int PoolVersion);
 

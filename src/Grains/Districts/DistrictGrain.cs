@@ -1,3 +1,4 @@
+using Boai.Orleans.Catalogue;
 using System.Collections.Immutable;
 using Boai.Orleans.Households;
 using Boai.Orleans.Live;
@@ -41,6 +42,7 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
     private readonly DistrictPlanner _planner;
     private readonly MatchingOptions _matching;
     private readonly OrderEligibility _orderEligibility;
+    private readonly ServiceCatalogue _catalogue;
     private DateOnly _today;
     private string _month = "";
     private DistrictSummary? _lastPublished;
@@ -53,8 +55,10 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         IOptions<DistrictClockOptions> clock,
         IOptions<MatchingOptions> matching,
         DistrictDirectory directory,
+        ServiceCatalogue catalogue,
         ILogger<DistrictGrain> logger)
     {
+        _catalogue = catalogue;
         _tables = tables;
         _time = time;
         _rules = rules.Value;

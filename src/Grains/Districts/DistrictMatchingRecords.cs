@@ -70,6 +70,9 @@ public static class PlanWhy
     /// <summary>No active volunteer of the district passes the hard rules (category, travel distance, capacity).</summary>
     public const string NoEligibleVolunteer = "noEligibleVolunteer";
 
+    /// <summary>The catalogue item requires a training (e.g. first aid for 陪同就医) that no active volunteer holds validly.</summary>
+    public const string NoTrainedVolunteer = "noTrainedVolunteer";
+
     /// <summary>Eligible volunteers exist, but the plan gives all their remaining capacity to other needs.</summary>
     public const string CapacityUsed = "capacityUsed";
 

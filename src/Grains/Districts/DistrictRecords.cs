@@ -54,7 +54,8 @@ public sealed record VolunteerSummary(
     [property: Id(12)] double CertifiedHours,
     [property: Id(13)] double PendingHours,
     [property: Id(14)] int StarLevel,
-    [property: Id(15)] IReadOnlyList<string> HouseholdsServed);
+    [property: Id(15)] IReadOnlyList<string> HouseholdsServed,
+    [property: Id(16)] IReadOnlyList<Volunteers.Training>? Trainings = null);
 
 [GenerateSerializer, Immutable]
 public sealed record ActiveVisit(

@@ -12,6 +12,7 @@ namespace Boai.Orleans.Matching;
 /// <param name="Frequency">How often the need is served; weighs the volunteer's free time.</param>
 /// <param name="Lat">Household latitude; null when unknown.</param>
 /// <param name="Lng">Household longitude; null when unknown.</param>
+/// <param name="RequiredTrainings">Trainings the catalogue item requires: a hard rule, like the category.</param>
 [GenerateSerializer, Immutable, Alias("Boai.Matching.MatchNeed")]
 public sealed record MatchNeed(
     [property: Id(0)] string NeedId,
@@ -22,4 +23,5 @@ public sealed record MatchNeed(
     [property: Id(5)] NeedFrequency Frequency,
     [property: Id(6)] int Priority,
     [property: Id(7)] double? Lat,
-    [property: Id(8)] double? Lng);
+    [property: Id(8)] double? Lng,
+    [property: Id(9)] IReadOnlyList<string>? RequiredTrainings = null);

@@ -138,6 +138,11 @@ internal sealed class MatchScorer
             return false;
         }
 
+        if (!Rules.TrainingRules.Covers(pool[i].Trainings, q.Need.RequiredTrainings))
+        {
+            return false;
+        }
+
         var acceptsAll = pool.AcceptsAll[i];
         if (!acceptsAll && (q.Category < 0 || !MatchPool.HasBit(pool.CategoryBits, i * pool.CategoryWords, q.Category)))
         {

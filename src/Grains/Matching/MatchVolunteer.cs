@@ -15,6 +15,7 @@ namespace Boai.Orleans.Matching;
 /// <param name="Rating">Coordinator rating 1..5; 0 means not rated.</param>
 /// <param name="HouseholdsServed">Households the volunteer served before (continuity).</param>
 /// <param name="Active">False when the volunteer paused or left: never suggested.</param>
+/// <param name="Trainings">Training ids the volunteer holds validly (<see cref="Rules.TrainingRules"/>).</param>
 [GenerateSerializer, Immutable, Alias("Boai.Matching.MatchVolunteer")]
 public sealed record MatchVolunteer(
     [property: Id(0)] string VolunteerId,
@@ -28,4 +29,5 @@ public sealed record MatchVolunteer(
     [property: Id(8)] int ActivePairings,
     [property: Id(9)] double Rating,
     [property: Id(10)] IReadOnlySet<string> HouseholdsServed,
-    [property: Id(11)] bool Active);
+    [property: Id(11)] bool Active,
+    [property: Id(12)] IReadOnlyList<string>? Trainings = null);

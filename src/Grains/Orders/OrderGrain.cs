@@ -291,7 +291,7 @@ public sealed partial class OrderGrain(
     }
 
     private OrderMatch Match() => new(
-        new MatchNeed(OrderId, S.HouseholdId, S.DistrictId, S.Category, S.Skills, NeedFrequency.Once, S.Priority, S.Location?.Lat, S.Location?.Lng),
+        new MatchNeed(OrderId, S.HouseholdId, S.DistrictId, S.Category, S.Skills, NeedFrequency.Once, S.Priority, S.Location?.Lat, S.Location?.Lng, catalogue.TrainingsFor(S.ItemId)),
         S.WindowStart,
         S.WindowEnd);
 

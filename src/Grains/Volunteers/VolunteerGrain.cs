@@ -100,6 +100,8 @@ public sealed class VolunteerGrain(
 
         S.Trainings.Add(training);
         await state.WriteStateAsync();
+        // Trainings gate tasks: the district matches on them.
+        await PublishAsync();
         return Outcome<VolunteerView>.Ok(View());
     }
 
@@ -263,7 +265,8 @@ public sealed class VolunteerGrain(
             hours.CertifiedHours,
             hours.PendingHours,
             hours.StarLevel,
-            S.HouseholdsServed);
+            S.HouseholdsServed,
+            S.Trainings);
         return GrainFactory.GetGrain<IDistrictGrain>(p.DistrictId).UpsertVolunteer(summary);
     }
 }
