@@ -8,6 +8,7 @@ export function initHeader({ onSignOut }) {
   const user = document.getElementById('user');
   const signOut = document.getElementById('sign-out');
   const orleansView = document.getElementById('orleans-view');
+  const reportsLink = document.getElementById('reports-link');
 
   function renderConnection() {
     const { connection } = getState();
@@ -20,6 +21,7 @@ export function initHeader({ onSignOut }) {
     user.hidden = !current;
     signOut.hidden = !current;
     orleansView.hidden = current?.role !== 'operator';
+    reportsLink.hidden = !current || current.role === 'volunteer';
     conn.hidden = !current;
     if (current) user.textContent = t('user.signedInAs', { user: current.sub, role: tValue('user.role', current.role) });
   }
