@@ -17,6 +17,8 @@ public sealed class DueTodayTests(DomainCluster domain)
     private static readonly TimeSpan Grace = new ServiceRulesOptions().DueTodayGrace;
     private static readonly TimeZoneInfo Zone = TimeZones.Find(new ServiceRulesOptions().TimeZone);
 
+    private readonly List<Listener> _listeners = [];
+
     private IClusterClient Grains => domain.Client;
 
     [Fact]
@@ -116,7 +118,9 @@ public sealed class DueTodayTests(DomainCluster domain)
     /// <summary>Listens to the cluster's live events as a dashboard host does.</summary>
     private async Task<ConcurrentQueue<LiveEvent>> ListenAsync()
     {
+        // An object reference holds its observer weakly: kept here for the test's life, or a GC drops the events.
         var listener = new Listener();
+        _listeners.Add(listener);
         var reference = Grains.CreateObjectReference<IDashboardHostObserver>(listener);
         await Grains.GetGrain<IDashboardHostRegistryGrain>(0).Register(reference);
         return listener.Events;
