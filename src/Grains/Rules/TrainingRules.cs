@@ -5,7 +5,8 @@ namespace Boai.Orleans.Rules;
 
 /// <summary>
 /// Which trainings a volunteer holds validly (one home of the rule): a recorded training counts for a catalogue
-/// training kind when its name is the kind's id or its Chinese or English name, and until its validity runs out.
+/// training kind when its name is the kind's id or its Chinese or English name, and until it expires (its own
+/// expiry date when recorded, else the kind's validity after completion).
 /// A catalogue item that requires a training is never matched, planned or offered to a volunteer without it.
 /// </summary>
 public static class TrainingRules
@@ -18,7 +19,7 @@ public static class TrainingRules
         }
 
         return [.. catalogue.Trainings
-            .Where(kind => held.Any(t => Names(t, kind) && t.CompletedOn <= today && t.CompletedOn.AddMonths(kind.ValidMonths) >= today))
+            .Where(kind => held.Any(t => Names(t, kind) && t.CompletedOn <= today && (t.ExpiresOn ?? t.CompletedOn.AddMonths(kind.ValidMonths)) >= today))
             .Select(kind => kind.TrainingId)];
     }
 
