@@ -30,6 +30,13 @@ public static class Telemetry
     private static readonly Histogram<double> StorageLatency = Meter.CreateHistogram<double>(
         "boai.ledger.duration", "ms", "Time of one write (a transaction of up to 100 rows) to the hours ledger table");
 
+    private static readonly Counter<long> StorageRequests = Meter.CreateCounter<long>(
+        "boai.storage.requests", "{request}", "Requests to the storage account, by kind: transaction (entity-group batch), write, read");
+
+    private static long _requests;
+    private static long _transactions;
+    private static long _writes;
+
     // Each silo reports the districts active on it, as of their latest summary; a district lives on one silo at a time.
     private static readonly ConcurrentDictionary<string, int> Uncovered = new(StringComparer.Ordinal);
 
@@ -64,4 +71,28 @@ public static class Telemetry
             new KeyValuePair<string, object?>("outcome", succeeded ? "ok" : "error"));
 
     private static KeyValuePair<string, object?> District(string districtId) => new("district", districtId);
+
+    /// <summary>One request to the storage account (counted by the table clients' pipeline, every retry included).</summary>
+    public static void StorageRequest(string kind)
+    {
+        StorageRequests.Add(1, new KeyValuePair<string, object?>("kind", kind));
+        Interlocked.Increment(ref _requests);
+        switch (kind)
+        {
+            case "transaction":
+                Interlocked.Increment(ref _transactions);
+                break;
+            case "write":
+                Interlocked.Increment(ref _writes);
+                break;
+        }
+    }
+
+    /// <summary>This process's storage requests so far: what the bench divides by the pairs it made.</summary>
+    public static StorageRequestCounts StorageRequestsSoFar() =>
+        new(Interlocked.Read(ref _requests), Interlocked.Read(ref _transactions), Interlocked.Read(ref _writes));
 }
+
+/// <summary>Storage requests of one process since it started.</summary>
+[GenerateSerializer, Immutable]
+public sealed record StorageRequestCounts([property: Id(0)] long Requests, [property: Id(1)] long Transactions, [property: Id(2)] long Writes);

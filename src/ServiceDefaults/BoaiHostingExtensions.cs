@@ -46,6 +46,8 @@ public static class BoaiHostingExtensions
             // Supervision orders open at month end even when nobody looks.
             silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>()
                 .GetGrain<Supervision.ISupervisionClockGrain>(Supervision.ISupervisionClockGrain.Key).Wake());
+            silo.AddStartupTask((services, _) => Ledger.LedgerStartup.WakeAllAsync(
+                services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<Ledger.IVisitLog>()));
             configure?.Invoke(silo);
         });
         return builder;

@@ -51,7 +51,7 @@ public sealed class StorageSettings
     /// <summary>Reminders (Orleans' Azure Table reminder service), in <see cref="ClusteringMode.AzureStorage"/>.</summary>
     public string ReminderTable { get; set; } = "BoaiReminders";
 
-    public string LedgerTable { get; set; } = "BoaiVisitLedger";
+    public string LedgerTable { get; set; } = "BoaiVisitLedgerV2";
 
     public string DistrictTable { get; set; } = "BoaiDistricts";
 

@@ -33,7 +33,9 @@ public static class DomainServiceCollectionExtensions
         services.TryAddSingleton(_ => new BoaiTables(
             CreateTableService(storage),
             new BoaiTableOptions { LedgerTable = storage.LedgerTable, DistrictTable = storage.DistrictTable, AuditTable = storage.AuditTable }));
-        services.TryAddSingleton<IVisitLedger, AzureTableVisitLedger>();
+        services.AddOptions<LedgerOptions>().Bind(configuration.GetSection(LedgerOptions.SectionName));
+        services.TryAddSingleton<IVisitLog, AzureTableVisitLog>();
+        services.TryAddSingleton<IVisitLedger, VisitLedger>();
         return services;
     }
 

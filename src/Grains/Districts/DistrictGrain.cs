@@ -1,6 +1,8 @@
 using Boai.Orleans.Catalogue;
 using System.Collections.Immutable;
+using System.Globalization;
 using Boai.Orleans.Households;
+using Boai.Orleans.Ledger;
 using Boai.Orleans.Live;
 using Boai.Orleans.Matching;
 using Boai.Orleans.Model;
@@ -29,6 +31,7 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
     private readonly Dictionary<string, double> _hoursThisMonth = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DueVisit> _dueToday = new(StringComparer.Ordinal);
     private readonly List<LiveEvent> _outbox = [];
+    private readonly LedgerPositions _ledger = new();
     private readonly BoaiTables _tables;
     private readonly TimeProvider _time;
     private readonly ServiceRulesOptions _rules;
@@ -125,6 +128,10 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
                     _projection.Delete(DistrictProjection.Due, due.PairingId);
                 }
             }
+            else if (key.StartsWith(DistrictProjection.Position, StringComparison.Ordinal))
+            {
+                _ledger.Applied[int.Parse(key[DistrictProjection.Position.Length..], CultureInfo.InvariantCulture)] = DistrictProjection.Read<long>(row);
+            }
             else if (key.StartsWith(DistrictProjection.Month, StringComparison.Ordinal))
             {
                 var (visitId, hours) = DistrictProjection.Read<MonthVisit>(row);
@@ -210,13 +217,38 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         return _commit.CommitAsync();
     }
 
-    public Task VisitCheckedIn(ActiveVisit visit)
+    public Task Apply(IReadOnlyList<LedgerEvent> events)
     {
         RollCalendar(_time.GetUtcNow());
-        var known = _active.ContainsKey(visit.VisitId) || _checkInsToday.Contains(visit.VisitId) || _hoursThisMonth.ContainsKey(visit.VisitId);
-        if (known)
+        foreach (var e in events)
         {
-            return _commit.CommitAsync();
+            if (!_ledger.TryAdvance(e))
+            {
+                continue;
+            }
+
+            _projection.Put(DistrictProjection.Position, e.Partition.ToString(CultureInfo.InvariantCulture), e.Seq);
+            var v = e.Visit;
+            var visit = new ActiveVisit(v.VisitId, v.VolunteerId, v.HouseholdId, v.CheckedInAt);
+            switch (e.Step)
+            {
+                case VisitStep.CheckedIn:
+                    VisitCheckedIn(visit);
+                    break;
+                case VisitStep.CheckedOut or VisitStep.Backfilled:
+                    VisitCheckedOut(visit, v.CheckedOutAt!.Value, v.Hours ?? 0);
+                    break;
+            }
+        }
+
+        return _commit.CommitAsync();
+    }
+
+    private void VisitCheckedIn(ActiveVisit visit)
+    {
+        if (_active.ContainsKey(visit.VisitId) || _hoursThisMonth.ContainsKey(visit.VisitId))
+        {
+            return;
         }
 
         _active[visit.VisitId] = visit;
@@ -245,18 +277,11 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
             HouseholdId = visit.HouseholdId,
             At = visit.At,
         });
-        return _commit.CommitAsync();
     }
 
-    public Task VisitCheckedOut(ActiveVisit visit, DateTimeOffset checkedOutAt, double hours)
+    private void VisitCheckedOut(ActiveVisit visit, DateTimeOffset checkedOutAt, double hours)
     {
-        RollCalendar(_time.GetUtcNow());
-        var wasActive = _active.Remove(visit.VisitId);
-        if (!wasActive && _hoursThisMonth.ContainsKey(visit.VisitId))
-        {
-            return _commit.CommitAsync();
-        }
-
+        _active.Remove(visit.VisitId);
         _projection.Delete(DistrictProjection.Active, visit.VisitId);
         if (_dueToday.Values.FirstOrDefault(d => d.VisitId == visit.VisitId) is { CheckedOutAt: null } started)
         {
@@ -278,7 +303,6 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
             At = checkedOutAt,
             Hours = hours,
         });
-        return _commit.CommitAsync();
     }
 
     public Task<DistrictSummary> GetSummary()

@@ -19,6 +19,7 @@ internal sealed class DistrictProjection(string districtId)
     public const string Today = "t|";
     public const string Month = "m|";
     public const string Due = "d|";
+    public const string Position = "p|";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
     private readonly string _partition = AzureTableKeys.Escape(districtId);

@@ -16,9 +16,8 @@ public interface IDistrictGrain : IGrainWithStringKey
     /// <summary>The volunteer moved to another district.</summary>
     Task RemoveVolunteer(string volunteerId);
 
-    Task VisitCheckedIn(ActiveVisit visit);
-
-    Task VisitCheckedOut(ActiveVisit visit, DateTimeOffset checkedOutAt, double hours);
+    /// <summary>Committed visit events of the district, in log order; completes once stored. Each counts once.</summary>
+    Task Apply(IReadOnlyList<Ledger.LedgerEvent> events);
 
     Task<DistrictSummary> GetSummary();
 

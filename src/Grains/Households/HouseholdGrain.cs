@@ -1,8 +1,10 @@
 using Boai.Orleans.Catalogue;
 using Boai.Orleans.Districts;
+using Boai.Orleans.Ledger;
 using Boai.Orleans.Model;
 using Boai.Orleans.Orders;
 using Boai.Orleans.Rules;
+using Boai.Orleans.Storage;
 using Boai.Orleans.Volunteers;
 using Microsoft.Extensions.Options;
 
@@ -23,6 +25,8 @@ public sealed class HouseholdState
     /// <summary>Live menu orders (open or taken), as their order grains last reported them.</summary>
     [Id(9)] public Dictionary<string, OrderRef> Orders { get; set; } = [];
     [Id(10)] public int OrderSequence { get; set; }
+    /// <summary>How far this household has applied the ledger: each finished visit counts once.</summary>
+    [Id(11)] public LedgerPositions Ledger { get; set; } = new();
 }
 
 /// <summary>
@@ -54,7 +58,7 @@ public sealed class HouseholdGrain(
         var created = S.Profile is null;
         var movedFrom = S.Profile?.DistrictId is { } old && old != profile.DistrictId ? old : null;
         S.Profile = profile;
-        await state.WriteStateAsync();
+        await state.WriteOrReloadAsync(this);
         if (movedFrom is not null)
         {
             await GrainFactory.GetGrain<IDistrictGrain>(movedFrom).RemoveHousehold(HouseholdId);
@@ -94,7 +98,7 @@ public sealed class HouseholdGrain(
             Notes = need.Notes,
         };
         S.Needs[record.NeedId] = record;
-        await state.WriteStateAsync();
+        await state.WriteOrReloadAsync(this);
         await PublishAsync();
         return Outcome<NeedView>.Ok(View(record, now), created: true);
     }
@@ -111,7 +115,7 @@ public sealed class HouseholdGrain(
         {
             need.ClosedAt = now;
             var ended = EndPairingsOf(need.NeedId, PairingEnd.NeedClosed, now);
-            await state.WriteStateAsync();
+            await state.WriteOrReloadAsync(this);
             await TellVolunteersEndedAsync(ended);
             await PublishAsync();
         }
@@ -160,7 +164,7 @@ public sealed class HouseholdGrain(
             if (slot is not null && slot != existing.Slot)
             {
                 existing.Slot = slot;
-                await state.WriteStateAsync();
+                await state.WriteOrReloadAsync(this);
                 await PublishAsync();
             }
 
@@ -203,7 +207,7 @@ public sealed class HouseholdGrain(
         await GrainFactory.GetGrain<IVolunteerGrain>(volunteerId).PairingStarted(new PairingRef(pairing.PairingId, HouseholdId, needId, now));
         S.PairingSequence++;
         S.Pairings[pairing.PairingId] = pairing;
-        await state.WriteStateAsync();
+        await state.WriteOrReloadAsync(this);
         await PublishAsync();
         return Outcome<PairingView>.Ok(View(pairing), created: true);
     }
@@ -219,7 +223,7 @@ public sealed class HouseholdGrain(
         {
             pairing.EndedAt = time.GetUtcNow();
             pairing.EndReason = PairingEnd.EndedByCoordinator;
-            await state.WriteStateAsync();
+            await state.WriteOrReloadAsync(this);
             await TellVolunteersEndedAsync([pairing]);
             await PublishAsync();
         }
@@ -256,7 +260,7 @@ public sealed class HouseholdGrain(
 
         if (changed)
         {
-            await state.WriteStateAsync();
+            await state.WriteOrReloadAsync(this);
         }
 
         await PublishAsync();
@@ -289,13 +293,33 @@ public sealed class HouseholdGrain(
             : Outcome<VisitContext>.Ok(new VisitContext(S.Profile.DistrictId, S.Profile.Location, served, orders)));
     }
 
-    public async Task VisitCompleted(VisitBrief visit)
+    public async Task Apply(IReadOnlyList<LedgerEvent> events)
     {
-        if (S.RecentVisits.Any(v => v.VisitId == visit.VisitId))
+        var fulfilled = new List<PairingRecord>();
+        var changed = false;
+        foreach (var e in events)
+        {
+            if (e.Visit.Finished && S.Ledger.TryAdvance(e) && e.Step is VisitStep.CheckedOut or VisitStep.Backfilled)
+            {
+                var v = e.Visit;
+                fulfilled.AddRange(VisitCompleted(new VisitBrief(v.VisitId, v.VolunteerId, v.NeedId, v.CheckedInAt, v.CheckedOutAt, v.Hours)));
+                changed = true;
+            }
+        }
+
+        if (!changed)
         {
             return;
         }
 
+        await state.WriteOrReloadAsync(this);
+        await TellVolunteersEndedAsync(fulfilled);
+        await PublishAsync();
+    }
+
+    /// <summary>A finished visit served the needs it names (or every need the volunteer serves here); returns the pairings it ended.</summary>
+    private List<PairingRecord> VisitCompleted(VisitBrief visit)
+    {
         var now = time.GetUtcNow();
         var needIds = visit.NeedId is not null
             ? [visit.NeedId]
@@ -326,15 +350,16 @@ public sealed class HouseholdGrain(
             S.LastVisitAt = visit.CheckedInAt;
         }
 
-        S.RecentVisits.Insert(0, visit);
+        // The newest visits by check-in time, whatever order they arrive in.
+        S.RecentVisits.RemoveAll(v => v.VisitId == visit.VisitId);
+        S.RecentVisits.Add(visit);
+        S.RecentVisits.Sort((a, b) => b.CheckedInAt.CompareTo(a.CheckedInAt));
         if (S.RecentVisits.Count > RecentVisitsKept)
         {
             S.RecentVisits.RemoveRange(RecentVisitsKept, S.RecentVisits.Count - RecentVisitsKept);
         }
 
-        await state.WriteStateAsync();
-        await TellVolunteersEndedAsync(fulfilled);
-        await PublishAsync();
+        return fulfilled;
     }
 
     public async Task<Outcome<HouseholdFile>> ReportMajorChange(string note, string by)
@@ -346,7 +371,7 @@ public sealed class HouseholdGrain(
 
         S.MajorChangeAt = time.GetUtcNow();
         S.MajorChangeNote = note;
-        await state.WriteStateAsync();
+        await state.WriteOrReloadAsync(this);
         await PublishAsync();
         return Outcome<HouseholdFile>.Ok(File(time.GetUtcNow()));
     }
@@ -361,7 +386,7 @@ public sealed class HouseholdGrain(
         }
 
         S.OrderSequence++;
-        await state.WriteStateAsync();
+        await state.WriteOrReloadAsync(this);
         return Outcome<string>.Ok(Ids.OrderId(HouseholdId, S.OrderSequence));
     }
 
@@ -382,7 +407,7 @@ public sealed class HouseholdGrain(
                 S.Orders.Remove(order.OrderId);
             }
 
-            await state.WriteStateAsync();
+            await state.WriteOrReloadAsync(this);
         }
 
         await PublishAsync();

@@ -41,8 +41,8 @@ public interface IHouseholdGrain : IGrainWithStringKey
     /// <summary>Whether the volunteer may visit, and what the visit needs to know; 403/404 otherwise.</summary>
     Task<Outcome<VisitContext>> GetVisitContext(string volunteerId, string? needId);
 
-    /// <summary>Records a finished visit against the needs it served. Idempotent per visit.</summary>
-    Task VisitCompleted(VisitBrief visit);
+    /// <summary>Committed visit events of the household, in log order: finished visits count against the needs they served. Idempotent.</summary>
+    Task Apply(IReadOnlyList<Ledger.LedgerEvent> events);
 
     /// <summary>A major change (hospitalised, bereaved, moved...) calls for a visit within 24 h.</summary>
     Task<Outcome<HouseholdFile>> ReportMajorChange(string note, string by);

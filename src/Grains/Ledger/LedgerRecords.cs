@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Boai.Orleans.Model;
 
 namespace Boai.Orleans.Ledger;
@@ -62,14 +63,61 @@ public sealed record LedgerBalance(double CertifiedHours, double PendingHours, i
     }
 }
 
-/// <summary>The hours ledger (志愿服务记录): every finished visit, durable before its check-out is acknowledged.</summary>
+/// <summary>The hours ledger (志愿服务记录) as reports read it: every finished visit with its latest decision.</summary>
 public interface IVisitLedger
 {
-    Task AppendAsync(LedgerEntry entry, CancellationToken cancellationToken = default);
-
-    Task AppendDecisionAsync(LedgerDecision decision, CancellationToken cancellationToken = default);
-
     IAsyncEnumerable<LedgerVisit> ReadVolunteerAsync(string volunteerId, DateTimeOffset? from = null, DateTimeOffset? to = null, CancellationToken cancellationToken = default);
 
     IAsyncEnumerable<LedgerVisit> ReadDistrictAsync(string districtId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Finished visits read from the ledger's events: each visit's latest event is the visit.</summary>
+public sealed class VisitLedger(IVisitLog log) : IVisitLedger
+{
+    public async IAsyncEnumerable<LedgerVisit> ReadVolunteerAsync(
+        string volunteerId, DateTimeOffset? from = null, DateTimeOffset? to = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var visit in await LatestAsync(log.ReadVolunteerAsync(volunteerId, cancellationToken), from, to, cancellationToken))
+        {
+            yield return visit;
+        }
+    }
+
+    public async IAsyncEnumerable<LedgerVisit> ReadDistrictAsync(
+        string districtId, DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var visit in await LatestAsync(log.ReadAllAsync(districtId, cancellationToken), from, to, cancellationToken))
+        {
+            yield return visit;
+        }
+    }
+
+    /// <summary>The ledger's view of one finished visit, as reports and certificates count it.</summary>
+    public static LedgerVisit ToLedgerVisit(VisitRecord v) => new(
+        new LedgerEntry(
+            v.VisitId, v.VolunteerId, v.HouseholdId, v.DistrictId, v.NeedId, v.CheckedInAt, v.CheckedOutAt ?? v.CheckedInAt,
+            v.DurationMinutes ?? 0, v.Hours ?? 0, v.Flags, v.Services, v.Notes, v.Backfilled, v.BackfillReason, v.CheckOutReceivedAt ?? v.CheckInReceivedAt),
+        v.DecidedBy is null || v.Status is VisitStatus.CheckedIn or VisitStatus.CheckedOut
+            ? null
+            : new LedgerDecision(v.VisitId, v.VolunteerId, v.DistrictId, v.CheckedInAt, v.Status, v.DecidedBy, v.DecidedAt ?? v.CheckOutReceivedAt ?? v.CheckInReceivedAt, v.DecisionReason));
+
+    private static async Task<List<LedgerVisit>> LatestAsync(IAsyncEnumerable<LedgerEvent> events, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken)
+    {
+        var latest = new Dictionary<string, LedgerEvent>(StringComparer.Ordinal);
+        await foreach (var e in events.WithCancellation(cancellationToken))
+        {
+            var at = e.Visit.CheckedInAt;
+            if ((from is { } f && at < f) || (to is { } t && at >= t))
+            {
+                continue;
+            }
+
+            if (!latest.TryGetValue(e.Visit.VisitId, out var seen) || seen.Seq < e.Seq)
+            {
+                latest[e.Visit.VisitId] = e;
+            }
+        }
+
+        return latest.Values.Where(e => e.Visit.Finished).OrderBy(e => e.Visit.CheckedInAt).Select(e => ToLedgerVisit(e.Visit)).ToList();
+    }
 }

@@ -5,6 +5,7 @@ using Boai.Orleans.Households;
 using Boai.Orleans.Live;
 using Boai.Orleans.Matching;
 using Boai.Orleans.Model;
+using Boai.Orleans.Storage;
 using Boai.Orleans.Volunteers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -117,7 +118,7 @@ public sealed partial class OrderGrain(
         S.OfferedSince = now;
         S.OfferedTo = [.. await EligibleVolunteersAsync()];
         Step(now, "created", order.By);
-        await state.WriteStateAsync();
+        await state.WriteOrReloadAsync(this);
         await ApplyAsync([Updated(now), Offered(S.OfferedTo)]);
         return Outcome<OrderView>.Ok(View(), created: true);
     }
@@ -154,7 +155,7 @@ public sealed partial class OrderGrain(
         S.VolunteerId = volunteerId;
         S.ClaimedAt = now;
         Step(now, "claimed", volunteerId, volunteerId);
-        await state.WriteStateAsync();
+        await state.WriteOrReloadAsync(this);
         await ApplyAsync([Updated(now)]);
         return Outcome<OrderView>.Ok(View());
     }
@@ -185,7 +186,7 @@ public sealed partial class OrderGrain(
         Step(now, "released", by, previous);
         var offered = await EligibleVolunteersAsync();
         S.OfferedTo = [.. offered.Union(S.OfferedTo).Distinct(StringComparer.Ordinal)];
-        await state.WriteStateAsync();
+        await state.WriteOrReloadAsync(this);
         await ApplyAsync([Updated(now), Offered(offered.Where(v => v != previous).ToList())]);
         return Outcome<OrderView>.Ok(View());
     }
@@ -211,7 +212,7 @@ public sealed partial class OrderGrain(
         var now = time.GetUtcNow();
         S.Status = OrderStatus.Cancelled;
         Step(now, "cancelled", by, S.VolunteerId);
-        await state.WriteStateAsync();
+        await state.WriteOrReloadAsync(this);
         await ApplyAsync([Updated(now)]);
         return Outcome<OrderView>.Ok(View());
     }
@@ -246,7 +247,7 @@ public sealed partial class OrderGrain(
         S.CompletedAt = at;
         S.VisitId = visitId;
         Step(now, "completed", volunteerId, volunteerId);
-        await state.WriteStateAsync();
+        await state.WriteOrReloadAsync(this);
         await ApplyAsync([Updated(now)]);
     }
 

@@ -6,7 +6,7 @@ namespace Boai.Orleans.Storage;
 /// <summary>Names of the tables the domain writes beside grain state.</summary>
 public sealed class BoaiTableOptions
 {
-    public string LedgerTable { get; set; } = "BoaiVisitLedger";
+    public string LedgerTable { get; set; } = "BoaiVisitLedgerV2";
 
     public string DistrictTable { get; set; } = "BoaiDistricts";
 

@@ -16,14 +16,17 @@ public interface IVolunteerGrain : IGrainWithStringKey
 
     Task<Outcome<VolunteerView>> Rate(Rating rating);
 
-    /// <summary>Marks a visit in progress; refuses a second one while another is open.</summary>
+    /// <summary>
+    /// Holds a visit in progress (in memory, until its check-in event arrives or <see cref="EndVisit"/>); refuses a
+    /// second one while another is open.
+    /// </summary>
     Task<Outcome<bool>> BeginVisit(string visitId, string householdId, DateTimeOffset at);
 
-    /// <summary>Records a finished visit's hours, pending or certified. Idempotent per visit.</summary>
-    Task RecordVisit(string visitId, string householdId, DateTimeOffset checkedOutAt, double hours, VisitStatus status);
+    /// <summary>The visit was checked out, or its check-in was not stored: no longer in progress.</summary>
+    Task EndVisit(string visitId);
 
-    /// <summary>Applies a coordinator's decision on a pending visit. Idempotent per visit.</summary>
-    Task ApplyDecision(string visitId, double hours, VisitStatus decision);
+    /// <summary>Committed visit events of the volunteer, in log order; completes once they are stored. Idempotent.</summary>
+    Task Apply(IReadOnlyList<Ledger.LedgerEvent> events);
 
     Task PairingStarted(PairingRef pairing);
 

@@ -1,7 +1,9 @@
 using Boai.Orleans.Districts;
 using Boai.Orleans.Households;
+using Boai.Orleans.Ledger;
 using Boai.Orleans.Model;
 using Boai.Orleans.Rules;
+using Boai.Orleans.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Boai.Orleans.Volunteers;
@@ -15,8 +17,8 @@ public sealed class VolunteerState
     [Id(3)] public OpenVisit? VisitInProgress { get; set; }
     [Id(4)] public double CertifiedHours { get; set; }
     [Id(5)] public Dictionary<string, double> PendingVisits { get; set; } = [];
-    /// <summary>Visits already counted, newest last, so a repeated message is not counted twice.</summary>
-    [Id(6)] public List<string> CountedVisits { get; set; } = [];
+    /// <summary>How far this projection has applied the ledger: each visit event counts once, however often delivered.</summary>
+    [Id(6)] public LedgerPositions Ledger { get; set; } = new();
     [Id(7)] public int VisitCount { get; set; }
     [Id(8)] public DateTimeOffset? LastServedAt { get; set; }
     [Id(9)] public List<string> HouseholdsServed { get; set; } = [];
@@ -27,19 +29,34 @@ public sealed class VolunteerState
 [GenerateSerializer, Immutable]
 public sealed record OpenVisit([property: Id(0)] string VisitId, [property: Id(1)] string HouseholdId, [property: Id(2)] DateTimeOffset At);
 
-/// <summary>A volunteer's record, pairings, visit in progress and hour balances; reports itself to its district.</summary>
+/// <summary>
+/// A volunteer's record and pairings, and the projection of their visits from the ledger: the visit in progress, hour
+/// balances and star level, visit count. The ledger partitions deliver committed visit events (<see cref="Apply"/>);
+/// each is applied once (<see cref="VolunteerState.Ledger"/>) and stored before the delivery is acknowledged.
+/// </summary>
 public sealed class VolunteerGrain(
     [PersistentState("volunteer")] IPersistentState<VolunteerState> state,
     DistrictDirectory districts,
     TimeProvider time,
     IOptions<ServiceRulesOptions> rules) : Grain, IVolunteerGrain
 {
-    private const int CountedVisitsKept = 1_000;
     private readonly ServiceRulesOptions _rules = rules.Value;
+
+    // The visit in progress as the freshest source knows it: a check-in being appended or committed, before its event
+    // reaches this projection; <see cref="_openFromStorage"/> when it was only read from the stored projection.
+    private OpenVisit? _open;
+    private bool _openFromStorage;
 
     private string VolunteerId => this.GetPrimaryKeyString();
 
     private VolunteerState S => state.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _open = S.VisitInProgress;
+        _openFromStorage = _open is not null;
+        return Task.CompletedTask;
+    }
 
     public async Task<Outcome<VolunteerView>> Upsert(VolunteerProfile profile, string by)
     {
@@ -61,7 +78,12 @@ public sealed class VolunteerGrain(
             S.VisitInProgress = null;
         }
 
-        await state.WriteStateAsync();
+        await state.WriteOrReloadAsync(this);
+        if (profile.Status == VolunteerStatus.Left)
+        {
+            _open = null;
+        }
+
         if (profile.Status != VolunteerStatus.Active)
         {
             // The district learns the volunteer is out before it learns of the needs that uncovers, so the suggestions
@@ -75,7 +97,7 @@ public sealed class VolunteerGrain(
         if (profile.Status == VolunteerStatus.Left && S.Pairings.Count > 0)
         {
             S.Pairings.Clear();
-            await state.WriteStateAsync();
+            await state.WriteOrReloadAsync(this);
         }
 
         if (movedFrom is not null)
@@ -99,7 +121,7 @@ public sealed class VolunteerGrain(
         }
 
         S.Trainings.Add(training);
-        await state.WriteStateAsync();
+        await state.WriteOrReloadAsync(this);
         // Trainings gate tasks: the district matches on them.
         await PublishAsync();
         return Outcome<VolunteerView>.Ok(View());
@@ -118,7 +140,7 @@ public sealed class VolunteerGrain(
         }
 
         S.Ratings.Add(rating);
-        await state.WriteStateAsync();
+        await state.WriteOrReloadAsync(this);
         await PublishAsync();
         return Outcome<VolunteerView>.Ok(View());
     }
@@ -130,11 +152,21 @@ public sealed class VolunteerGrain(
             return Failure.NotFound("志愿者不存在 / Volunteer not found");
         }
 
-        if (S.VisitInProgress is { } open)
+        if (_open is { } open && open.VisitId != visitId && _openFromStorage)
         {
-            return open.VisitId == visitId
+            // Read from the stored projection, which may lag the ledger: the visit itself knows whether it is still open.
+            var visit = await GrainFactory.GetGrain<Visits.IVisitGrain>(open.VisitId).Get();
+            if (visit?.Status != VisitStatus.CheckedIn)
+            {
+                _open = null;
+            }
+        }
+
+        if (_open is { } inProgress)
+        {
+            return inProgress.VisitId == visitId
                 ? Outcome<bool>.Ok(true)
-                : Failure.Conflict($"已有进行中的探访 {open.VisitId} / Visit {open.VisitId} is still in progress");
+                : Failure.Conflict($"已有进行中的探访 {inProgress.VisitId} / Visit {inProgress.VisitId} is still in progress");
         }
 
         if (S.Profile.Status != VolunteerStatus.Active)
@@ -142,64 +174,40 @@ public sealed class VolunteerGrain(
             return Failure.Forbidden("志愿者已暂停或离开 / The volunteer is paused or has left");
         }
 
-        S.VisitInProgress = new OpenVisit(visitId, householdId, at);
-        await state.WriteStateAsync();
+        // Held in memory only: the check-in's ledger event is what stores it.
+        _open = new OpenVisit(visitId, householdId, at);
+        _openFromStorage = false;
         return Outcome<bool>.Ok(true, created: true);
     }
 
-    public async Task RecordVisit(string visitId, string householdId, DateTimeOffset checkedOutAt, double hours, VisitStatus status)
+    public Task EndVisit(string visitId)
     {
-        if (S.VisitInProgress?.VisitId == visitId)
+        if (_open?.VisitId == visitId)
         {
-            S.VisitInProgress = null;
+            _open = null;
         }
 
-        if (!S.CountedVisits.Contains(visitId))
-        {
-            S.CountedVisits.Add(visitId);
-            if (S.CountedVisits.Count > CountedVisitsKept)
-            {
-                S.CountedVisits.RemoveAt(0);
-            }
-
-            S.VisitCount++;
-            if (S.LastServedAt is null || S.LastServedAt < checkedOutAt)
-            {
-                S.LastServedAt = checkedOutAt;
-            }
-
-            if (!S.HouseholdsServed.Contains(householdId))
-            {
-                S.HouseholdsServed.Add(householdId);
-            }
-
-            if (status == VisitStatus.Certified)
-            {
-                S.CertifiedHours = Math.Round(S.CertifiedHours + hours, 2);
-            }
-            else if (status == VisitStatus.CheckedOut)
-            {
-                S.PendingVisits[visitId] = hours;
-            }
-        }
-
-        await state.WriteStateAsync();
-        await PublishAsync();
+        return Task.CompletedTask;
     }
 
-    public async Task ApplyDecision(string visitId, double hours, VisitStatus decision)
+    public async Task Apply(IReadOnlyList<LedgerEvent> events)
     {
-        if (!S.PendingVisits.Remove(visitId))
+        var changed = false;
+        foreach (var e in events)
+        {
+            if (S.Ledger.TryAdvance(e))
+            {
+                VolunteerProjection.Apply(S, e);
+                changed = true;
+            }
+        }
+
+        if (!changed)
         {
             return;
         }
 
-        if (decision == VisitStatus.Certified)
-        {
-            S.CertifiedHours = Math.Round(S.CertifiedHours + hours, 2);
-        }
-
-        await state.WriteStateAsync();
+        await state.WriteOrReloadAsync(this);
         await PublishAsync();
     }
 
@@ -207,7 +215,7 @@ public sealed class VolunteerGrain(
     {
         if (S.Pairings.TryAdd(pairing.PairingId, pairing))
         {
-            await state.WriteStateAsync();
+            await state.WriteOrReloadAsync(this);
             await PublishAsync();
         }
     }
@@ -216,7 +224,7 @@ public sealed class VolunteerGrain(
     {
         if (S.Pairings.Remove(pairingId))
         {
-            await state.WriteStateAsync();
+            await state.WriteOrReloadAsync(this);
             await PublishAsync();
         }
     }
@@ -234,7 +242,7 @@ public sealed class VolunteerGrain(
         VolunteerId,
         S.Profile!,
         S.Pairings.Values.OrderBy(p => p.StartedAt).ToList(),
-        S.VisitInProgress?.VisitId,
+        _open?.VisitId,
         Hours(),
         S.Ratings.Count == 0 ? null : AverageRating,
         S.Trainings,

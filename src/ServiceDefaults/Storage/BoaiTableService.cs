@@ -19,6 +19,8 @@ public static class BoaiTableService
         ArgumentNullException.ThrowIfNull(storage);
         var options = new TableClientOptions();
         FitRetriesWithin(options.Retry, budget);
+        // Every request (each retry too) is counted, per kind: what a check-in costs the account (boai.storage.requests).
+        options.AddPolicy(Boai.Orleans.Storage.StorageRequestCounter.Instance, HttpPipelinePosition.PerRetry);
         return storage.TableServiceUri is { } uri
             ? new TableServiceClient(uri, new DefaultAzureCredential(), options)
             : new TableServiceClient(storage.ConnectionString, options);

@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure;
+using Azure.Data.Tables;
+using Boai.Orleans.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Boai.Orleans.Ledger;
+
+/// <summary>How the ledger is laid out in its table.</summary>
+public sealed class LedgerOptions
+{
+    public const string SectionName = "Ledger";
+
+    /// <summary>
+    /// Partitions of the ledger table. Concurrent appends to one partition share a transaction, so fewer partitions
+    /// batch more; more partitions spread load on real Azure Tables. Fixed for a table: changing it moves visits.
+    /// </summary>
+    public int Partitions { get; set; } = 16;
+}
+
+/// <summary>
+/// The ledger on Azure Tables (<c>Storage:LedgerTable</c>). Partition <c>p{n}</c>, n = FNV-1a(visit id) mod
+/// <see cref="LedgerOptions.Partitions"/>. Each event is three rows of its partition, written in one entity-group
+/// transaction with up to 32 other events and the partition's cursor row:
+/// <c>e|{seq}</c> (the partition's log, read from the cursor when a partition catches up),
+/// <c>v|{visitId}|{step}</c> (inserted, never replaced: a step of a visit exists at most once; a visit is one range read),
+/// <c>w|{volunteerId}|{seq}</c> (a volunteer's history, one range read per partition), and <c>c</c> (the cursor:
+/// events up to it reached every projection).
+/// </summary>
+public sealed class AzureTableVisitLog(BoaiTables tables, IOptions<LedgerOptions> options) : IVisitLog
+{
+    /// <summary>Three rows per event and the cursor row within a transaction's 100 entities.</summary>
+    public const int MaxEventsPerAppend = 33;
+
+    private const string CursorRow = "c";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    public int Partitions { get; } = Math.Max(1, options.Value.Partitions);
+
+    public int PartitionOf(string visitId)
+    {
+        var hash = 2166136261u;
+        foreach (var c in visitId)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (int)(hash % (uint)Partitions);
+    }
+
+    public async Task AppendAsync(int partition, IReadOnlyList<LedgerEvent> events, long cursor, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(events.Count, MaxEventsPerAppend);
+        var table = await tables.Ledger;
+        var pk = PartitionKey(partition);
+        var actions = new List<TableTransactionAction>(events.Count * 3 + 1);
+        foreach (var e in events)
+        {
+            var json = JsonSerializer.Serialize(e, Json);
+            actions.Add(new(TableTransactionActionType.Add, Row(pk, EventRow(e.Seq), e, json)));
+            actions.Add(new(TableTransactionActionType.Add, Row(pk, VisitRow(e.Visit.VisitId, e.Step), e, json)));
+            actions.Add(new(TableTransactionActionType.Add, Row(pk, VolunteerRow(e.Visit.VolunteerId, e.Seq), e, json)));
+        }
+
+        actions.Add(new(TableTransactionActionType.UpsertReplace, new TableEntity(pk, CursorRow) { ["Cursor"] = cursor }));
+        var startedAt = Stopwatch.GetTimestamp();
+        try
+        {
+            await table.SubmitTransactionAsync(actions, cancellationToken);
+            Telemetry.StorageWrite("ledger", startedAt, succeeded: true);
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status == 409 && ex.FailedTransactionActionIndex is { } index && index < events.Count * 3)
+        {
+            Telemetry.StorageWrite("ledger", startedAt, succeeded: false);
+            var failed = events[index / 3];
+            if (index % 3 == 1)
+            {
+                var stored = (await ReadVisitAsync(failed.Visit.VisitId, cancellationToken)).FirstOrDefault(s => StepKey(s.Step) == StepKey(failed.Step));
+                throw new LedgerStepExistsException(stored ?? failed);
+            }
+
+            throw;
+        }
+        catch
+        {
+            Telemetry.StorageWrite("ledger", startedAt, succeeded: false);
+            throw;
+        }
+    }
+
+    public async Task<IReadOnlyList<LedgerEvent>> ReadVisitAsync(string visitId, CancellationToken cancellationToken = default)
+    {
+        var table = await tables.Ledger;
+        var pk = PartitionKey(PartitionOf(visitId));
+        var prefix = $"v|{visitId}|";
+        var events = new List<LedgerEvent>();
+        await foreach (var row in Range(table, pk, prefix, cancellationToken))
+        {
+            events.Add(Read(row));
+        }
+
+        return events.OrderBy(e => e.Seq).ToList();
+    }
+
+    public async Task<LedgerTail> ReadTailAsync(int partition, CancellationToken cancellationToken = default)
+    {
+        var table = await tables.Ledger;
+        var pk = PartitionKey(partition);
+        long cursor = 0;
+        try
+        {
+            var row = await table.GetEntityAsync<TableEntity>(pk, CursorRow, cancellationToken: cancellationToken);
+            cursor = row.Value.GetInt64("Cursor") ?? 0;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // A partition never written.
+        }
+
+        var events = new List<LedgerEvent>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey gt {EventRow(cursor)} and RowKey lt {"e|~"}");
+        await foreach (var row in Query(table, filter, cancellationToken))
+        {
+            events.Add(Read(row));
+        }
+
+        return new LedgerTail(cursor, events);
+    }
+
+    public async IAsyncEnumerable<LedgerEvent> ReadVolunteerAsync(string volunteerId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var table = await tables.Ledger;
+        for (var p = 0; p < Partitions; p++)
+        {
+            await foreach (var row in Range(table, PartitionKey(p), $"w|{volunteerId}|", cancellationToken))
+            {
+                yield return Read(row);
+            }
+        }
+    }
+
+    public async IAsyncEnumerable<LedgerEvent> ReadAllAsync(string? districtId = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var table = await tables.Ledger;
+        for (var p = 0; p < Partitions; p++)
+        {
+            var pk = PartitionKey(p);
+            var filter = districtId is null
+                ? TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey gt {"e|"} and RowKey lt {"e|~"}")
+                : TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey gt {"e|"} and RowKey lt {"e|~"} and DistrictId eq {districtId}");
+            await foreach (var row in Query(table, filter, cancellationToken))
+            {
+                yield return Read(row);
+            }
+        }
+    }
+
+    /// <summary>The row key of a step: a decision is one step whatever it decided; a back-fill is the visit's first.</summary>
+    private static string StepKey(VisitStep step) => step switch
+    {
+        VisitStep.CheckedIn or VisitStep.Backfilled => "1",
+        VisitStep.CheckedOut => "2",
+        _ => "3",
+    };
+
+    private static string PartitionKey(int partition) => "p" + partition.ToString("D3", CultureInfo.InvariantCulture);
+
+    private static string EventRow(long seq) => "e|" + seq.ToString("D16", CultureInfo.InvariantCulture);
+
+    private static string VisitRow(string visitId, VisitStep step) => $"v|{visitId}|{StepKey(step)}";
+
+    private static string VolunteerRow(string volunteerId, long seq) => $"w|{volunteerId}|" + seq.ToString("D16", CultureInfo.InvariantCulture);
+
+    private static TableEntity Row(string pk, string rowKey, LedgerEvent e, string json) => new(pk, rowKey)
+    {
+        ["Json"] = json,
+        ["Seq"] = e.Seq,
+        ["VisitId"] = e.Visit.VisitId,
+        ["VolunteerId"] = e.Visit.VolunteerId,
+        ["DistrictId"] = e.Visit.DistrictId,
+        ["CheckedInAt"] = e.Visit.CheckedInAt,
+    };
+
+    private static LedgerEvent Read(TableEntity row) => JsonSerializer.Deserialize<LedgerEvent>(row.GetString("Json"), Json)!;
+
+    private static IAsyncEnumerable<TableEntity> Range(TableClient table, string pk, string prefix, CancellationToken cancellationToken) =>
+        Query(table, TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey gt {prefix} and RowKey lt {prefix + "~"}"), cancellationToken);
+
+    private static async IAsyncEnumerable<TableEntity> Query(TableClient table, string filter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var page in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).AsPages())
+        {
+            foreach (var row in page.Values)
+            {
+                yield return row;
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace Boai.Orleans.Ledger;
+
+/// <summary>What an append answered: the committed event, or the one already stored for that step of the visit.</summary>
+[GenerateSerializer, Immutable]
+public sealed record AppendResult([property: Id(0)] LedgerEvent Event, [property: Id(1)] bool AlreadyStored);
+
+/// <summary>
+/// One partition of the visit ledger, keyed by partition number: the only writer of its partition. It orders the
+/// partition's events, group-commits concurrent appends into entity-group transactions, and delivers committed events
+/// to their projections (volunteer, household, district, menu orders) in log order, from its cursor, until each
+/// projection has stored them.
+/// </summary>
+public interface ILedgerPartitionGrain : IGrainWithIntegerKey
+{
+    /// <summary>Completes once the step is durable (or answers the stored one); throws when storage failed, and then nothing was adopted.</summary>
+    Task<AppendResult> Append(VisitStep step, VisitRecord visit);
+
+    /// <summary>Activates the partition, so it delivers what a dead silo left undelivered.</summary>
+    Task Wake();
+
+    /// <summary>Completes when every event committed so far has reached its projections (tests, rebuild checks).</summary>
+    Task<long> Delivered();
+}

@@ -1,0 +1,44 @@
+namespace Boai.Orleans.Ledger;
+
+/// <summary>The events of one ledger partition after its dispatch cursor, and that cursor, as storage has them.</summary>
+public sealed record LedgerTail(long Cursor, IReadOnlyList<LedgerEvent> Events)
+{
+    /// <summary>The highest sequence stored in the partition.</summary>
+    public long Head => Events.Count == 0 ? Cursor : Events[^1].Seq;
+}
+
+/// <summary>A step of a visit was already stored (by a retry whose first answer was lost, or another activation).</summary>
+public sealed class LedgerStepExistsException(LedgerEvent existing) : Exception($"Step {existing.Step} of visit {existing.Visit.VisitId} is already in the ledger")
+{
+    public LedgerEvent Event { get; } = existing;
+}
+
+/// <summary>
+/// The visit ledger's storage (志愿服务记录): an append-only log in a fixed number of partitions, one entity-group
+/// transaction per append. The partition of an event is a hash of its visit id, so every event of a visit is in
+/// one partition and in that partition's order.
+/// </summary>
+public interface IVisitLog
+{
+    int Partitions { get; }
+
+    int PartitionOf(string visitId);
+
+    /// <summary>
+    /// Appends consecutive events of one partition and moves its dispatch cursor, atomically: all or nothing.
+    /// Throws <see cref="LedgerStepExistsException"/> when a step of a visit is already stored; nothing is then written.
+    /// </summary>
+    Task AppendAsync(int partition, IReadOnlyList<LedgerEvent> events, long cursor, CancellationToken cancellationToken = default);
+
+    /// <summary>Every stored event of the visit, in order (one range query).</summary>
+    Task<IReadOnlyList<LedgerEvent>> ReadVisitAsync(string visitId, CancellationToken cancellationToken = default);
+
+    /// <summary>The partition's dispatch cursor and every event after it.</summary>
+    Task<LedgerTail> ReadTailAsync(int partition, CancellationToken cancellationToken = default);
+
+    /// <summary>Every event of a volunteer, partition by partition, each in log order.</summary>
+    IAsyncEnumerable<LedgerEvent> ReadVolunteerAsync(string volunteerId, CancellationToken cancellationToken = default);
+
+    /// <summary>Every event of the ledger, partition by partition, each in log order (rebuilds, reports).</summary>
+    IAsyncEnumerable<LedgerEvent> ReadAllAsync(string? districtId = null, CancellationToken cancellationToken = default);
+}
