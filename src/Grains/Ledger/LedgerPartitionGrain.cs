@@ -50,30 +50,30 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
         return pending.Done.Task;
     }
 
-    public Task Wake()
+    public async Task Wake()
     {
+        await EnsureTailAsync();
         StartDelivery();
-        return Task.CompletedTask;
     }
 
-    public Task<long> Delivered()
+    public async Task<long> Delivered()
     {
+        await EnsureTailAsync();
         if (_undelivered.Count == 0)
         {
-            return Task.FromResult(_cursor);
+            return _cursor;
         }
 
         var waiter = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         _deliveredWaiters.Add(waiter);
         StartDelivery();
-        return waiter.Task;
+        return await waiter.Task;
     }
 
-    public Task ReceiveReminder(string reminderName, TickStatus status)
-    {
-        StartDelivery();
-        return Task.CompletedTask;
-    }
+    public Task ReceiveReminder(string reminderName, TickStatus status) => Wake();
+
+    /// <summary>After an append whose outcome is unknown, storage's tail tells what landed (and is then delivered).</summary>
+    private Task EnsureTailAsync() => _tailKnown || _writing ? Task.CompletedTask : LoadTailAsync();
 
     private async Task LoadTailAsync(CancellationToken cancellationToken = default)
     {

@@ -48,14 +48,14 @@ public sealed class VisitGrain(
         var context = await GrainFactory.GetGrain<IHouseholdGrain>(request.HouseholdId).GetVisitContext(request.VolunteerId, request.NeedId);
         if (context.Failure is { } refused)
         {
-            return refused;
+            return await StoredCheckInAsync(request.VolunteerId, fingerprint) ?? refused;
         }
 
         var volunteer = GrainFactory.GetGrain<IVolunteerGrain>(request.VolunteerId);
         var begun = await volunteer.BeginVisit(VisitId, request.HouseholdId, request.At);
         if (begun.Failure is { } busy)
         {
-            return busy;
+            return await StoredCheckInAsync(request.VolunteerId, fingerprint) ?? busy;
         }
 
         var record = new VisitRecord
@@ -94,6 +94,7 @@ public sealed class VisitGrain(
             return SameCheckIn(_visit, request.VolunteerId, fingerprint);
         }
 
+        await volunteer.Committed(appended.Event);
         Telemetry.CheckedIn(record.DistrictId);
         return Outcome<VisitView>.Ok(View(_visit!), created: true);
     }
@@ -171,7 +172,13 @@ public sealed class VisitGrain(
             DecidedAt = now,
         };
         var appended = await AppendAsync(VisitStep.Backfilled, record);
-        return appended.AlreadyStored ? SameBackfill(_visit!, fingerprint) : Outcome<VisitView>.Ok(View(_visit!), created: true);
+        if (appended.AlreadyStored)
+        {
+            return SameBackfill(_visit!, fingerprint);
+        }
+
+        await GrainFactory.GetGrain<IVolunteerGrain>(request.VolunteerId).Committed(appended.Event);
+        return Outcome<VisitView>.Ok(View(_visit!), created: true);
     }
 
     private async Task<Outcome<VisitView>> CheckOutAsync(CheckOut request)
@@ -242,8 +249,8 @@ public sealed class VisitGrain(
                 : Failure.Conflict("此探访已用另一份签退记录签退 / This visit was checked out with a different request");
         }
 
-        // In memory only: the volunteer may start the next visit before this event reaches their projection.
-        await GrainFactory.GetGrain<IVolunteerGrain>(visit.VolunteerId).EndVisit(VisitId);
+        // In memory only: the volunteer may start the next visit, and sees these hours, before the event reaches their projection.
+        await GrainFactory.GetGrain<IVolunteerGrain>(visit.VolunteerId).Committed(appended.Event);
         Telemetry.CheckedOut(visit.DistrictId);
         return Outcome<VisitView>.Ok(View(_visit!));
     }
@@ -270,11 +277,12 @@ public sealed class VisitGrain(
 
         var next = visit with { Status = decision, DecidedBy = by, DecisionReason = reason, DecidedAt = time.GetUtcNow() };
         var appended = await AppendAsync(VisitStep.Decided, next);
-        if (appended.AlreadyStored && _visit!.Status != decision)
+        if (appended.AlreadyStored)
         {
-            return Failure.Conflict("此探访已有决定 / This visit was already decided");
+            return _visit!.Status == decision ? Outcome<VisitView>.Ok(View(_visit)) : Failure.Conflict("此探访已有决定 / This visit was already decided");
         }
 
+        await GrainFactory.GetGrain<IVolunteerGrain>(visit.VolunteerId).Committed(appended.Event);
         return Outcome<VisitView>.Ok(View(_visit!));
     }
 
@@ -323,6 +331,10 @@ public sealed class VisitGrain(
 
         return result;
     }
+
+    /// <summary>A refused check-in may be the retry of a stored one (this activation never read it): then that answers.</summary>
+    private async Task<Outcome<VisitView>?> StoredCheckInAsync(string volunteerId, string fingerprint) =>
+        await LoadAsync() is { } stored ? SameCheckIn(stored, volunteerId, fingerprint) : null;
 
     private Outcome<VisitView> SameCheckIn(VisitRecord existing, string volunteerId, string fingerprint)
     {

@@ -25,6 +25,12 @@ public interface IVolunteerGrain : IGrainWithStringKey
     /// <summary>The visit was checked out, or its check-in was not stored: no longer in progress.</summary>
     Task EndVisit(string visitId);
 
+    /// <summary>
+    /// A step of the volunteer's visit is in the ledger (told by the visit, in memory): reads count it at once, before
+    /// the ledger delivers it to <see cref="Apply"/>.
+    /// </summary>
+    Task Committed(Ledger.LedgerEvent e);
+
     /// <summary>Committed visit events of the volunteer, in log order; completes once they are stored. Idempotent.</summary>
     Task Apply(IReadOnlyList<Ledger.LedgerEvent> events);
 

@@ -14,7 +14,8 @@ public sealed class VolunteerState
     [Id(0)] public VolunteerProfile? Profile { get; set; }
     [Id(1)] public DateTimeOffset RegisteredAt { get; set; }
     [Id(2)] public Dictionary<string, PairingRef> Pairings { get; set; } = [];
-    [Id(3)] public OpenVisit? VisitInProgress { get; set; }
+    /// <summary>Visits checked in and not yet out, as the ledger delivered them (any order across its partitions).</summary>
+    [Id(3)] public Dictionary<string, OpenVisit> OpenVisits { get; set; } = [];
     [Id(4)] public double CertifiedHours { get; set; }
     [Id(5)] public Dictionary<string, double> PendingVisits { get; set; } = [];
     /// <summary>How far this projection has applied the ledger: each visit event counts once, however often delivered.</summary>
@@ -24,6 +25,9 @@ public sealed class VolunteerState
     [Id(9)] public List<string> HouseholdsServed { get; set; } = [];
     [Id(10)] public List<Rating> Ratings { get; set; } = [];
     [Id(11)] public List<Training> Trainings { get; set; } = [];
+
+    /// <summary>The visit in progress: the latest checked in of the open ones, whatever order the events arrived in.</summary>
+    public OpenVisit? VisitInProgress => OpenVisits.Count == 0 ? null : OpenVisits.Values.MaxBy(v => v.At);
 }
 
 [GenerateSerializer, Immutable]
@@ -46,6 +50,10 @@ public sealed class VolunteerGrain(
     // reaches this projection; <see cref="_openFromStorage"/> when it was only read from the stored projection.
     private OpenVisit? _open;
     private bool _openFromStorage;
+
+    // Committed events of this volunteer told by their visit before the ledger delivered them: reads include them, so a
+    // phone sees its acknowledged visit at once. They are in the ledger already; the stored projection follows.
+    private readonly List<LedgerEvent> _ahead = [];
 
     private string VolunteerId => this.GetPrimaryKeyString();
 
@@ -75,7 +83,7 @@ public sealed class VolunteerGrain(
         S.Profile = profile;
         if (profile.Status == VolunteerStatus.Left)
         {
-            S.VisitInProgress = null;
+            S.OpenVisits.Clear();
         }
 
         await state.WriteOrReloadAsync(this);
@@ -190,6 +198,21 @@ public sealed class VolunteerGrain(
         return Task.CompletedTask;
     }
 
+    public Task Committed(LedgerEvent e)
+    {
+        if (e.Step is VisitStep.CheckedOut && _open?.VisitId == e.Visit.VisitId)
+        {
+            _open = null;
+        }
+
+        if (e.Seq > S.Ledger.Of(e.Partition))
+        {
+            _ahead.Add(e);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public async Task Apply(IReadOnlyList<LedgerEvent> events)
     {
         var changed = false;
@@ -208,7 +231,37 @@ public sealed class VolunteerGrain(
         }
 
         await state.WriteOrReloadAsync(this);
+        _ahead.RemoveAll(e => e.Seq <= S.Ledger.Of(e.Partition));
         await PublishAsync();
+    }
+
+    /// <summary>The stored projection with the committed events not yet delivered applied on a copy.</summary>
+    private VolunteerState Current()
+    {
+        if (_ahead.Count == 0)
+        {
+            return S;
+        }
+
+        var copy = new VolunteerState
+        {
+            OpenVisits = new(S.OpenVisits),
+            CertifiedHours = S.CertifiedHours,
+            PendingVisits = new(S.PendingVisits),
+            VisitCount = S.VisitCount,
+            LastServedAt = S.LastServedAt,
+            HouseholdsServed = [.. S.HouseholdsServed],
+            Ledger = new LedgerPositions { Applied = new(S.Ledger.Applied) },
+        };
+        foreach (var e in _ahead.OrderBy(e => e.Partition).ThenBy(e => e.Seq))
+        {
+            if (copy.Ledger.TryAdvance(e))
+            {
+                VolunteerProjection.Apply(copy, e);
+            }
+        }
+
+        return copy;
     }
 
     public async Task PairingStarted(PairingRef pairing)
@@ -229,12 +282,14 @@ public sealed class VolunteerGrain(
         }
     }
 
-    private VolunteerHours Hours() => new(
+    private VolunteerHours Hours() => Hours(Current());
+
+    private VolunteerHours Hours(VolunteerState s) => new(
         VolunteerId,
-        S.CertifiedHours,
-        Math.Round(S.PendingVisits.Values.Sum(), 2),
-        HoursRules.StarLevel(S.CertifiedHours, _rules),
-        S.VisitCount);
+        s.CertifiedHours,
+        Math.Round(s.PendingVisits.Values.Sum(), 2),
+        HoursRules.StarLevel(s.CertifiedHours, _rules),
+        s.VisitCount);
 
     private double AverageRating => S.Ratings.Count == 0 ? 0 : Math.Round(S.Ratings.Average(r => r.Stars), 2);
 
@@ -246,7 +301,7 @@ public sealed class VolunteerGrain(
         Hours(),
         S.Ratings.Count == 0 ? null : AverageRating,
         S.Trainings,
-        S.LastServedAt,
+        Current().LastServedAt,
         S.RegisteredAt);
 
     private Task PublishAsync()
@@ -256,7 +311,7 @@ public sealed class VolunteerGrain(
             return Task.CompletedTask;
         }
 
-        var hours = Hours();
+        var hours = Hours(S);
         var summary = new VolunteerSummary(
             VolunteerId,
             p.DistrictId,

@@ -15,14 +15,11 @@ public static class VolunteerProjection
         switch (e.Step)
         {
             case VisitStep.CheckedIn:
-                s.VisitInProgress = new OpenVisit(v.VisitId, v.HouseholdId, v.CheckedInAt);
+                s.OpenVisits[v.VisitId] = new OpenVisit(v.VisitId, v.HouseholdId, v.CheckedInAt);
                 break;
             case VisitStep.CheckedOut:
             case VisitStep.Backfilled:
-                if (s.VisitInProgress?.VisitId == v.VisitId)
-                {
-                    s.VisitInProgress = null;
-                }
+                s.OpenVisits.Remove(v.VisitId);
 
                 s.VisitCount++;
                 if (s.LastServedAt is null || s.LastServedAt < v.CheckedOutAt)

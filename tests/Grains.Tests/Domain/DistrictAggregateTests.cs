@@ -85,6 +85,7 @@ public sealed class DistrictAggregateTests(DomainCluster domain)
             }
         }
 
+        await DomainCluster.SettledAsync(Grains);
         var summary = await Grains.GetGrain<IDistrictGrain>(District).GetSummary();
         var files = await Task.WhenAll(households.Select(id => Grains.GetGrain<IHouseholdGrain>(id).Get()));
         var views = await Task.WhenAll(volunteers.Select(id => Grains.GetGrain<IVolunteerGrain>(id).Get()));

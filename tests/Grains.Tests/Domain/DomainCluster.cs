@@ -1,4 +1,5 @@
 using Boai.Orleans.Hosting;
+using Boai.Orleans.Ledger;
 using Boai.Orleans.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,6 +29,9 @@ public sealed class DomainCluster : IAsyncLifetime
 
     public AzuriteFixture Azurite => _azurite;
 
+    /// <summary>The silo's ledger, with storage faults on demand.</summary>
+    public FaultInjectingVisitLog Ledger => Cluster.Silos[0].ServiceProvider.GetRequiredService<FaultInjectingVisitLog>();
+
     public async Task InitializeAsync()
     {
         await _azurite.InitializeAsync();
@@ -50,6 +54,10 @@ public sealed class DomainCluster : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddSingleton<TimeProvider>(Clock);
+            // The real ledger behind a switch the fault tests turn (registered first: the domain's defaults are TryAdd).
+            silo.Services.AddSingleton<AzureTableVisitLog>();
+            silo.Services.AddSingleton(sp => new FaultInjectingVisitLog(sp.GetRequiredService<AzureTableVisitLog>()));
+            silo.Services.AddSingleton<IVisitLog>(sp => sp.GetRequiredService<FaultInjectingVisitLog>());
             silo.Services.AddBoaiDomain(Configuration);
             silo.UseBoaiStorage(Configuration.GetStorageSettings());
             silo.UseInMemoryReminderService();
@@ -67,6 +75,13 @@ public sealed class DomainCluster : IAsyncLifetime
 
         await _azurite.DisposeAsync();
     }
+
+    /// <summary>
+    /// Completes once every visit event committed so far has reached its projections (volunteer, household, district,
+    /// orders), which the ledger partitions deliver behind the request that appended it.
+    /// </summary>
+    public static Task SettledAsync(IGrainFactory grains, int partitions = 16) =>
+        Task.WhenAll(Enumerable.Range(0, partitions).Select(p => grains.GetGrain<ILedgerPartitionGrain>(p).Delivered()));
 
     /// <summary>Waits, up to a bound, until a condition read from the cluster holds; the clock runs in the silo.</summary>
     public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> holds, TimeSpan? within = null)

@@ -59,12 +59,14 @@ public sealed class DueTodayTests(DomainCluster domain)
         var need = Assert.Single(await district.GetDueToday(), d => d.PairingId == pairing).NeedId;
 
         var checkedIn = await visit.CheckIn(new CheckIn(volunteer, household, need, domain.Clock.GetUtcNow(), Seed.AtHome));
+        await DomainCluster.SettledAsync(Grains);
         var started = Assert.Single(await district.GetDueToday(), d => d.PairingId == pairing);
         domain.Clock.Advance(Lead + Grace + TimeSpan.FromMinutes(1));
         // A few clock ticks later the visit is still started: a visit checked in is never late.
         await Task.Delay(TimeSpan.FromSeconds(1));
         var afterLateTime = Assert.Single(await district.GetDueToday(), d => d.PairingId == pairing);
         var checkedOut = await visit.CheckOut(new CheckOut(volunteer, domain.Clock.GetUtcNow(), Seed.AtHome, ["elderly-visit"], "聊天"));
+        await DomainCluster.SettledAsync(Grains);
         var done = Assert.Single(await district.GetDueToday(), d => d.PairingId == pairing);
 
         Assert.True(checkedIn.Succeeded, checkedIn.Failure?.Title);

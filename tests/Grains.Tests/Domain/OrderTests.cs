@@ -126,6 +126,7 @@ public sealed class OrderTests(DomainCluster domain)
         var checkedOut = await visit.CheckOut(new CheckOut(volunteer, Now.AddMinutes(-15), Seed.AtHome, ["elderly-visit"], "陪伴"));
         Assert.True(checkedOut.Succeeded, checkedOut.Failure?.Title);
 
+        await DomainCluster.SettledAsync(Grains);
         var done = await order.Get();
         Assert.Equal(OrderStatus.Completed, done!.Status);
         Assert.Equal(visitId, done.VisitId);

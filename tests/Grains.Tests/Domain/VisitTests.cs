@@ -38,6 +38,7 @@ public sealed class VisitTests(DomainCluster domain)
         var hours = await Grains.GetGrain<IVolunteerGrain>(volunteer).GetHours();
         Assert.Equal(1, hours!.Visits);
         Assert.Equal(1.5, hours.PendingHours);
+        await DomainCluster.SettledAsync(Grains);
         var summary = await Grains.GetGrain<IDistrictGrain>("shiqi").GetActiveVisits();
         Assert.DoesNotContain(summary, a => a.VisitId == first.Value.VisitId);
     }
@@ -117,6 +118,7 @@ public sealed class VisitTests(DomainCluster domain)
 
         Assert.Single(outcomes, o => o.Succeeded);
         Assert.Single(outcomes, o => o.Failure?.Kind == FailureKind.Conflict);
+        await DomainCluster.SettledAsync(Grains);
         var active = await Grains.GetGrain<IDistrictGrain>("shiqi").GetActiveVisits();
         Assert.Single(active, a => a.VolunteerId == volunteer);
     }

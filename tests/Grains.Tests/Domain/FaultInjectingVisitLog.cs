@@ -1,0 +1,80 @@
+using Azure;
+using Boai.Orleans.Ledger;
+
+namespace Boai.Orleans.Grains.Tests.Domain;
+
+/// <summary>
+/// The service's ledger with storage faults on demand: the next appends fail before anything is written, or are
+/// written and then fail (the answer lost on its way back, as after a timeout), exactly as Azure Tables can.
+/// </summary>
+public sealed class FaultInjectingVisitLog(IVisitLog inner) : IVisitLog
+{
+    private int _failBefore;
+    private int _failAfter;
+
+    public int Partitions => inner.Partitions;
+
+    /// <summary>The next <paramref name="count"/> appends fail; when <paramref name="landed"/>, each is stored first.</summary>
+    public void FailNextAppends(int count = 1, bool landed = false)
+    {
+        if (landed)
+        {
+            Volatile.Write(ref _failAfter, count);
+        }
+        else
+        {
+            Volatile.Write(ref _failBefore, count);
+        }
+    }
+
+    public void Heal()
+    {
+        Volatile.Write(ref _failBefore, 0);
+        Volatile.Write(ref _failAfter, 0);
+    }
+
+    public int PartitionOf(string visitId) => inner.PartitionOf(visitId);
+
+    public async Task AppendAsync(int partition, IReadOnlyList<LedgerEvent> events, long cursor, CancellationToken cancellationToken = default)
+    {
+        if (Take(ref _failBefore))
+        {
+            throw new RequestFailedException(503, "injected: storage unavailable, nothing written");
+        }
+
+        await inner.AppendAsync(partition, events, cursor, cancellationToken);
+        if (Take(ref _failAfter))
+        {
+            throw new RequestFailedException(500, "injected: written, but the answer was lost");
+        }
+    }
+
+    public Task<IReadOnlyList<LedgerEvent>> ReadVisitAsync(string visitId, CancellationToken cancellationToken = default) =>
+        inner.ReadVisitAsync(visitId, cancellationToken);
+
+    public Task<LedgerTail> ReadTailAsync(int partition, CancellationToken cancellationToken = default) =>
+        inner.ReadTailAsync(partition, cancellationToken);
+
+    public IAsyncEnumerable<LedgerEvent> ReadVolunteerAsync(string volunteerId, CancellationToken cancellationToken = default) =>
+        inner.ReadVolunteerAsync(volunteerId, cancellationToken);
+
+    public IAsyncEnumerable<LedgerEvent> ReadAllAsync(string? districtId = null, CancellationToken cancellationToken = default) =>
+        inner.ReadAllAsync(districtId, cancellationToken);
+
+    private static bool Take(ref int counter)
+    {
+        while (true)
+        {
+            var left = Volatile.Read(ref counter);
+            if (left <= 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref counter, left - 1, left) == left)
+            {
+                return true;
+            }
+        }
+    }
+}
