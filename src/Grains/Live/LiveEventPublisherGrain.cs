@@ -8,14 +8,17 @@ namespace Boai.Orleans.Live;
 /// <summary>
 /// One per silo (a stateless worker is always local). Events that arrive while a batch is being sent wait for the next
 /// batch, so under load each dashboard host gets a few large messages instead of one per event — batched per host,
-/// not per browser. Events of one district come from one district grain and leave in the order they came.
+/// not per browser. <see cref="Publish"/> completes once its batch is sent, and a district awaits it before it
+/// publishes again, so a district's events leave in its order. The one activation is never removed while idle: a
+/// second activation sending beside a retiring one is how a district's later event once overtook an earlier one.
 /// </summary>
-[StatelessWorker(1)]
+[StatelessWorker(1, removeIdleWorkers: false)]
 [Reentrant]
 public sealed partial class LiveEventPublisherGrain(TimeProvider time, IOptions<LiveEventOptions> options, ILogger<LiveEventPublisherGrain> logger)
     : Grain, ILiveEventPublisherGrain
 {
     private readonly List<LiveEvent> _queue = [];
+    private TaskCompletionSource? _queued;
     private ImmutableArray<IDashboardHostObserver> _hosts = [];
     private DateTimeOffset _hostsReadAt = DateTimeOffset.MinValue;
     private bool _sending;
@@ -23,12 +26,13 @@ public sealed partial class LiveEventPublisherGrain(TimeProvider time, IOptions<
     public Task Publish(ImmutableArray<LiveEvent> events)
     {
         _queue.AddRange(events);
+        var sent = _queued ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_sending)
         {
             _ = SendLoopAsync();
         }
 
-        return Task.CompletedTask;
+        return sent.Task;
     }
 
     private async Task SendLoopAsync()
@@ -40,7 +44,9 @@ public sealed partial class LiveEventPublisherGrain(TimeProvider time, IOptions<
             {
                 var hosts = await HostsAsync();
                 var batch = _queue.ToImmutableArray();
+                var sent = _queued;
                 _queue.Clear();
+                _queued = null;
                 foreach (var host in hosts)
                 {
                     try
@@ -54,6 +60,8 @@ public sealed partial class LiveEventPublisherGrain(TimeProvider time, IOptions<
                         Log.SendFailed(logger, ex, batch.Length);
                     }
                 }
+
+                sent?.TrySetResult();
             }
         }
         finally

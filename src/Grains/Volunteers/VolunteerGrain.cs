@@ -41,15 +41,14 @@ public sealed record OpenVisit([property: Id(0)] string VisitId, [property: Id(1
 public sealed class VolunteerGrain(
     [PersistentState("volunteer")] IPersistentState<VolunteerState> state,
     DistrictDirectory districts,
+    IVisitLog log,
     TimeProvider time,
     IOptions<ServiceRulesOptions> rules) : Grain, IVolunteerGrain
 {
     private readonly ServiceRulesOptions _rules = rules.Value;
 
-    // The visit in progress as the freshest source knows it: a check-in being appended or committed, before its event
-    // reaches this projection; <see cref="_openFromStorage"/> when it was only read from the stored projection.
-    private OpenVisit? _open;
-    private bool _openFromStorage;
+    // A check-in begun here and not yet known to be stored or ended: held in memory until its event is told or delivered.
+    private OpenVisit? _reserved;
 
     // Committed events of this volunteer told by their visit before the ledger delivered them: reads include them, so a
     // phone sees its acknowledged visit at once. They are in the ledger already; the stored projection follows.
@@ -58,13 +57,6 @@ public sealed class VolunteerGrain(
     private string VolunteerId => this.GetPrimaryKeyString();
 
     private VolunteerState S => state.State;
-
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        _open = S.VisitInProgress;
-        _openFromStorage = _open is not null;
-        return Task.CompletedTask;
-    }
 
     public async Task<Outcome<VolunteerView>> Upsert(VolunteerProfile profile, string by)
     {
@@ -89,7 +81,7 @@ public sealed class VolunteerGrain(
         await state.WriteOrReloadAsync(this);
         if (profile.Status == VolunteerStatus.Left)
         {
-            _open = null;
+            _reserved = null;
         }
 
         if (profile.Status != VolunteerStatus.Active)
@@ -160,21 +152,23 @@ public sealed class VolunteerGrain(
             return Failure.NotFound("志愿者不存在 / Volunteer not found");
         }
 
-        if (_open is { } open && open.VisitId != visitId && _openFromStorage)
+        var open = _reserved ?? Current().VisitInProgress;
+        if (open is not null && open.VisitId != visitId && _reserved is null)
         {
-            // Read from the stored projection, which may lag the ledger: the visit itself knows whether it is still open.
-            var visit = await GrainFactory.GetGrain<Visits.IVisitGrain>(open.VisitId).Get();
-            if (visit?.Status != VisitStatus.CheckedIn)
+            // From the projection, which may lag the ledger: the ledger knows whether that visit is still open. (Read, not
+            // asked of the visit grain: that one may be waiting on this grain.)
+            var stored = await log.ReadVisitAsync(open.VisitId);
+            if (stored.Count == 0 || stored[^1].Visit.Status != VisitStatus.CheckedIn)
             {
-                _open = null;
+                open = null;
             }
         }
 
-        if (_open is { } inProgress)
+        if (open is not null)
         {
-            return inProgress.VisitId == visitId
+            return open.VisitId == visitId
                 ? Outcome<bool>.Ok(true)
-                : Failure.Conflict($"已有进行中的探访 {inProgress.VisitId} / Visit {inProgress.VisitId} is still in progress");
+                : Failure.Conflict($"已有进行中的探访 {open.VisitId} / Visit {open.VisitId} is still in progress");
         }
 
         if (S.Profile.Status != VolunteerStatus.Active)
@@ -183,16 +177,15 @@ public sealed class VolunteerGrain(
         }
 
         // Held in memory only: the check-in's ledger event is what stores it.
-        _open = new OpenVisit(visitId, householdId, at);
-        _openFromStorage = false;
+        _reserved = new OpenVisit(visitId, householdId, at);
         return Outcome<bool>.Ok(true, created: true);
     }
 
     public Task EndVisit(string visitId)
     {
-        if (_open?.VisitId == visitId)
+        if (_reserved?.VisitId == visitId)
         {
-            _open = null;
+            _reserved = null;
         }
 
         return Task.CompletedTask;
@@ -200,9 +193,10 @@ public sealed class VolunteerGrain(
 
     public Task Committed(LedgerEvent e)
     {
-        if (e.Step is VisitStep.CheckedOut && _open?.VisitId == e.Visit.VisitId)
+        if (_reserved?.VisitId == e.Visit.VisitId)
         {
-            _open = null;
+            // Stored now: the projection (with this event ahead of delivery) says whether it is open.
+            _reserved = null;
         }
 
         if (e.Seq > S.Ledger.Of(e.Partition))
@@ -297,7 +291,7 @@ public sealed class VolunteerGrain(
         VolunteerId,
         S.Profile!,
         S.Pairings.Values.OrderBy(p => p.StartedAt).ToList(),
-        _open?.VisitId,
+        (_reserved ?? Current().VisitInProgress)?.VisitId,
         Hours(),
         S.Ratings.Count == 0 ? null : AverageRating,
         S.Trainings,

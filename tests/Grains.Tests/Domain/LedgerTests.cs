@@ -1,6 +1,7 @@
 using Boai.Orleans.Districts;
 using Boai.Orleans.Households;
 using Boai.Orleans.Ledger;
+using Boai.Orleans.Live;
 using Boai.Orleans.Model;
 using Boai.Orleans.Visits;
 using Boai.Orleans.Volunteers;
@@ -290,6 +291,59 @@ public sealed class LedgerTests(DomainCluster domain) : IDisposable
         Assert.Equal(0.75, hours.PendingHours);
         Assert.DoesNotContain(await Grains.GetGrain<IDistrictGrain>("dongqu").GetActiveVisits(), a => a.VisitId == visitId);
         Assert.Contains((await Grains.GetGrain<IHouseholdGrain>(household).Get())!.RecentVisits, v => v.VisitId == visitId);
+    }
+
+    [Fact]
+    public async Task Live_events_of_visits_leave_in_log_order_checked_in_before_checked_out()
+    {
+        var pairs = new List<(string Volunteer, string Household, string Need)>();
+        for (var i = 0; i < 4; i++)
+        {
+            pairs.Add(await Seed.PairedAsync(Grains, "nanqu"));
+        }
+
+        var events = new LiveEventCollector();
+        var observer = Grains.CreateObjectReference<IDashboardHostObserver>(events);
+        var registry = Grains.GetGrain<IDashboardHostRegistryGrain>(0);
+        await registry.Register(observer);
+        try
+        {
+            await events.ReachedAsync(Grains);
+            var visitIds = new List<string>();
+            await Task.WhenAll(pairs.Select(async pair =>
+            {
+                for (var k = 0; k < 5; k++)
+                {
+                    var visitId = Seed.Unique("visit");
+                    lock (visitIds)
+                    {
+                        visitIds.Add(visitId);
+                    }
+
+                    var visit = Grains.GetGrain<IVisitGrain>(visitId);
+                    var at = Now.AddHours(-3).AddMinutes(k * 20);
+                    Assert.True((await visit.CheckIn(new CheckIn(pair.Volunteer, pair.Household, pair.Need, at, Seed.AtHome))).Succeeded);
+                    Assert.True((await visit.CheckOut(new CheckOut(pair.Volunteer, at.AddMinutes(10), Seed.AtHome, [], null))).Succeeded);
+                }
+            }));
+            await DomainCluster.SettledAsync(Grains);
+            var all = await DomainCluster.EventuallyAsync(
+                () => Task.FromResult(events.Of("nanqu")),
+                list => visitIds.All(id => list.OfType<VisitCheckedOutEvent>().Any(e => e.VisitId == id)));
+
+            foreach (var visitId in visitIds)
+            {
+                var checkedIn = all.FindIndex(e => e is VisitCheckedInEvent i && i.VisitId == visitId);
+                var checkedOut = all.FindIndex(e => e is VisitCheckedOutEvent o && o.VisitId == visitId);
+                Assert.InRange(checkedIn, 0, checkedOut - 1);
+                Assert.Single(all, e => e is VisitCheckedOutEvent o && o.VisitId == visitId);
+            }
+        }
+        finally
+        {
+            await registry.Unregister(observer);
+            Grains.DeleteObjectReference<IDashboardHostObserver>(observer);
+        }
     }
 
     /// <summary>Every activation of the silo goes, as in a restart: the next call of each grain starts from storage.</summary>

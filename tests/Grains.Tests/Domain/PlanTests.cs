@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Collections.Immutable;
 using Boai.Orleans.Districts;
 using Boai.Orleans.Households;
 using Boai.Orleans.Live;
@@ -136,7 +134,7 @@ public sealed class PlanTests(DomainCluster domain)
             needs.Add(n);
         }
 
-        var events = new EventCollector();
+        var events = new LiveEventCollector();
         var observer = Grains.CreateObjectReference<IDashboardHostObserver>(events);
         var registry = Grains.GetGrain<IDashboardHostRegistryGrain>(0);
         await registry.Register(observer);
@@ -174,39 +172,6 @@ public sealed class PlanTests(DomainCluster domain)
         {
             await registry.Unregister(observer);
             Grains.DeleteObjectReference<IDashboardHostObserver>(observer);
-        }
-    }
-
-    private sealed class EventCollector : IDashboardHostObserver
-    {
-        private readonly ConcurrentQueue<LiveEvent> _events = new();
-
-        public Task OnEvents(ImmutableArray<LiveEvent> events)
-        {
-            foreach (var e in events)
-            {
-                _events.Enqueue(e);
-            }
-
-            return Task.CompletedTask;
-        }
-
-        public List<LiveEvent> Of(string districtId) => _events.Where(e => e.DistrictId == districtId).ToList();
-
-        /// <summary>Publishers keep their list of hosts for a few seconds: waits until one reaches this observer.</summary>
-        public async Task ReachedAsync(IGrainFactory grains)
-        {
-            var probe = Seed.Unique("probe");
-            var reached = await DomainCluster.EventuallyAsync(
-                async () =>
-                {
-                    await grains.GetGrain<ILiveEventPublisherGrain>(0).Publish([new NeedCoveredEvent { DistrictId = probe, NeedId = probe, HouseholdId = probe, At = DateTimeOffset.UtcNow }]);
-                    await Task.Delay(100);
-                    return Of(probe).Count > 0;
-                },
-                yes => yes,
-                TimeSpan.FromSeconds(30));
-            Assert.True(reached, "The live events never reached the test's observer.");
         }
     }
 }
