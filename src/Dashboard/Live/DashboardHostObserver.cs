@@ -1,5 +1,5 @@
-using System.Collections.Immutable;
 using System.Text.Json;
+using System.Threading.Channels;
 using Boai.Orleans.Dashboard.Api;
 using Boai.Orleans.Live;
 using Microsoft.AspNetCore.SignalR;
@@ -11,13 +11,40 @@ namespace Boai.Orleans.Dashboard.Live;
 /// and the host sends each event to the SignalR group of its district, in the batch's order (and an event for given
 /// volunteers, such as an order offered to them, to each one's own group).
 /// </summary>
-public sealed partial class DashboardHostObserver(IHubContext<DashboardHub> hub, ILogger<DashboardHostObserver> logger) : IDashboardHostObserver
+public sealed partial class DashboardHostObserver : IDashboardHostObserver
 {
     private static readonly JsonSerializerOptions Json = CreateJson();
+    private readonly IHubContext<DashboardHub> _hub;
+    private readonly ILogger<DashboardHostObserver> _logger;
+    private readonly LiveBatchOrder _order;
 
-    public async Task OnEvents(ImmutableArray<LiveEvent> events)
+    // Batches may arrive on concurrent calls: they are put in order, then sent by one loop, one event after another.
+    private readonly Channel<LiveEvent> _ordered = Channel.CreateUnbounded<LiveEvent>(new() { SingleReader = true });
+
+    public DashboardHostObserver(IHubContext<DashboardHub> hub, ILogger<DashboardHostObserver> logger, TimeProvider time)
     {
-        foreach (var evt in events)
+        _hub = hub;
+        _logger = logger;
+        _order = new LiveBatchOrder(time);
+        _ = Task.Run(SendLoopAsync);
+    }
+
+    public Task OnEvents(LiveBatch batch)
+    {
+        _order.Accept(batch, events =>
+        {
+            foreach (var evt in events)
+            {
+                _ordered.Writer.TryWrite(evt);
+            }
+        });
+        return Task.CompletedTask;
+    }
+
+    private async Task SendLoopAsync()
+    {
+        var hub = _hub;
+        await foreach (var evt in _ordered.Reader.ReadAllAsync())
         {
             try
             {
@@ -37,7 +64,7 @@ public sealed partial class DashboardHostObserver(IHubContext<DashboardHub> hub,
             }
             catch (Exception ex)
             {
-                LogSendFailed(logger, ex, evt.Kind, evt.DistrictId);
+                LogSendFailed(_logger, ex, evt.Kind, evt.DistrictId);
             }
         }
     }

@@ -6,8 +6,9 @@ namespace Boai.Orleans.Live;
 /// <summary>Implemented by each dashboard host; receives every live event of the cluster in batches.</summary>
 public interface IDashboardHostObserver : IGrainObserver
 {
+    /// <summary>A numbered batch: a host may run these calls concurrently and puts them in order (<see cref="LiveBatchOrder"/>).</summary>
     [OneWay]
-    Task OnEvents(ImmutableArray<LiveEvent> events);
+    Task OnEvents(LiveBatch batch);
 }
 
 /// <summary>The list of dashboard hosts (GPSTracker's hub list). Hosts re-register periodically; silent ones expire.</summary>

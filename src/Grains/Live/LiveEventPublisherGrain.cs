@@ -18,7 +18,9 @@ public sealed partial class LiveEventPublisherGrain(TimeProvider time, IOptions<
     : Grain, ILiveEventPublisherGrain
 {
     private readonly List<LiveEvent> _queue = [];
+    private readonly Guid _publisher = Guid.NewGuid();
     private TaskCompletionSource? _queued;
+    private long _sequence;
     private ImmutableArray<IDashboardHostObserver> _hosts = [];
     private DateTimeOffset _hostsReadAt = DateTimeOffset.MinValue;
     private bool _sending;
@@ -43,7 +45,7 @@ public sealed partial class LiveEventPublisherGrain(TimeProvider time, IOptions<
             while (_queue.Count > 0)
             {
                 var hosts = await HostsAsync();
-                var batch = _queue.ToImmutableArray();
+                var batch = new LiveBatch(_publisher, ++_sequence, [.. _queue]);
                 var sent = _queued;
                 _queue.Clear();
                 _queued = null;
@@ -53,11 +55,11 @@ public sealed partial class LiveEventPublisherGrain(TimeProvider time, IOptions<
                     {
                         // One-way: a dead host costs nothing here; it expires from the registry.
                         await host.OnEvents(batch);
-                        Telemetry.FannedOut(batch.Length);
+                        Telemetry.FannedOut(batch.Events.Length);
                     }
                     catch (Exception ex)
                     {
-                        Log.SendFailed(logger, ex, batch.Length);
+                        Log.SendFailed(logger, ex, batch.Events.Length);
                     }
                 }
 

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Collections.Immutable;
 using Boai.Orleans.Districts;
 using Boai.Orleans.Households;
 using Boai.Orleans.Live;
@@ -17,7 +15,7 @@ public sealed class DueTodayTests(DomainCluster domain)
     private static readonly TimeSpan Grace = new ServiceRulesOptions().DueTodayGrace;
     private static readonly TimeZoneInfo Zone = TimeZones.Find(new ServiceRulesOptions().TimeZone);
 
-    private readonly List<Listener> _listeners = [];
+    private readonly List<LiveEventCollector> _listeners = [];
 
     private IClusterClient Grains => domain.Client;
 
@@ -33,7 +31,7 @@ public sealed class DueTodayTests(DomainCluster domain)
         var after = await DomainCluster.EventuallyAsync(
             async () => (await district.GetDueToday()).Single(d => d.PairingId == pairing), d => d.State == DueVisitState.Late);
         var late = await DomainCluster.EventuallyAsync(
-            () => Task.FromResult(events.OfType<VisitLateEvent>().Where(e => e.HouseholdId == household).ToList()), e => e.Count > 0);
+            () => Task.FromResult(events.All().OfType<VisitLateEvent>().Where(e => e.HouseholdId == household).ToList()), e => e.Count > 0);
         var summary = await district.GetSummary();
 
         Assert.Equal(DueVisitState.Due, before.State);
@@ -76,7 +74,7 @@ public sealed class DueTodayTests(DomainCluster domain)
         Assert.Equal(DueVisitState.Started, afterLateTime.State);
         Assert.Equal(DueVisitState.Done, done.State);
         Assert.NotNull(done.CheckedOutAt);
-        Assert.DoesNotContain(events.OfType<VisitLateEvent>(), e => e.HouseholdId == household);
+        Assert.DoesNotContain(events.All().OfType<VisitLateEvent>(), e => e.HouseholdId == household);
     }
 
     [Fact]
@@ -118,28 +116,13 @@ public sealed class DueTodayTests(DomainCluster domain)
     }
 
     /// <summary>Listens to the cluster's live events as a dashboard host does.</summary>
-    private async Task<ConcurrentQueue<LiveEvent>> ListenAsync()
+    private async Task<LiveEventCollector> ListenAsync()
     {
         // An object reference holds its observer weakly: kept here for the test's life, or a GC drops the events.
-        var listener = new Listener();
+        var listener = new LiveEventCollector();
         _listeners.Add(listener);
         var reference = Grains.CreateObjectReference<IDashboardHostObserver>(listener);
         await Grains.GetGrain<IDashboardHostRegistryGrain>(0).Register(reference);
-        return listener.Events;
-    }
-
-    private sealed class Listener : IDashboardHostObserver
-    {
-        public ConcurrentQueue<LiveEvent> Events { get; } = new();
-
-        public Task OnEvents(ImmutableArray<LiveEvent> events)
-        {
-            foreach (var e in events)
-            {
-                Events.Enqueue(e);
-            }
-
-            return Task.CompletedTask;
-        }
+        return listener;
     }
 }

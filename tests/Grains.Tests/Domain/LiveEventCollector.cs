@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Collections.Immutable;
 using Boai.Orleans.Live;
 
 namespace Boai.Orleans.Grains.Tests.Domain;
@@ -9,15 +8,22 @@ internal sealed class LiveEventCollector : IDashboardHostObserver
 {
     private readonly ConcurrentQueue<LiveEvent> _events = new();
 
-    public Task OnEvents(ImmutableArray<LiveEvent> events)
-    {
-        foreach (var e in events)
-        {
-            _events.Enqueue(e);
-        }
+    private readonly LiveBatchOrder _order = new(TimeProvider.System);
 
+    /// <summary>As a dashboard host takes them: batches in their publisher's order, whatever order the calls ran in.</summary>
+    public Task OnEvents(LiveBatch batch)
+    {
+        _order.Accept(batch, events =>
+        {
+            foreach (var e in events)
+            {
+                _events.Enqueue(e);
+            }
+        });
         return Task.CompletedTask;
     }
+
+    public List<LiveEvent> All() => [.. _events];
 
     public List<LiveEvent> Of(string districtId) => _events.Where(e => e.DistrictId == districtId).ToList();
 
