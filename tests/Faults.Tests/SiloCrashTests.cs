@@ -70,6 +70,9 @@ public sealed class SiloCrashTests(ITestOutputHelper output) : IAsyncLifetime
 
         Assert.True(kills >= 3, $"Only {kills} silos were killed.");
         Assert.NotEmpty(history.CheckedOut);
+
+        // Projections follow the ledger behind the phones: once every partition delivered, they must agree with it.
+        await GrainCluster.SettledAsync(grains);
         var ledger = _cluster.Silos[0].ServiceProvider.GetRequiredService<IVisitLedger>();
         foreach (var pair in pairs)
         {

@@ -24,7 +24,7 @@ public sealed class BenchOptions
     /// <summary>The markdown file whose end-to-end section the run rewrites; none in a quick run unless asked.</summary>
     public string? DocsPath { get; private set; }
 
-    public string LedgerTable { get; private set; } = "BoaiVisitLedger";
+    public string LedgerTable { get; private set; } = "BoaiVisitLedgerV2";
 
     public int Volunteers { get; private set; }
 

@@ -69,9 +69,13 @@ public sealed class CheckIns(BoaiApi api, BenchOptions options)
     {
         var ledger = new TableClient(options.StorageConnectionString, options.LedgerTable);
         var stored = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var row in ledger.QueryAsync<TableEntity>("Kind eq 'visit'", select: ["VisitId"]))
+        // A visit's check-out is its ledger row v|{visitId}|2 (see AzureTableVisitLog).
+        await foreach (var row in ledger.QueryAsync<TableEntity>("RowKey ge 'v|' and RowKey lt 'v|~'", select: ["RowKey", "VisitId"]))
         {
-            stored.Add(row.GetString("VisitId"));
+            if (row.RowKey.EndsWith("|2", StringComparison.Ordinal))
+            {
+                stored.Add(row.GetString("VisitId"));
+            }
         }
 
         var missing = _acknowledged.Keys.Count(v => !stored.Contains(v));

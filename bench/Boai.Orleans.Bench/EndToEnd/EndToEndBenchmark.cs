@@ -43,8 +43,11 @@ public static class EndToEndBenchmark
         Log($"  {seeded.TotalSeconds:0.#} s");
 
         Log("check-ins: check-in + check-out pairs, closed loop");
+        var requestsBefore = await StorageRequests.ReadAsync(o);
         var pairs = await checkIns.RunAsync();
+        var storage = StorageRequests.PerPair(requestsBefore, await StorageRequests.ReadAsync(o), pairs.Units);
         Log($"  {pairs.UnitsPerSecond:N1} pairs/s, p50 {pairs.Latency.P50:N1} ms, p99 {pairs.Latency.P99:N1} ms, {pairs.Errors} errors");
+        Log($"  storage per pair: {storage.Requests:N2} requests, {storage.Transactions:N2} transactions, {storage.Writes:N2} single writes, {storage.Reads:N2} reads");
 
         var rate = Math.Max(1, pairs.UnitsPerSecond / 2);
         Log($"dashboard latency: {o.Watchers} watchers, check-ins open loop at {rate:N1}/s");
@@ -75,7 +78,8 @@ public static class EndToEndBenchmark
             dashboard,
             durability,
             MemoryProbe.GcSettings(o.SiloRuntimeConfig, o.SiloPid),
-            memory);
+            memory,
+            storage);
         Console.WriteLine(result.ToJsonLine());
 
         if (o.DocsPath is { } docs)

@@ -49,7 +49,8 @@ public sealed record BenchResult(
     DashboardResult Dashboard,
     Durability Durability,
     string SiloGc,
-    IReadOnlyList<MemoryStep> Memory)
+    IReadOnlyList<MemoryStep> Memory,
+    StoragePerPair? StoragePerPair = null)
 {
     public const string Begin = "<!-- bench:end-to-end:begin (written by ./bench.sh; edit the tool, not this block) -->";
     public const string End = "<!-- bench:end-to-end:end -->";
@@ -94,6 +95,11 @@ public sealed record BenchResult(
         s.AppendLine(Inv($"| Storage floor: 100-entity transactions | **{StorageBatched.UnitsPerSecond:N0} entities/s** ({StorageBatched.OperationsPerSecond:N1} transactions/s) | {Lat(StorageBatched.Latency)} | {StorageBatched.Errors} |"));
         s.AppendLine(Inv($"| HTTP floor: `GET /health/live` | **{HttpFloor.UnitsPerSecond:N0} /s** | {Lat(HttpFloor.Latency)} | {HttpFloor.Errors} |"));
         s.AppendLine(Inv($"| Check-in + check-out pairs (HTTP, JWT, {CheckIns.Concurrency} concurrent) | **{CheckIns.UnitsPerSecond:N1} pairs/s** ({2 * CheckIns.UnitsPerSecond:N0} requests/s) | {Lat(CheckIns.Latency)} per pair | {CheckIns.Errors} |"));
+        if (StoragePerPair is { } sp)
+        {
+            s.AppendLine(Inv($"| Storage requests per pair, counted by the silo's table clients (ledger, grain state, district rows; retries included) during the pairs phase | **{sp.Requests:N2} requests**: {sp.Transactions:N2} entity-group transactions, {sp.Writes:N2} single writes, {sp.Reads:N2} reads | | |"));
+        }
+
         s.AppendLine(Inv($"| Durability: acknowledged check-outs found in the ledger table; volunteers whose hours route counts fewer visits than acknowledged | {Durability.Acknowledged - Durability.MissingFromLedger:N0} of {Durability.Acknowledged:N0}; {Durability.VolunteersShort} of {Durability.VolunteersChecked:N0} short | | {Durability.MissingFromLedger} lost |"));
         var d = Dashboard;
         s.AppendLine(Inv($"| Dashboard: {d.Watchers} SignalR watchers, check-ins open loop at {d.TargetPerSecond:N1}/s (half the pair rate; achieved {d.AchievedPerSecond:N1}/s): check-in request → `visitCheckedIn` at each watcher | {d.EventLatency.Count:N0} deliveries, {d.MissingEvents} missing, {d.DuplicateEvents} duplicated | {Lat(d.EventLatency)} | {d.Errors} |"));

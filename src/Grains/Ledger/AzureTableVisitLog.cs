@@ -143,6 +143,24 @@ public sealed class AzureTableVisitLog(BoaiTables tables, IOptions<LedgerOptions
         }
     }
 
+    public async Task<IReadOnlyList<LedgerEvent>> ReadVolunteerAfterAsync(string volunteerId, LedgerPositions applied, CancellationToken cancellationToken = default)
+    {
+        var table = await tables.Ledger;
+        var reads = Enumerable.Range(0, Partitions).Select(async p =>
+        {
+            var events = new List<LedgerEvent>();
+            var from = VolunteerRow(volunteerId, applied.Of(p));
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartitionKey(p)} and RowKey gt {from} and RowKey lt {$"w|{volunteerId}|~"}");
+            await foreach (var row in Query(table, filter, cancellationToken))
+            {
+                events.Add(Read(row));
+            }
+
+            return events;
+        });
+        return (await Task.WhenAll(reads)).SelectMany(e => e).ToList();
+    }
+
     public async IAsyncEnumerable<LedgerEvent> ReadAllAsync(string? districtId = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var table = await tables.Ledger;

@@ -39,6 +39,9 @@ public interface IVisitLog
     /// <summary>Every event of a volunteer, partition by partition, each in log order.</summary>
     IAsyncEnumerable<LedgerEvent> ReadVolunteerAsync(string volunteerId, CancellationToken cancellationToken = default);
 
+    /// <summary>A volunteer's events after the given positions (one range query per partition, in parallel), in log order per partition.</summary>
+    Task<IReadOnlyList<LedgerEvent>> ReadVolunteerAfterAsync(string volunteerId, LedgerPositions applied, CancellationToken cancellationToken = default);
+
     /// <summary>Every event of the ledger, partition by partition, each in log order (rebuilds, reports).</summary>
     IAsyncEnumerable<LedgerEvent> ReadAllAsync(string? districtId = null, CancellationToken cancellationToken = default);
 }

@@ -24,6 +24,7 @@ public sealed class VisitGrain(
 {
     private readonly ServiceRulesOptions _rules = rules.Value;
     private VisitRecord? _visit;
+    private LedgerEvent? _last;
     private bool _loaded;
 
     private string VisitId => this.GetPrimaryKeyString();
@@ -36,7 +37,7 @@ public sealed class VisitGrain(
         // Not read before a first check-in: the append itself refuses a step that is stored already (then it is read).
         if (_loaded && _visit is { } existing)
         {
-            return SameCheckIn(existing, request.VolunteerId, fingerprint);
+            return await StoredAnswerAsync(SameCheckIn(existing, request.VolunteerId, fingerprint));
         }
 
         var receivedAt = time.GetUtcNow();
@@ -91,7 +92,7 @@ public sealed class VisitGrain(
                 await volunteer.EndVisit(VisitId);
             }
 
-            return SameCheckIn(_visit, request.VolunteerId, fingerprint);
+            return await StoredAnswerAsync(SameCheckIn(_visit, request.VolunteerId, fingerprint));
         }
 
         await volunteer.Committed(appended.Event);
@@ -198,7 +199,7 @@ public sealed class VisitGrain(
         if (visit.CheckOutRequest is not null)
         {
             return visit.CheckOutRequest == fingerprint
-                ? Outcome<VisitView>.Ok(View(visit))
+                ? await StoredAnswerAsync(Outcome<VisitView>.Ok(View(visit)))
                 : Failure.Conflict("此探访已用另一份签退记录签退 / This visit was checked out with a different request");
         }
 
@@ -245,7 +246,7 @@ public sealed class VisitGrain(
         {
             // Stored by an earlier attempt whose answer was lost: the stored check-out decides the answer.
             return _visit!.CheckOutRequest == fingerprint
-                ? Outcome<VisitView>.Ok(View(_visit))
+                ? await StoredAnswerAsync(Outcome<VisitView>.Ok(View(_visit)))
                 : Failure.Conflict("此探访已用另一份签退记录签退 / This visit was checked out with a different request");
         }
 
@@ -265,7 +266,7 @@ public sealed class VisitGrain(
 
         if (visit.Status == decision)
         {
-            return Outcome<VisitView>.Ok(View(visit));
+            return await StoredAnswerAsync(Outcome<VisitView>.Ok(View(visit)));
         }
 
         if (visit.Status != VisitStatus.CheckedOut)
@@ -279,7 +280,9 @@ public sealed class VisitGrain(
         var appended = await AppendAsync(VisitStep.Decided, next);
         if (appended.AlreadyStored)
         {
-            return _visit!.Status == decision ? Outcome<VisitView>.Ok(View(_visit)) : Failure.Conflict("此探访已有决定 / This visit was already decided");
+            return _visit!.Status == decision
+                ? await StoredAnswerAsync(Outcome<VisitView>.Ok(View(_visit)))
+                : Failure.Conflict("此探访已有决定 / This visit was already decided");
         }
 
         await GrainFactory.GetGrain<IVolunteerGrain>(visit.VolunteerId).Committed(appended.Event);
@@ -292,7 +295,8 @@ public sealed class VisitGrain(
         if (!_loaded)
         {
             var events = await log.ReadVisitAsync(VisitId);
-            _visit = events.Count == 0 ? null : events[^1].Visit;
+            _last = events.Count == 0 ? null : events[^1];
+            _visit = _last?.Visit;
             _loaded = true;
         }
 
@@ -315,6 +319,7 @@ public sealed class VisitGrain(
         {
             _loaded = false;
             _visit = null;
+            _last = null;
             throw;
         }
 
@@ -325,6 +330,7 @@ public sealed class VisitGrain(
         }
         else
         {
+            _last = result.Event;
             _visit = result.Event.Visit;
             _loaded = true;
         }
@@ -334,7 +340,21 @@ public sealed class VisitGrain(
 
     /// <summary>A refused check-in may be the retry of a stored one (this activation never read it): then that answers.</summary>
     private async Task<Outcome<VisitView>?> StoredCheckInAsync(string volunteerId, string fingerprint) =>
-        await LoadAsync() is { } stored ? SameCheckIn(stored, volunteerId, fingerprint) : null;
+        await LoadAsync() is { } stored ? await StoredAnswerAsync(SameCheckIn(stored, volunteerId, fingerprint)) : null;
+
+    /// <summary>
+    /// A retry answered from storage: the volunteer is told the stored step again (in memory), so their hours count it
+    /// even when the first attempt's process died before it could tell them and the ledger has not delivered it yet.
+    /// </summary>
+    private async Task<Outcome<VisitView>> StoredAnswerAsync(Outcome<VisitView> answer)
+    {
+        if (answer.Succeeded && _last is { } last)
+        {
+            await GrainFactory.GetGrain<IVolunteerGrain>(last.Visit.VolunteerId).Committed(last);
+        }
+
+        return answer;
+    }
 
     private Outcome<VisitView> SameCheckIn(VisitRecord existing, string volunteerId, string fingerprint)
     {

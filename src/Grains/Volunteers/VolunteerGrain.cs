@@ -58,6 +58,35 @@ public sealed class VolunteerGrain(
 
     private VolunteerState S => state.State;
 
+    /// <summary>
+    /// Brought up to date from the ledger before the first call: events the partitions have not delivered yet (their
+    /// silo died after the append, say) are applied and stored now. A volunteer with no record has no visits to read.
+    /// </summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (S.Profile is null)
+        {
+            return;
+        }
+
+        var behind = await log.ReadVolunteerAfterAsync(VolunteerId, S.Ledger, cancellationToken);
+        var changed = false;
+        foreach (var e in behind.OrderBy(e => e.Partition).ThenBy(e => e.Seq))
+        {
+            if (S.Ledger.TryAdvance(e))
+            {
+                VolunteerProjection.Apply(S, e);
+                changed = true;
+            }
+        }
+
+        if (changed)
+        {
+            await state.WriteOrReloadAsync(this);
+            await PublishAsync();
+        }
+    }
+
     public async Task<Outcome<VolunteerView>> Upsert(VolunteerProfile profile, string by)
     {
         if (districts.Find(profile.DistrictId) is null)

@@ -58,6 +58,9 @@ public sealed class FaultInjectingVisitLog(IVisitLog inner) : IVisitLog
     public IAsyncEnumerable<LedgerEvent> ReadVolunteerAsync(string volunteerId, CancellationToken cancellationToken = default) =>
         inner.ReadVolunteerAsync(volunteerId, cancellationToken);
 
+    public Task<IReadOnlyList<LedgerEvent>> ReadVolunteerAfterAsync(string volunteerId, LedgerPositions applied, CancellationToken cancellationToken = default) =>
+        inner.ReadVolunteerAfterAsync(volunteerId, applied, cancellationToken);
+
     public IAsyncEnumerable<LedgerEvent> ReadAllAsync(string? districtId = null, CancellationToken cancellationToken = default) =>
         inner.ReadAllAsync(districtId, cancellationToken);
 
