@@ -120,7 +120,9 @@ azurite_version=$(node -p "require('$BOAI_ROOT/node_modules/azurite/package.json
 log "starting Azurite $azurite_version on 127.0.0.1:$azurite_table (data in $work_dir/azurite)"
 start_azurite "$work_dir/azurite" "$azurite_blob" "$azurite_queue" "$azurite_table"
 storage_connection=$(azurite_connection_string "$azurite_blob" "$azurite_queue" "$azurite_table")
-signing_key=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+# The key goes to the dashboard in a file (owner-only), never on a command line where any local user could read it.
+signing_key_file="$work_dir/signing-key"
+(umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$signing_key_file")
 common_env=(
   DOTNET_ENVIRONMENT=Demo
   ASPNETCORE_ENVIRONMENT=Demo
@@ -134,12 +136,13 @@ start_child silo "$build_dir/bench-silo" env "${common_env[@]}" "Cluster__SiloPo
 silo_pid=$BOAI_LAST_PID
 wait_tcp silo 127.0.0.1 "$gateway_port" 120 "$silo_pid"
 
-# Dev tokens stand in for the phones' sign-in; the per-volunteer rate limit of the visit routes is raised so that
-# it does not cap the run (it guards against one phone flooding the service, which is not what is measured).
+# Dev tokens stand in for the phones' sign-in; the per-user rate limits (every route, and the visit routes) are raised
+# so that they do not cap the run (it guards against one phone flooding the service, which is not what is measured).
 log "starting the dashboard on http://127.0.0.1:$dashboard_port"
 start_child dashboard "$build_dir/bench-dashboard" env "${common_env[@]}" \
-  "ASPNETCORE_URLS=http://127.0.0.1:$dashboard_port" Auth__DevTokens=true "Auth__SigningKey=$signing_key" \
+  "ASPNETCORE_URLS=http://127.0.0.1:$dashboard_port" Auth__DevTokens=true "Auth__SigningKeyFile=$signing_key_file" \
   RateLimits__Visits__TokenLimit=1000000 RateLimits__Visits__TokensPerPeriod=1000000 \
+  RateLimits__PerUser__TokenLimit=1000000 RateLimits__PerUser__TokensPerPeriod=1000000 \
   dotnet Boai.Orleans.Dashboard.dll
 dashboard_pid=$BOAI_LAST_PID
 deadline=$((SECONDS + 120))

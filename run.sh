@@ -129,7 +129,6 @@ if [[ ! -s $key_file ]] || ! grep -qxE '[0-9a-f]{64}' "$key_file"; then
   (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$key_file")
 fi
 chmod 600 "$key_file"
-signing_key=$(<"$key_file")
 
 # Ports: the usual ones unless something here already listens on them.
 azurite_blob='' azurite_queue='' azurite_table='' port=''
@@ -245,7 +244,7 @@ done
 dashboard_pids=()
 for ((j = 0; j < dashboards; j++)); do
   name="dashboard-$((j + 1))"
-  extra=("ASPNETCORE_URLS=http://127.0.0.1:${dashboard_ports[j]}" Auth__DevTokens=true "Auth__SigningKey=$signing_key")
+  extra=("ASPNETCORE_URLS=http://127.0.0.1:${dashboard_ports[j]}" Auth__DevTokens=true "Auth__SigningKeyFile=$key_file")
   # Localhost clustering has no membership table: the client is told the one gateway.
   $clustered || extra+=("Cluster__GatewayPort=${gateway_ports[0]}")
   if ((j == 0)); then

@@ -51,8 +51,11 @@ public static class DashboardHosting
         services.AddExceptionHandler<ApiExceptionHandler>();
 
         services.AddSingleton<AuditLog>();
-        services.AddHostedService<AuditWriter>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AuditedAuthorization>();
         services.AddSingleton<LocalCalendar>();
+        services.AddMemoryCache();
+        services.AddSingleton<ReportCache>();
+        services.AddOptions<ReportCacheOptions>().BindConfiguration(ReportCacheOptions.SectionName);
         services.AddOptions<CertificateOptions>().BindConfiguration(CertificateOptions.SectionName);
         services.AddOptions<Workspace.CertificationOptions>().BindConfiguration(Workspace.CertificationOptions.SectionName);
         services.AddSingleton<Workspace.Certifier>();
@@ -95,6 +98,7 @@ public static class DashboardHosting
     public static WebApplication UseBoaiDashboard(this WebApplication app)
     {
         app.LogAuthSetup();
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseApiBodyLimit();
@@ -104,10 +108,12 @@ public static class DashboardHosting
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseGrainStateAudit();
 
         app.MapDashboardHealth();
         app.MapBoaiApi();
-        app.MapHub<DashboardHub>(AuthSetup.HubPath);
+        // A connection ends when its token does, so a revoked role or district does not live on in an open socket.
+        app.MapHub<DashboardHub>(AuthSetup.HubPath, o => o.CloseOnAuthenticationExpiration = true);
         app.MapOrleansDashboardForOperators();
         // Metrics tell grain counts and rates per district: operators (a scraper with an operator's token) only.
         app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(AuthSetup.OperatorPolicy);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Azure;
+using Boai.Orleans.Persistence.AzureTable;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Orleans.Runtime.Messaging;
@@ -30,6 +31,18 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
                 : new ProblemDetails { Title = bad.Message };
             problem.Status = bad.StatusCode;
         }
+        else if (Find<GrainStateTooLargeException>(exception) is not null)
+        {
+            // The record would outgrow what one stored state holds; retrying cannot help, and nothing was written.
+            problem = new HttpValidationProblemDetails(new Dictionary<string, string[]>
+            {
+                ["body"] = ["记录已达存储上限，无法再增加 / The record has reached its storage limit and cannot grow further"],
+            })
+            {
+                Title = ApiProblems.InvalidTitle,
+                Status = StatusCodes.Status400BadRequest,
+            };
+        }
         else if (IsUnavailable(exception))
         {
             LogUnavailable(logger, exception, httpContext.Request.Method, (httpContext.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText);
@@ -43,6 +56,24 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
 
         httpContext.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static T? Find<T>(Exception exception) where T : Exception
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is T found)
+            {
+                return found;
+            }
+
+            if (e is AggregateException aggregate && aggregate.InnerExceptions.Select(Find<T>).FirstOrDefault(f => f is not null) is { } inner)
+            {
+                return inner;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Whether the exception says a dependency did not answer, rather than that the request was wrong.</summary>

@@ -20,6 +20,7 @@ public static class ApiRoutes
         var api = routes.MapGroup("/api/v1")
             .RequireAuthorization(AuthSetup.CallerPolicy)
             .AddEndpointFilter<AuditFilter>()
+            .AddEndpointFilter<RouteIdFilter>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
@@ -42,7 +43,8 @@ public static class ApiRoutes
             .MapCertificatesApi()
             .MapSupervisionApi()
             .MapDistrictReportsApi()
-            .MapTrainingsApi();
+            .MapTrainingsApi()
+            .MapAuditApi();
         routes.MapCertificateVerification();
 
         // An unknown API path is a problem+json 404, whatever serves the rest of the site.

@@ -71,11 +71,12 @@ public static class ReportsApi
         IGrainFactory grains,
         [FromServices] IVisitLedger ledger,
         LocalCalendar calendar,
+        ReportCache reports,
         CancellationToken cancellationToken)
     {
         if (!calendar.TryMonth(month, out var first))
         {
-            return ApiProblems.Invalid("month", "格式 yyyy-MM / A month as yyyy-MM");
+            return ApiProblems.Invalid("month", "格式 yyyy-MM，2000-01 到 2099-12 / A month as yyyy-MM, 2000-01 to 2099-12");
         }
 
         if (access.District(caller, districtId) is { } denied)
@@ -83,6 +84,15 @@ public static class ReportsApi
             return denied;
         }
 
+        var csv = await reports.GetOrCreateAsync(
+            $"hours.csv|{districtId}|{first:yyyy-MM}",
+            () => HoursCsvAsync(districtId, first, grains, ledger, calendar, cancellationToken));
+        return CsvWriter.File(csv, $"hours-{districtId}-{first:yyyy-MM}.csv");
+    }
+
+    private static async Task<CsvWriter> HoursCsvAsync(
+        string districtId, DateOnly first, IGrainFactory grains, IVisitLedger ledger, LocalCalendar calendar, CancellationToken cancellationToken)
+    {
         var rows = new Dictionary<string, (int Visits, double Certified, double Pending, double Rejected)>(StringComparer.Ordinal);
         await foreach (var visit in ledger.ReadDistrictAsync(districtId, calendar.StartOf(first), calendar.StartOf(first.AddMonths(1)), cancellationToken))
         {
@@ -123,7 +133,7 @@ public static class ReportsApi
                 Math.Round(row.Rejected, 2));
         }
 
-        return CsvWriter.File(csv, $"hours-{districtId}-{first:yyyy-MM}.csv");
+        return csv;
     }
 
     private static async Task<IResult> Certificate(
@@ -141,8 +151,8 @@ public static class ReportsApi
     {
         var v = new Validation();
         var today = calendar.Today;
-        var start = Day(v, "from", from) ?? new DateOnly(today.Year, 1, 1);
-        var end = Day(v, "to", to) ?? today;
+        var start = v.Day("from", from) ?? new DateOnly(today.Year, 1, 1);
+        var end = v.Day("to", to) ?? today;
         if (end < start)
         {
             v.Add("to", "应不早于开始日期 / Must not be before from");
@@ -176,21 +186,5 @@ public static class ReportsApi
         var station = district is null ? null : options.Stations.GetValueOrDefault(district.DistrictId);
         var name = station?.StationName ?? options.StationName.Replace("{district}", district?.Name ?? string.Empty, StringComparison.Ordinal);
         return new ServiceCertificate.Issuer(name, station?.Handler ?? options.Handler, station?.Contact ?? options.Contact);
-    }
-
-    private static DateOnly? Day(Validation v, string field, string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
-
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-        {
-            return day;
-        }
-
-        v.Add(field, "格式 yyyy-MM-dd / A date as yyyy-MM-dd");
-        return null;
     }
 }

@@ -69,7 +69,36 @@ public sealed class Validation
             return default;
         }
 
+        if (!ApiTimes.InRange(value.Value))
+        {
+            Add(field, ApiTimes.RangeRule);
+            return default;
+        }
+
         return value.Value;
+    }
+
+    /// <summary>An optional day of a query (<c>yyyy-MM-dd</c>) within <see cref="ApiTimes"/>' range.</summary>
+    public DateOnly? Day(string field, string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day))
+        {
+            Add(field, "格式 yyyy-MM-dd / A date as yyyy-MM-dd");
+            return null;
+        }
+
+        if (!ApiTimes.InRange(day))
+        {
+            Add(field, ApiTimes.RangeRule);
+            return null;
+        }
+
+        return day;
     }
 
     public GeoPoint? Point(string field, double? lat, double? lng, bool required)

@@ -2,33 +2,55 @@ using Boai.Orleans.Dashboard.Security;
 
 namespace Boai.Orleans.Dashboard.Privacy;
 
-/// <summary>Audits every change (PUT, POST, DELETE) and every read of a full file, once the handler has answered.</summary>
+/// <summary>
+/// Audits every change (PUT, POST, DELETE), every read of personal data (<see cref="PersonalData"/>) and every access the
+/// API refused (403), once the handler has decided and before the answer is sent: an answer whose entry could not be
+/// stored is not sent (503).
+/// </summary>
 public sealed class AuditFilter(AuditLog audit, TimeProvider time) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var result = await next(context);
         var http = context.HttpContext;
-        var endpoint = http.GetEndpoint();
-        var isChange = !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method);
-        var isAuditedRead = !isChange && endpoint?.Metadata.GetMetadata<AuditedRead>() is not null;
-        if ((!isChange && !isAuditedRead) || Caller.From(http.User) is not { } caller)
+        if (Caller.From(http.User) is not { } caller)
         {
             return result;
         }
 
         var status = result is IStatusCodeHttpResult { StatusCode: { } code } ? code : http.Response.StatusCode;
-        if (isAuditedRead && status != StatusCodes.Status200OK)
+        var action = Classify(http, status);
+        if (action is null)
         {
-            // Nothing was read.
             return result;
         }
 
-        var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? http.Request.Path.Value ?? string.Empty;
-        var ids = string.Join(';', http.Request.RouteValues.Where(v => v.Value is string).Select(v => $"{v.Key}={v.Value}"));
-        await audit.RecordAsync(
-            new AuditEntry(time.GetUtcNow(), caller.Sub, caller.Role, isChange ? AuditLog.Change : AuditLog.Read, http.Request.Method, route, ids, status, http.TraceIdentifier),
-            http.RequestAborted);
+        await audit.RecordAsync(Entry(http, caller, action, status, time.GetUtcNow()), http.RequestAborted);
         return result;
+    }
+
+    /// <summary>What an answer is for the audit log, or null when it is not audited (a read of nothing personal).</summary>
+    public static string? Classify(HttpContext http, int status)
+    {
+        if (status == StatusCodes.Status403Forbidden)
+        {
+            return AuditLog.Denied;
+        }
+
+        var isRead = HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method);
+        if (!isRead)
+        {
+            return AuditLog.Change;
+        }
+
+        // A read that did not answer 200 read nothing.
+        return status == StatusCodes.Status200OK && PersonalData.IsPersonalRead(http.GetEndpoint()) ? AuditLog.Read : null;
+    }
+
+    public static AuditEntry Entry(HttpContext http, Caller caller, string action, int status, DateTimeOffset at)
+    {
+        var route = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? http.Request.Path.Value ?? string.Empty;
+        var ids = string.Join(';', http.Request.RouteValues.Where(v => v.Value is string).Select(v => $"{v.Key}={v.Value}"));
+        return new AuditEntry(at, caller.Sub, caller.Role, action, http.Request.Method, route, ids, status, http.TraceIdentifier);
     }
 }

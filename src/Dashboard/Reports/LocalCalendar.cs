@@ -31,7 +31,9 @@ public sealed class LocalCalendar(IOptions<ServiceRulesOptions> rules, TimeProvi
             return true;
         }
 
-        if (DateOnly.TryParseExact(text, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out first))
+        // A month the service can reckon with: its end (the next month's first day) must exist too.
+        if (DateOnly.TryParseExact(text, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out first)
+            && first >= Api.ApiTimes.EarliestDay && first < Api.ApiTimes.LatestDay)
         {
             return true;
         }

@@ -19,10 +19,38 @@ public sealed class AuthOptions
     /// <summary>An external OpenID Connect provider whose tokens are accepted instead of our own.</summary>
     public string? Authority { get; set; }
 
-    /// <summary>Enables <c>POST /api/v1/dev/token</c>. Ignored in the Production environment.</summary>
+    /// <summary>
+    /// A file holding the signing key (trimmed), so the key never appears on a process command line or in the
+    /// environment of a child; used when <see cref="SigningKey"/> is not set.
+    /// </summary>
+    public string? SigningKeyFile { get; set; }
+
+    /// <summary>Enables <c>POST /api/v1/dev/token</c>, and only in the environments of <see cref="DevTokenEnvironments"/>.</summary>
     public bool DevTokens { get; set; }
 
-    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);
+    /// <summary>
+    /// How long the tokens this service signs live. Short, because a token's districts cannot be taken back: a
+    /// coordinator removed from a district keeps it until the token expires, and the hub closes connections then.
+    /// </summary>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
-    public byte[]? SigningKeyBytes => string.IsNullOrEmpty(SigningKey) ? null : Encoding.UTF8.GetBytes(SigningKey);
+    /// <summary>The only environments where <see cref="DevTokens"/> takes effect.</summary>
+    public static readonly IReadOnlyList<string> DevTokenEnvironments = ["Development", "Demo"];
+
+    /// <summary>Dev tokens are on only when asked for and the environment is one for development or the demo (fail closed).</summary>
+    public bool DevTokensAllowedIn(string environmentName) =>
+        DevTokens && DevTokenEnvironments.Contains(environmentName, StringComparer.OrdinalIgnoreCase);
+
+    public byte[]? SigningKeyBytes
+    {
+        get
+        {
+            if (!string.IsNullOrEmpty(SigningKey))
+            {
+                return Encoding.UTF8.GetBytes(SigningKey);
+            }
+
+            return string.IsNullOrEmpty(SigningKeyFile) ? null : Encoding.UTF8.GetBytes(File.ReadAllText(SigningKeyFile).Trim());
+        }
+    }
 }

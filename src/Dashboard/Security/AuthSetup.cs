@@ -20,7 +20,7 @@ public static partial class AuthSetup
     public static WebApplicationBuilder AddBoaiAuth(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
-        var devTokens = options.DevTokens && !builder.Environment.IsProduction();
+        var devTokens = options.DevTokensAllowedIn(builder.Environment.EnvironmentName);
         var signing = new TokenSigning(options, devTokens, TimeProvider.System);
         builder.Services.AddSingleton(signing);
         builder.Services.AddSingleton(options);
@@ -90,6 +90,12 @@ public static partial class AuthSetup
         {
             LogDevTokensRefused(app.Logger, app.Environment.EnvironmentName);
         }
+        else if (signing.DevTokensEnabled)
+        {
+            LogDevTokensEnabled(app.Logger, app.Environment.EnvironmentName);
+        }
+
+        LogTokenLifetime(app.Logger, options.TokenLifetime);
 
         if (signing.KeyGenerated)
         {
@@ -97,10 +103,18 @@ public static partial class AuthSetup
         }
     }
 
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Auth:DevTokens is set but ignored in the {Environment} environment.")]
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning,
+        Message = "Auth:DevTokens is set but ignored in the {Environment} environment (only Development and Demo mint dev tokens).")]
     private static partial void LogDevTokensRefused(ILogger logger, string environment);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning,
         Message = "No Auth:SigningKey configured: dev tokens are signed with a key generated for this process; they will not survive a restart nor be accepted by other dashboard instances.")]
     private static partial void LogGeneratedKey(ILogger logger);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning,
+        Message = "Dev tokens are ENABLED ({Environment} environment): anyone who reaches POST /api/v1/dev/token can mint any role.")]
+    private static partial void LogDevTokensEnabled(ILogger logger, string environment);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Tokens signed here live {Lifetime}; hub connections close when their token expires.")]
+    private static partial void LogTokenLifetime(ILogger logger, TimeSpan lifetime);
 }

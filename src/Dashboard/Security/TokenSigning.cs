@@ -33,7 +33,7 @@ public sealed class TokenSigning
 
         if (configured is null && string.IsNullOrEmpty(options.Authority))
         {
-            throw new InvalidOperationException("Configure Auth:SigningKey or Auth:Authority (or Auth:DevTokens outside Production).");
+            throw new InvalidOperationException("Configure Auth:SigningKey or Auth:Authority (or Auth:DevTokens in Development or Demo).");
         }
 
         Key = configured is null ? null : new SymmetricSecurityKey(configured);

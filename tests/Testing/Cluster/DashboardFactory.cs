@@ -34,6 +34,11 @@ public sealed class DashboardFactory : WebApplicationFactory<Program>
             ["Auth:SigningKey"] = SigningKey,
             ["Live:RegistrationInterval"] = "00:00:05",
             ["Live:RetryInterval"] = "00:00:00.500",
+            // Tests make many requests as one user; the tests of the limit itself set their own.
+            ["RateLimits:PerUser:TokenLimit"] = "1000000",
+            ["RateLimits:PerUser:TokensPerPeriod"] = "1000000",
+            // Reports are read again right after the visits they count; the test of the cache turns it on.
+            ["Reports:CacheDuration"] = "00:00:00",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
