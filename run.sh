@@ -130,6 +130,17 @@ if [[ ! -s $key_file ]] || ! grep -qxE '[0-9a-f]{64}' "$key_file"; then
 fi
 chmod 600 "$key_file"
 
+# The silos' and dashboards' Orleans ports take only peers holding this cluster certificate (mutual TLS). A
+# development certificate, made here on first run and never part of the repository.
+tls_dir="$data_dir/cluster-tls"
+if [[ ! -s $tls_dir/cluster.crt || ! -s $tls_dir/cluster.key ]] ||
+  ! openssl x509 -checkend 86400 -noout -in "$tls_dir/cluster.crt" >/dev/null 2>&1; then
+  (umask 077 && mkdir -p "$tls_dir" &&
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 365 -subj /CN=boai-cluster \
+      -keyout "$tls_dir/cluster.key" -out "$tls_dir/cluster.crt" >/dev/null 2>&1) ||
+    die "making the development cluster certificate failed (is openssl installed?)"
+fi
+
 # Ports: the usual ones unless something here already listens on them.
 azurite_blob='' azurite_queue='' azurite_table='' port=''
 pick_port azurite_blob 10000
@@ -216,6 +227,8 @@ common_env=(
   "Storage__ConnectionString=$storage_connection"
   Cluster__ClusterId=boai
   Cluster__ServiceId=boai
+  "Cluster__Tls__CertificatePath=$tls_dir/cluster.crt"
+  "Cluster__Tls__KeyPath=$tls_dir/cluster.key"
 )
 if $clustered; then
   # Membership and reminders in the same Azurite as everything else: nothing more to start.

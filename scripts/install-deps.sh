@@ -25,6 +25,10 @@ done
 command -v dotnet >/dev/null 2>&1 || die "the .NET SDK is not installed: install .NET SDK 10 (dotnet on PATH)"
 
 missing=()
+# ./run.sh makes the development cluster certificate with it.
+if ! command -v openssl >/dev/null 2>&1; then
+  missing+=(openssl)
+fi
 if $with_browser && [[ ! -x /usr/bin/chromium ]]; then
   missing+=(chromium)
 fi

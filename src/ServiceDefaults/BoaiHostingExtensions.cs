@@ -39,6 +39,7 @@ public static class BoaiHostingExtensions
         {
             silo.UseBoaiClustering(cluster, storage);
             silo.UseBoaiStorage(storage);
+            silo.UseBoaiClusterTls(builder.Configuration, builder.Environment);
             // Counters and grain statistics for the operators' cluster view (/orleans on the dashboard host).
             silo.AddDashboard();
             silo.AddStartupTask((services, _) => DistrictClockStartup.WakeAllAsync(
@@ -60,6 +61,7 @@ public static class BoaiHostingExtensions
         var storage = builder.Configuration.GetStorageSettings();
         builder.UseOrleansClient(client =>
         {
+            client.UseBoaiClusterTls(builder.Configuration, builder.Environment);
             client.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = cluster.ClusterId;
