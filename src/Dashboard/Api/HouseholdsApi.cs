@@ -126,9 +126,15 @@ public static class HouseholdsApi
         }
 
         var grain = grains.GetGrain<IHouseholdGrain>(householdId);
-        if (await grain.GetDistrict() is { } current && !caller.CoversDistrict(current))
+        var current = await grain.GetDistrict();
+        if (current is not null && !caller.CoversDistrict(current))
         {
             return ApiProblems.Forbidden();
+        }
+
+        if (current is null && await RecordCreation.ClaimAsync(grains, caller, "household", householdId, profile.DistrictId) is { } taken)
+        {
+            return taken;
         }
 
         return (await grain.Upsert(profile, caller.Sub)).ToResult(HouseholdFileDto.From, $"/api/v1/households/{householdId}");

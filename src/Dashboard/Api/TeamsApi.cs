@@ -58,9 +58,20 @@ public static class TeamsApi
         }
 
         var grain = grains.GetGrain<IServiceTeamGrain>(teamId);
-        if (await grain.Get() is { } current && !caller.CoversDistrict(current.Profile.DistrictId))
+        var current = await grain.Get();
+        if (current is not null && !caller.CoversDistrict(current.Profile.DistrictId))
         {
             return ApiProblems.Forbidden();
+        }
+
+        if (parent is not null && await TeamParents.CheckAsync(grains, teamId, parent, districtId) is { } badParent)
+        {
+            return badParent;
+        }
+
+        if (current is null && await RecordCreation.ClaimAsync(grains, caller, "team", teamId, districtId) is { } taken)
+        {
+            return taken;
         }
 
         var outcome = await grain.Upsert(new TeamProfile(name, districtId, leaderId, kind!.Value, specialty, parent));

@@ -107,9 +107,15 @@ public static class VolunteersApi
         }
 
         var grain = grains.GetGrain<IVolunteerGrain>(volunteerId);
-        if (await grain.Get() is { } current && !caller.CoversDistrict(current.Profile.DistrictId))
+        var current = await grain.Get();
+        if (current is not null && !caller.CoversDistrict(current.Profile.DistrictId))
         {
             return ApiProblems.Forbidden();
+        }
+
+        if (current is null && await RecordCreation.ClaimAsync(grains, caller, "volunteer", volunteerId, profile.DistrictId) is { } taken)
+        {
+            return taken;
         }
 
         return (await grain.Upsert(profile, caller.Sub)).ToResult(VolunteerDto.From, $"/api/v1/volunteers/{volunteerId}");

@@ -32,12 +32,12 @@ public sealed class ClusterTlsTests(DashboardFixture fixture)
         }
 
         // No TLS at all, and TLS with a certificate the cluster does not know: the gateway never lets them in.
-        await Assert.ThrowsAsync<Orleans.Runtime.Messaging.ConnectionFailedException>(() => StartClientAsync(settings, silo.GatewayPort, new Dictionary<string, string?>
+        await Assert.ThrowsAsync<global::Orleans.Runtime.Messaging.ConnectionFailedException>(() => StartClientAsync(settings, silo.GatewayPort, new Dictionary<string, string?>
         {
             ["Cluster:Tls:CertificatePath"] = null,
             ["Cluster:Tls:KeyPath"] = null,
         }));
-        await Assert.ThrowsAsync<Orleans.Runtime.Messaging.ConnectionFailedException>(() => StartClientAsync(settings, silo.GatewayPort, stranger.Settings()));
+        await Assert.ThrowsAsync<global::Orleans.Runtime.Messaging.ConnectionFailedException>(() => StartClientAsync(settings, silo.GatewayPort, stranger.Settings()));
     }
 
     [Fact]
