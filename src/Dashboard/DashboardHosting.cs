@@ -109,6 +109,7 @@ public static class DashboardHosting
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseGrainStateAudit();
+        app.UseOrleansDashboardGuard();
 
         app.MapDashboardHealth();
         app.MapBoaiApi();

@@ -32,7 +32,8 @@ public sealed class HostingTests(DashboardFixture fixture)
     [Fact]
     public async Task Dev_token_does_not_exist_in_production_even_when_configured()
     {
-        var production = fixture.NewDashboard(environment: "Production");
+        // The test silo's ports are plaintext on loopback: the declared boundary lets a Production host start against them.
+        var production = fixture.NewDashboard(new Dictionary<string, string?> { ["Cluster:Tls:AllowPlaintext"] = "true" }, environment: "Production");
 
         using var response = await production.CreateClient().PostAsJsonAsync("/api/v1/dev/token", new { sub = "op", role = "operator" });
 

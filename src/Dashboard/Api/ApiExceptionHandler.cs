@@ -109,9 +109,13 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
         return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
     }
 
-    private static string Message(BadHttpRequestException bad) => bad.InnerException is JsonException
-        ? "JSON 格式或类型有误 / Malformed JSON or a value of the wrong type"
-        : "请求体缺失或无法读取 / The body is missing or unreadable";
+    private static string Message(BadHttpRequestException bad) => bad.InnerException switch
+    {
+        // A time without offset or out of range says which rule it broke.
+        JsonException { Message: var text } when text.StartsWith(ApiTimes.OffsetRule, StringComparison.Ordinal) => ApiTimes.OffsetRule + "; " + ApiTimes.RangeRule,
+        JsonException => "JSON 格式或类型有误 / Malformed JSON or a value of the wrong type",
+        _ => "请求体缺失或无法读取 / The body is missing or unreadable",
+    };
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "A dependency did not answer {Method} {Route}: 503.")]
     private static partial void LogUnavailable(ILogger logger, Exception exception, string method, string? route);

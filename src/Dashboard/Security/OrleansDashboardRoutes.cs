@@ -20,7 +20,8 @@ public static class OrleansDashboardRoutes
 
     public static IEndpointRouteBuilder MapOrleansDashboardForOperators(this IEndpointRouteBuilder routes)
     {
-        routes.MapOrleansDashboard(Path).RequireAuthorization(AuthSetup.OperatorPolicy);
+        // Its endpoints serve its own page, not API clients: they are not part of the API's description.
+        routes.MapOrleansDashboard(Path).RequireAuthorization(AuthSetup.OperatorPolicy).ExcludeFromDescription();
         routes.MapPost("/api/v1/operator/orleans-session", OpenSession)
             .RequireAuthorization(AuthSetup.OperatorPolicy)
             .WithTags("Operations")
