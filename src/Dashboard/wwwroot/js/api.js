@@ -68,6 +68,7 @@ export const api = {
   createOrder: (order) => json('/api/v1/orders', { method: 'POST', body: order }),
   cancelOrder: (orderId) => json(`/api/v1/orders/${enc(orderId)}/cancel`, { method: 'POST' }),
   /** Operators: sets the short-lived HttpOnly cookie that /orleans (the Orleans cluster view) accepts. */
+  auditSearch: (query) => json(`/api/v1/operator/audit?${new URLSearchParams(query)}`),
   orleansSession: () => json('/api/v1/operator/orleans-session', { method: 'POST' }),
 
   /** Mints a demo token; exists only where dev tokens are enabled (404 elsewhere). */

@@ -4,6 +4,7 @@ import { initI18n, t } from './i18n.js';
 import { createLive, HUB_EVENTS } from './live.js';
 import { districtName } from './labels.js';
 import * as store from './store.js';
+import { initAudit } from './views/audit.js';
 import { initCertify } from './views/certify.js';
 import { initDistricts } from './views/districts.js';
 import { initDrilldown } from './views/drilldown.js';
@@ -260,6 +261,7 @@ async function main() {
   initFeed();
   orders = initOrders();
   certify = initCertify();
+  initAudit();
   live = createLive({
     onState: store.setConnection,
     onEvent: handleEvent,
