@@ -12,7 +12,7 @@ import { toastError } from './toast.js';
 export function initAudit() {
   const results = h('tbody', { 'data-testid': 'audit-body' });
   const empty = h('p.empty', { hidden: true, 'data-testid': 'audit-empty' });
-  const form = h('form.filters', { 'data-testid': 'audit-form', novalidate: true });
+  const form = h('form.filters.audit-filters', { 'data-testid': 'audit-form', novalidate: true });
   const objectInput = h('input', { name: 'objectId', autocomplete: 'off', 'data-testid': 'audit-object' });
   const subInput = h('input', { name: 'sub', autocomplete: 'off', 'data-testid': 'audit-sub' });
   const actionSelect = h('select', { name: 'action', 'data-testid': 'audit-action' });
