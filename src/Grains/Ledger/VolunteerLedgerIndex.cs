@@ -79,6 +79,18 @@ public sealed class VolunteerLedgerIndex(IVisitLedger ledger, BoaiTables tables)
         }
     }
 
+    /// <summary>Copies one visit, as the ledger reads it back, into the index (<see cref="VolunteerLedgerIndexBackfill"/>).</summary>
+    internal async Task IndexAsync(LedgerVisit visit, CancellationToken cancellationToken)
+    {
+        var entry = visit.Entry;
+        await IndexAsync(entry.VolunteerId, AzureTableKeys.Escape(entry.VisitId), "visit", entry.CheckedInAt, JsonSerializer.Serialize(entry, Json), cancellationToken);
+        if (visit.Decision is { } decision)
+        {
+            var rowKey = AzureTableKeys.Compose(decision.VisitId, decision.At.UtcTicks.ToString("D19", CultureInfo.InvariantCulture));
+            await IndexAsync(decision.VolunteerId, rowKey, "decision", decision.CheckedInAt, JsonSerializer.Serialize(decision, Json), cancellationToken);
+        }
+    }
+
     public IAsyncEnumerable<LedgerVisit> ReadDistrictAsync(string districtId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
         ledger.ReadDistrictAsync(districtId, from, to, cancellationToken);
 

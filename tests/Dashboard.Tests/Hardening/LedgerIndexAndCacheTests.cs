@@ -1,6 +1,11 @@
 using System.Net;
 using System.Text;
+using Azure.Data.Tables;
 using Boai.Orleans.Ledger;
+using Boai.Orleans.Rules;
+using Boai.Orleans.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using static Boai.Orleans.Dashboard.Tests.Records;
 
 namespace Boai.Orleans.Dashboard.Tests.Hardening;
@@ -33,6 +38,33 @@ public sealed class LedgerIndexAndCacheTests(DashboardFixture fixture)
         // District reports still read the ledger's own partitions.
         var district = await ledger.ReadDistrictAsync("shiqi", at.AddHours(-1), at.AddHours(1)).ToListAsync();
         Assert.Contains(district, v => v.Entry.VisitId == unindexed.VisitId);
+    }
+
+    [Fact]
+    public async Task A_ledger_from_before_the_index_is_copied_into_it_once()
+    {
+        var id = "t" + Guid.NewGuid().ToString("N")[..10];
+        var tables = new BoaiTables(
+            new TableServiceClient(fixture.Azurite.ConnectionString),
+            new BoaiTableOptions { LedgerTable = id + "Ledger", DistrictTable = id + "Districts", AuditTable = id + "Audit", VolunteerLedgerTable = id + "Index" });
+        var rules = Options.Create(new ServiceRulesOptions());
+        await using var districtLedger = new AzureTableVisitLedger(tables, rules, NullLogger<AzureTableVisitLedger>.Instance);
+        var index = new VolunteerLedgerIndex(districtLedger, tables);
+        var volunteer = NewId("v");
+        var at = new DateTimeOffset(2024, 3, 5, 9, 0, 0, TimeSpan.FromHours(8));
+        var old = Entry(NewId("visit"), volunteer, at, "shiqi");
+        await districtLedger.AppendAsync(old);
+        await districtLedger.AppendDecisionAsync(new LedgerDecision(old.VisitId, volunteer, "shiqi", at, Model.VisitStatus.Certified, "coord-1", at.AddDays(1), null));
+        Assert.Empty(await index.ReadVolunteerAsync(volunteer).ToListAsync());
+
+        using var backfill = new VolunteerLedgerIndexBackfill(
+            index, districtLedger, tables, fixture.Dashboard.Get<Districts.DistrictDirectory>(), TimeProvider.System, NullLogger<VolunteerLedgerIndexBackfill>.Instance);
+        await backfill.StartAsync(CancellationToken.None);
+        await backfill.ExecuteTask!;
+
+        var visit = Assert.Single(await index.ReadVolunteerAsync(volunteer).ToListAsync());
+        Assert.Equal(old.VisitId, visit.Entry.VisitId);
+        Assert.Equal(Model.VisitStatus.Certified, visit.Status);
     }
 
     [Fact]
