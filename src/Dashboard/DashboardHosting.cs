@@ -52,6 +52,7 @@ public static class DashboardHosting
 
         services.AddSingleton<AuditLog>();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AuditedAuthorization>();
+        services.Configure<Microsoft.AspNetCore.SignalR.HubOptions>(o => Microsoft.AspNetCore.SignalR.HubOptionsExtensions.AddFilter<AuditedHubFilter>(o));
         services.AddSingleton<LocalCalendar>();
         services.AddMemoryCache();
         services.AddSingleton<ReportCache>();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
+using Microsoft.AspNetCore.SignalR.Client;
 using static Boai.Orleans.Dashboard.Tests.Records;
 
 namespace Boai.Orleans.Dashboard.Tests.Hardening;
@@ -46,6 +47,19 @@ public sealed class AuditTests(DashboardFixture fixture)
         var denied = await Rows(sub + "-x");
         Assert.Contains(denied, r => r.Action == "denied" && r.Status == 403 && r.ObjectId.Contains(paired.VolunteerId, StringComparison.Ordinal));
         Assert.Contains(denied, r => r.Action == "denied" && r.Route == "/api/v1/operator/audit");
+    }
+
+    [Fact]
+    public async Task Watching_another_districts_live_feed_is_a_denied_access_in_the_audit()
+    {
+        var sub = NewId("coord");
+        await using var hub = fixture.Dashboard.Hub(fixture.Dashboard.Token(sub, "coordinator", "shiqi"));
+        await hub.StartAsync();
+
+        await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => hub.InvokeAsync("Watch", "dongqu"));
+
+        var rows = await Rows(sub);
+        Assert.Contains(rows, r => r.Action == "denied" && r.Route == "/hubs/dashboard#Watch" && r.ObjectId == "dongqu");
     }
 
     [Fact]
