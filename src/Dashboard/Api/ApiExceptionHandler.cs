@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Azure;
-using Boai.Orleans.Persistence.AzureTable;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Orleans.Runtime.Messaging;
@@ -31,7 +30,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
                 : new ProblemDetails { Title = bad.Message };
             problem.Status = bad.StatusCode;
         }
-        else if (Find<GrainStateTooLargeException>(exception) is not null)
+        else if (IsStateTooLarge(exception))
         {
             // The record would outgrow what one stored state holds; retrying cannot help, and nothing was written.
             problem = new HttpValidationProblemDetails(new Dictionary<string, string[]>
@@ -58,22 +57,25 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
 
-    private static T? Find<T>(Exception exception) where T : Exception
+    /// <summary>
+    /// Orleans' Azure Table grain storage refuses a state over what one entity holds with this message (an
+    /// <see cref="ArgumentOutOfRangeException"/> for <c>GrainState.Size</c>); matched by text, as it may cross from the
+    /// silo as a fallback exception.
+    /// </summary>
+    public const string StateTooLargeMessage = "Data too large to write to Azure table";
+
+    public static bool IsStateTooLarge(Exception exception)
     {
         for (Exception? e = exception; e is not null; e = e.InnerException)
         {
-            if (e is T found)
+            if (e.Message.Contains(StateTooLargeMessage, StringComparison.Ordinal)
+                || (e is AggregateException aggregate && aggregate.InnerExceptions.Any(IsStateTooLarge)))
             {
-                return found;
-            }
-
-            if (e is AggregateException aggregate && aggregate.InnerExceptions.Select(Find<T>).FirstOrDefault(f => f is not null) is { } inner)
-            {
-                return inner;
+                return true;
             }
         }
 
-        return null;
+        return false;
     }
 
     /// <summary>Whether the exception says a dependency did not answer, rather than that the request was wrong.</summary>

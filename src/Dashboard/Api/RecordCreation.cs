@@ -14,7 +14,7 @@ public static class RecordCreation
     /// </summary>
     public static async Task<IResult?> ClaimAsync(IGrainFactory grains, Caller caller, string kind, string id, string districtId)
     {
-        var holder = await grains.GetGrain<IRecordClaimGrain>($"{kind}/{id}").Claim(districtId);
+        var holder = await grains.GetGrain<IRecordClaimGrain>($"{kind}~{id}").Claim(districtId);
         return holder == districtId || caller.CoversDistrict(holder)
             ? null
             : TypedResults.Problem(title: ConflictTitle, statusCode: StatusCodes.Status409Conflict);

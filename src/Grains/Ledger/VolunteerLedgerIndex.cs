@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Azure.Data.Tables;
-using Boai.Orleans.Persistence.AzureTable;
 using Boai.Orleans.Storage;
 
 namespace Boai.Orleans.Ledger;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using Boai.Orleans.Dashboard.Api;
-using Boai.Orleans.Persistence.AzureTable;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -110,7 +109,8 @@ public sealed class BadInputTests(DashboardFixture fixture)
         using var services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
         var http = new DefaultHttpContext { RequestServices = services, Response = { Body = new MemoryStream() } };
         var handler = new ApiExceptionHandler(services.GetRequiredService<IProblemDetailsService>(), NullLogger<ApiExceptionHandler>.Instance);
-        var tooLarge = new GrainStateTooLargeException("household/h-1", "household", (704 * 1024) + 1, 704 * 1024);
+        // What Orleans' Azure Table grain storage throws for a state over one entity, as it reaches the dashboard.
+        var tooLarge = new global::Orleans.Runtime.OrleansException("write failed", new ArgumentOutOfRangeException("GrainState.Size", "Data too large to write to Azure table. Size=1048577 MaxSize=1048576"));
 
         Assert.True(await handler.TryHandleAsync(http, tooLarge, CancellationToken.None));
 
