@@ -217,12 +217,12 @@ public static class DistrictReportsApi
     }
 
     /// <summary>A full (unmasked) export is a read of every file in it: audited like a full file read.</summary>
-    private static ValueTask AuditFullAsync(bool? full, HttpContext http, Caller caller, AuditLog audit, TimeProvider time, string districtId) =>
+    private static Task AuditFullAsync(bool? full, HttpContext http, Caller caller, AuditLog audit, TimeProvider time, string districtId) =>
         full == true
             ? audit.RecordAsync(
                 new AuditEntry(
                     time.GetUtcNow(), caller.Sub, caller.Role, AuditLog.Read, "GET", (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? http.Request.Path.Value ?? string.Empty,
                     $"districtId={districtId};full=true", StatusCodes.Status200OK, http.TraceIdentifier),
                 http.RequestAborted)
-            : ValueTask.CompletedTask;
+            : Task.CompletedTask;
 }
