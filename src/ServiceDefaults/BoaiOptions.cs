@@ -56,7 +56,4 @@ public sealed class StorageSettings
     public string DistrictTable { get; set; } = "BoaiDistricts";
 
     public string AuditTable { get; set; } = "BoaiAudit";
-
-    /// <summary>The per-volunteer copy of the ledger that certificates read.</summary>
-    public string VolunteerLedgerTable { get; set; } = "BoaiVolunteerLedger";
 }

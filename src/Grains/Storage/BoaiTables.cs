@@ -11,9 +11,6 @@ public sealed class BoaiTableOptions
     public string DistrictTable { get; set; } = "BoaiDistricts";
 
     public string AuditTable { get; set; } = "BoaiAudit";
-
-    /// <summary>The hours ledger again, by volunteer (<see cref="Ledger.VolunteerLedgerIndex"/>).</summary>
-    public string VolunteerLedgerTable { get; set; } = "BoaiVolunteerLedger";
 }
 
 /// <summary>The domain's tables on the service's storage account; each is created on first use.</summary>
@@ -22,15 +19,12 @@ public sealed class BoaiTables(TableServiceClient service, BoaiTableOptions opti
     private readonly TableHandle _ledger = new(service, options.LedgerTable);
     private readonly TableHandle _districts = new(service, options.DistrictTable);
     private readonly TableHandle _audit = new(service, options.AuditTable);
-    private readonly TableHandle _volunteerLedger = new(service, options.VolunteerLedgerTable);
 
     public Task<TableClient> Ledger => _ledger.GetAsync();
 
     public Task<TableClient> Districts => _districts.GetAsync();
 
     public Task<TableClient> Audit => _audit.GetAsync();
-
-    public Task<TableClient> VolunteerLedger => _volunteerLedger.GetAsync();
 
     public TableServiceClient Service => service;
 

@@ -21,7 +21,6 @@ public static class TestClusterSettings
             ["Storage:AuditTable"] = id + "Audit",
             ["Storage:MembershipTable"] = id + "Members",
             ["Storage:ReminderTable"] = id + "Reminders",
-            ["Storage:VolunteerLedgerTable"] = id + "VolunteerLedger",
             // Dashboards that register late still get events at once.
             ["LiveEvents:HostListRefresh"] = "00:00:00.100",
         };
