@@ -43,10 +43,15 @@ public sealed class OpenApiFuzzTests(DashboardFixture fixture, ITestOutputHelper
         var address = new Uri(dashboard.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         var paired = await fixture.Records.PairedAsync(District);
         var known = new[] { District, paired.VolunteerId, paired.HouseholdId, paired.NeedId, paired.PairingId };
+        // An API client asks for JSON; routes that also serve people (/verify) answer a browser with HTML.
         HttpClient Client(string? token) => new()
         {
             BaseAddress = address,
-            DefaultRequestHeaders = { Authorization = token is null ? null : new AuthenticationHeaderValue("Bearer", token) },
+            DefaultRequestHeaders =
+            {
+                Authorization = token is null ? null : new AuthenticationHeaderValue("Bearer", token),
+                Accept = { new MediaTypeWithQualityHeaderValue("application/json") },
+            },
         };
         var document = await Records.Expect(Client(null).GetAsync("/openapi/v1.json"), HttpStatusCode.OK);
         var operations = Operations(document).ToList();
