@@ -2,6 +2,7 @@ using Boai.Orleans.Dashboard.Api;
 using Boai.Orleans.Dashboard.Demo;
 using Boai.Orleans.Dashboard.Health;
 using Boai.Orleans.Dashboard.Live;
+using Boai.Orleans.Dashboard.Phone;
 using Boai.Orleans.Dashboard.Privacy;
 using Boai.Orleans.Dashboard.Reports;
 using Boai.Orleans.Dashboard.Security;
@@ -57,6 +58,9 @@ public static class DashboardHosting
         services.AddMemoryCache();
         services.AddSingleton<ReportCache>();
         services.AddOptions<ReportCacheOptions>().BindConfiguration(ReportCacheOptions.SectionName);
+        services.AddOptions<PhotoOptions>().BindConfiguration(PhotoOptions.SectionName);
+        services.AddSingleton<PhotoStore>();
+        services.AddSingleton<PlacardCodes>();
         services.AddOptions<CertificateOptions>().BindConfiguration(CertificateOptions.SectionName);
         services.AddOptions<Workspace.CertificationOptions>().BindConfiguration(Workspace.CertificationOptions.SectionName);
         services.AddSingleton<Workspace.Certifier>();
@@ -87,7 +91,7 @@ public static class DashboardHosting
                 Type = SecuritySchemeType.Http,
                 Scheme = "bearer",
                 BearerFormat = "JWT",
-                Description = "Claims: sub, role (volunteer | coordinator | operator), district (repeated).",
+                Description = "Claims: sub, role (volunteer | coordinator | operator | resident), district (repeated), household (residents).",
             };
             document.Security ??= [];
             document.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] });
@@ -108,6 +112,7 @@ public static class DashboardHosting
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseResidentGate();
         app.UseRateLimiter();
         app.UseGrainStateAudit();
         app.UseOrleansDashboardGuard();

@@ -1,10 +1,13 @@
 using Boai.Orleans.Dashboard.Certificates;
+using Boai.Orleans.Dashboard.Demo;
 using Boai.Orleans.Dashboard.Imports;
+using Boai.Orleans.Dashboard.Phone;
 using Boai.Orleans.Dashboard.Privacy;
 using Boai.Orleans.Dashboard.Reports;
 using Boai.Orleans.Dashboard.Security;
 using Boai.Orleans.Dashboard.Workspace;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 
 namespace Boai.Orleans.Dashboard.Api;
 
@@ -16,6 +19,7 @@ public static class ApiRoutes
     public static IEndpointRouteBuilder MapBoaiApi(this IEndpointRouteBuilder routes)
     {
         routes.MapDevTokenApi();
+        routes.MapDemoAccountsApi();
 
         var api = routes.MapGroup("/api/v1")
             .RequireAuthorization(AuthSetup.CallerPolicy)
@@ -44,7 +48,10 @@ public static class ApiRoutes
             .MapSupervisionApi()
             .MapDistrictReportsApi()
             .MapTrainingsApi()
-            .MapAuditApi();
+            .MapAuditApi()
+            .MapPhoneApi()
+            .MapServiceRecordsApi()
+            .MapResidentApi();
         routes.MapCertificateVerification();
 
         // An unknown API path is a problem+json 404, whatever serves the rest of the site.
@@ -62,8 +69,11 @@ public static class ApiRoutes
     public static IApplicationBuilder UseApiBodyLimit(this IApplicationBuilder app) =>
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.Use(async (context, next) =>
         {
-            // Import uploads (workbooks) have a limit of their own.
-            var max = ImportsApi.BodyLimit(context) ?? MaxBodyBytes;
+            // Import uploads (workbooks) and visit photos have limits of their own.
+            var max = ImportsApi.BodyLimit(context)
+                ?? (ServiceRecordsApi.IsPhotoUpload(context.Request)
+                    ? context.RequestServices.GetRequiredService<IOptions<PhotoOptions>>().Value.MaxBytes
+                    : MaxBodyBytes);
             if (context.Request.ContentLength > max)
             {
                 context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;

@@ -1,3 +1,4 @@
+using Boai.Orleans.Dashboard.Security;
 using Boai.Orleans.Catalogue;
 
 namespace Boai.Orleans.Dashboard.Api;
@@ -7,7 +8,7 @@ public static class CatalogueApi
 {
     public static RouteGroupBuilder MapCatalogueApi(this RouteGroupBuilder api)
     {
-        var catalogue = api.MapGroup("/catalogue").WithTags("Catalogue");
+        var catalogue = api.MapGroup("/catalogue").WithTags("Catalogue").AllowResidents();
         catalogue.MapGet("/", (ServiceCatalogue c) => TypedResults.Ok(c.Items))
             .WithSummary("Catalogue items: [{itemId, category, name, nameEn, defaultFrequency, skills}].");
         catalogue.MapGet("/categories", (ServiceCatalogue c) => TypedResults.Ok(c.Categories))

@@ -1,9 +1,11 @@
 using Boai.Orleans.Dashboard.Security;
 using Boai.Orleans.Districts;
+using Boai.Orleans.Households;
 
 namespace Boai.Orleans.Dashboard.Api;
 
-public sealed record DevTokenRequest(string? Sub, string? Role, IReadOnlyList<string?>? Districts);
+/// <summary><c>household</c>: required for (and only for) the <c>resident</c> role: the household the resident belongs to.</summary>
+public sealed record DevTokenRequest(string? Sub, string? Role, IReadOnlyList<string?>? Districts, string? Household = null);
 
 public sealed record DevTokenResponse(string Token, DateTimeOffset ExpiresAt);
 
@@ -21,13 +23,13 @@ public static class DevTokenApi
         routes.MapPost("/api/v1/dev/token", Issue)
             .AllowAnonymous()
             .WithTags("Dev")
-            .WithSummary("Mints a token for a volunteer, coordinator or operator (development and demo only).")
+            .WithSummary("Mints a token for a volunteer, coordinator, operator or resident (with household; development and demo only).")
             .Produces<DevTokenResponse>()
             .ProducesValidationProblem();
         return routes;
     }
 
-    private static IResult Issue(DevTokenRequest body, TokenSigning signing, DistrictDirectory districts)
+    private static async Task<IResult> Issue(DevTokenRequest body, TokenSigning signing, DistrictDirectory districts, IGrainFactory grains)
     {
         var v = new Validation();
         var sub = v.Id("sub", body.Sub);
@@ -42,12 +44,22 @@ public static class DevTokenApi
             v.Add("districts", "社工至少负责一个镇区 / A coordinator needs at least one district");
         }
 
+        string? household = null;
+        if (body.Role == Roles.Resident)
+        {
+            household = v.Id("household", body.Household);
+            if (household.Length > 0 && await grains.GetGrain<IHouseholdGrain>(household).GetDistrict() is null)
+            {
+                v.Add("household", "未知的家庭 / Unknown household");
+            }
+        }
+
         if (!v.IsValid)
         {
             return v.Problem();
         }
 
-        var (token, expiresAt) = signing.Issue(sub, body.Role!, body.Role == Roles.Coordinator ? scope : []);
+        var (token, expiresAt) = signing.Issue(sub, body.Role!, body.Role == Roles.Coordinator ? scope : [], household: household);
         return TypedResults.Ok(new DevTokenResponse(token, expiresAt));
     }
 }

@@ -48,8 +48,16 @@ public static class OrdersApi
         return api;
     }
 
-    private static async Task<IResult> Create(
-        OrderBody body, Caller caller, Access access, IGrainFactory grains, ServiceCatalogue catalogue, TimeProvider time)
+    private static Task<IResult> Create(
+        OrderBody body, Caller caller, Access access, IGrainFactory grains, ServiceCatalogue catalogue, TimeProvider time) =>
+        Place(body, caller, householdId => access.Household(caller, householdId), grains, catalogue, time);
+
+    /// <summary>
+    /// Places an order: the one path for coordinators' and residents' orders (群众点单); <paramref name="mayOrderFor"/>
+    /// decides whether the caller may order for the household and answers its district.
+    /// </summary>
+    internal static async Task<IResult> Place(
+        OrderBody body, Caller caller, Func<string, Task<Guarded<string>>> mayOrderFor, IGrainFactory grains, ServiceCatalogue catalogue, TimeProvider time)
     {
         var v = new Validation();
         var householdId = v.Id("householdId", body.HouseholdId);
@@ -85,7 +93,7 @@ public static class OrdersApi
             return v.Problem();
         }
 
-        var household = await access.Household(caller, householdId);
+        var household = await mayOrderFor(householdId);
         if (household.Denied is not null)
         {
             return household.Denied;

@@ -188,7 +188,7 @@ public static class VolunteersApi
             : null;
     }
 
-    private static List<WeeklySlot> Availability(Validation v, IReadOnlyList<SlotBody?>? slots)
+    internal static List<WeeklySlot> Availability(Validation v, IReadOnlyList<SlotBody?>? slots)
     {
         var result = new List<WeeklySlot>();
         if (slots is null)

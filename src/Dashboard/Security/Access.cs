@@ -39,12 +39,12 @@ public sealed class Access(IGrainFactory grains, DistrictDirectory districts)
             ? ApiProblems.Invalid("districtId", "未知的镇区 / Unknown district")
             : caller.CoversDistrict(districtId) ? null : ApiProblems.Forbidden();
 
-    public IResult? Staff(Caller caller) => caller.IsVolunteer ? ApiProblems.Forbidden() : null;
+    public IResult? Staff(Caller caller) => caller.IsStaff ? null : ApiProblems.Forbidden();
 
     /// <summary>A household's records: returns its district.</summary>
     public async Task<Guarded<string>> Household(Caller caller, string householdId)
     {
-        if (caller.IsVolunteer)
+        if (!caller.IsStaff)
         {
             return Guarded<string>.Deny(ApiProblems.Forbidden());
         }
@@ -131,7 +131,7 @@ public sealed class Access(IGrainFactory grains, DistrictDirectory districts)
     /// <summary>A service team: staff of its district.</summary>
     public async Task<Guarded<TeamView>> Team(Caller caller, string teamId)
     {
-        if (caller.IsVolunteer)
+        if (!caller.IsStaff)
         {
             return Guarded<TeamView>.Deny(ApiProblems.Forbidden());
         }
@@ -193,7 +193,7 @@ public sealed class Access(IGrainFactory grains, DistrictDirectory districts)
 
     /// <summary>Cancelling an order: staff of its district.</summary>
     public async Task<Guarded<OrderView>> CancelOrder(Caller caller, string orderId) =>
-        caller.IsVolunteer ? Guarded<OrderView>.Deny(ApiProblems.Forbidden()) : await Order(caller, orderId);
+        !caller.IsStaff ? Guarded<OrderView>.Deny(ApiProblems.Forbidden()) : await Order(caller, orderId);
 
     /// <summary>The volunteer whose offered orders a hub connection receives: a volunteer's own, nobody else's.</summary>
     public string? OwnOffers(Caller caller) => caller.IsVolunteer ? caller.Sub : null;

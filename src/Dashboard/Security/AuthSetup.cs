@@ -72,7 +72,7 @@ public static partial class AuthSetup
 
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(CallerPolicy, p => p.RequireAuthenticatedUser().RequireAssertion(c => Caller.From(c.User) is not null))
-            .AddPolicy(StaffPolicy, p => p.RequireAuthenticatedUser().RequireAssertion(c => Caller.From(c.User) is { IsVolunteer: false }))
+            .AddPolicy(StaffPolicy, p => p.RequireAuthenticatedUser().RequireAssertion(c => Caller.From(c.User) is { IsStaff: true }))
             .AddPolicy(OperatorPolicy, p => p.RequireAuthenticatedUser().RequireAssertion(c => Caller.From(c.User) is { IsOperator: true }));
 
         // The hosting diagnostics log each request's URL with its query string, where the hub's token travels.

@@ -12,6 +12,14 @@ public sealed record Caller(string Sub, string Role, IReadOnlySet<string> Distri
 
     public bool IsVolunteer => Role == Roles.Volunteer;
 
+    public bool IsResident => Role == Roles.Resident;
+
+    /// <summary>Coordinators and operators: the people who keep records.</summary>
+    public bool IsStaff => IsCoordinator || IsOperator;
+
+    /// <summary>A resident's household (claim <c>household</c>); null for every other role.</summary>
+    public string? Household { get; init; }
+
     /// <summary>Whether the caller may see and change records of this district.</summary>
     public bool CoversDistrict(string? districtId) =>
         districtId is not null && (IsOperator || (IsCoordinator && Districts.Contains(districtId)));
@@ -27,8 +35,15 @@ public sealed record Caller(string Sub, string Role, IReadOnlySet<string> Distri
             return null;
         }
 
+        var household = user.FindFirst(BoaiClaims.Household)?.Value;
+        if (role == Roles.Resident && string.IsNullOrEmpty(household))
+        {
+            // A resident without a household could act for none: not a caller.
+            return null;
+        }
+
         var districts = user.FindAll(BoaiClaims.District).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
-        return new Caller(sub, role!, districts);
+        return new Caller(sub, role!, districts) { Household = role == Roles.Resident ? household : null };
     }
 
     /// <summary>Minimal API binding: the authorization policy has already required a valid caller.</summary>

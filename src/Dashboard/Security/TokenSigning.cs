@@ -46,7 +46,8 @@ public sealed class TokenSigning
     /// <summary>The key was generated for this process: its tokens die with it and are not accepted by other instances.</summary>
     public bool KeyGenerated { get; }
 
-    public (string Token, DateTimeOffset ExpiresAt) Issue(string sub, string role, IReadOnlyCollection<string> districts, TimeSpan? lifetime = null)
+    public (string Token, DateTimeOffset ExpiresAt) Issue(
+        string sub, string role, IReadOnlyCollection<string> districts, TimeSpan? lifetime = null, string? household = null)
     {
         if (Key is null)
         {
@@ -56,6 +57,11 @@ public sealed class TokenSigning
         var now = _time.GetUtcNow();
         var expires = now + (lifetime ?? _options.TokenLifetime);
         var identity = new ClaimsIdentity([new Claim(BoaiClaims.Subject, sub), new Claim(BoaiClaims.Role, role)]);
+        if (household is not null)
+        {
+            identity.AddClaim(new Claim(BoaiClaims.Household, household));
+        }
+
         var descriptor = new SecurityTokenDescriptor
         {
             Issuer = _options.Issuer,
