@@ -35,7 +35,6 @@ public static class ServiceRecordsApi
             .Produces<ServiceRecordView>().ProducesProblem(403).ProducesProblem(404);
         visits.MapPut("/{visitId}/photos/{photoId}", PutPhoto)
             .WithSummary("The visit's volunteer uploads a photo (image/jpeg, image/png or image/webp as the raw body, at most Photos:MaxBytes, 6 per visit). Idempotent per photoId.")
-            .Accepts<IFormFile>("image/jpeg", "image/png", "image/webp")
             .Produces<ServiceRecordView>(StatusCodes.Status201Created).Produces<ServiceRecordView>()
             .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413);
         visits.MapGet("/{visitId}/photos/{photoId}", GetPhoto)

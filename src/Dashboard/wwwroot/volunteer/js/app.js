@@ -369,6 +369,7 @@ function route() {
       loadToday();
     },
     orderUpdated: () => loadToday(),
+    reconnected: () => loadToday(),
   });
 }
 

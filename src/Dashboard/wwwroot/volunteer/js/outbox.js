@@ -128,10 +128,18 @@ export async function flush({ onSignInNeeded } = {}) {
   }
 }
 
+/** The network is back: what waits out a back-off goes now. */
+async function retryNow() {
+  const db = await dbReady;
+  for (const item of await db.getAll(STORE)) {
+    if (item.state === 'pending' && item.nextAt > 0) await db.put(STORE, { ...item, nextAt: 0 });
+  }
+}
+
 /** Back-off timer and the browser's online event drive the sending; call once. */
 export function startSending(options) {
   const tick = () => flush(options);
-  window.addEventListener('online', tick);
+  window.addEventListener('online', () => retryNow().then(tick));
   setInterval(tick, 2000);
   tick();
 }
