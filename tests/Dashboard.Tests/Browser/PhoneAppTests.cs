@@ -35,6 +35,8 @@ public sealed class PhoneAppTests(DashboardFixture fixture)
         {
             ["VOLUNTEER_TOKEN"] = dashboard.Token(due.VolunteerId, Roles.Volunteer),
             ["PAIRING"] = due.PairingId,
+            ["HOUSEHOLD"] = due.HouseholdId,
+            ["NEED"] = due.NeedId,
             ["SHOT_DIR"] = Shots,
         });
 
@@ -48,6 +50,7 @@ public sealed class PhoneAppTests(DashboardFixture fixture)
         Assert.Equal("elderly-visit", seen.GetProperty("services")[0].GetString());
         Assert.Equal("mood", seen.GetProperty("observations")[0].GetString());
         Assert.Equal("To upload 0", seen.GetProperty("englishCount").GetString());
+        Assert.Contains("补录", seen.GetProperty("tooOld").GetString(), StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(Shots, "phone-visit-zh-CN.png")));
     }
 
@@ -56,10 +59,13 @@ public sealed class PhoneAppTests(DashboardFixture fixture)
     {
         await using var dashboard = BrowserScript.StartDashboard(fixture);
         var due = await DueTodayAsync("dachong");
+        var token = dashboard.Token(due.VolunteerId, Roles.Volunteer);
 
         var seen = await BrowserScript.RunAsync("phone-offline.mjs", dashboard, new Dictionary<string, string>
         {
-            ["VOLUNTEER_TOKEN"] = dashboard.Token(due.VolunteerId, Roles.Volunteer),
+            ["VOLUNTEER_TOKEN"] = token,
+            // Its signature no longer checks out, as an expired token's would not: the service answers 401.
+            ["REFUSED_TOKEN"] = token[..(token.LastIndexOf('.') + 1)] + "c2lnbmF0dXJlLWdvbmU",
             ["VOLUNTEER"] = due.VolunteerId,
             ["PAIRING"] = due.PairingId,
             ["SHOT_DIR"] = Shots,
@@ -70,6 +76,7 @@ public sealed class PhoneAppTests(DashboardFixture fixture)
         Assert.Equal(
             ["record:pending", "checkOut:pending", "photo:pending", "checkIn:pending"],
             seen.GetProperty("kindsAfterReload").EnumerateArray().Select(k => k.GetString()!).ToArray());
+        Assert.Equal("1", seen.GetProperty("waitingWhileSignedOut").GetString());
         Assert.Equal("checkedOut", seen.GetProperty("status").GetString());
         Assert.Equal(1, seen.GetProperty("photos").GetInt32());
         Assert.Equal("image/jpeg", seen.GetProperty("photoType").GetString());

@@ -33,7 +33,14 @@ await run(async (browser, result) => {
   await page.click('[data-testid=lang-toggle]');
   await shot(page, 'phone-outbox-offline-en');
 
+  // Back online with a token the service no longer accepts (expired): nothing is lost, the outbox waits for a sign-in.
+  await page.evaluate((token) => localStorage.setItem('boai.token', token), env.REFUSED_TOKEN);
   await context.setOffline(false);
+  await page.waitForSelector('[data-testid=signin-expired]', { timeout: 30000 });
+  result.waitingWhileSignedOut = await page.getAttribute('[data-testid=outbox-count]', 'data-count');
+  await shot(page, 'phone-signin-expired-en');
+  await page.fill('#token', env.VOLUNTEER_TOKEN);
+  await page.click('[data-testid=signin] button[type=submit]');
   await waitingIs(page, 0, 60000);
   const visit = await api(`/api/v1/visits/${visitId}`, env.VOLUNTEER_TOKEN);
   result.status = visit.body.status;

@@ -44,7 +44,15 @@ await run(async (browser, result) => {
   const record = await api(`/api/v1/visits/${visitId}/record`, env.VOLUNTEER_TOKEN);
   result.observations = record.body.observations.map((o) => o.kind);
 
+  // A visit older than 72 h is refused: the phone tells the volunteer to ask their coordinator for 补录.
+  await page.evaluate(async ([householdId, needId]) => {
+    const outbox = await import('/volunteer/js/outbox.js');
+    const at = new Date(Date.now() - 73 * 3600 * 1000).toISOString();
+    await outbox.enqueue({ kind: 'checkIn', visitId: `old-${Date.now()}`, body: { householdId, needId, at } });
+  }, [env.HOUSEHOLD, env.NEED]);
   await page.click('[data-testid=tab-outbox]');
+  await page.waitForSelector('[data-testid=outbox-item][data-state=tooOld] [data-testid=ask-backfill]', { timeout: 15000 });
+  result.tooOld = await page.textContent('[data-testid=ask-backfill]');
   await page.waitForSelector('[data-testid=outbox-item][data-state=done]');
   await shot(page, 'phone-outbox-zh-CN');
   await page.click('[data-testid=tab-me]');

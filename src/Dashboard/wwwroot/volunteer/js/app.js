@@ -21,6 +21,8 @@ const state = {
   outbox: [],
   reminded: new Set(JSON.parse(sessionStorage.getItem('boai.reminded') ?? '[]')),
   live: null,
+  /** The sign-in screen is up: nothing else may replace it. */
+  signingIn: false,
 };
 let timerHandle;
 
@@ -35,6 +37,7 @@ function problemText(error) {
 
 // ---------- sign-in ----------
 async function renderSignIn(expired) {
+  state.signingIn = true;
   tabs.hidden = true;
   const list = h('div', { className: 'stack' });
   const view = h('section', { className: 'card', dataset: { testid: 'signin' } },
@@ -79,6 +82,7 @@ async function demo(claims) {
 }
 
 async function signedIn(token) {
+  state.signingIn = false;
   setToken(token);
   await resume();
   route();
@@ -355,6 +359,7 @@ function show(tab) {
 function route() {
   const me = readToken();
   if (!me || me.expired) return renderSignIn(Boolean(me?.expired));
+  document.getElementById('outbox-count').hidden = me.role !== 'volunteer';
   if (me.role === 'resident') {
     tabs.hidden = true;
     return renderResident(main, { onSignOut: signOut, onExpired: () => renderSignIn(true), problemText });
@@ -385,12 +390,12 @@ async function start() {
   onOutboxChange((items) => {
     state.outbox = items;
     renderCount();
-    if (state.tab === 'outbox' && readToken()?.role === 'volunteer') renderOutbox();
+    if (state.tab === 'outbox' && !state.signingIn && readToken()?.role === 'volunteer') renderOutbox();
   });
   state.outbox = await all();
   renderCount();
   if ('serviceWorker' in navigator) navigator.serviceWorker.register('sw.js').catch(() => {});
-  startSending({ onSignInNeeded: () => { showBanner(t('signin.expired'), 'warn'); renderSignIn(true); } });
+  startSending({ signInNeeded: () => { showBanner(t('signin.expired'), 'warn'); renderSignIn(true); } });
   route();
   window.boaiPhone = { state, outbox: all, ready: true };
 }

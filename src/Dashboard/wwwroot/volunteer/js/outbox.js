@@ -20,6 +20,7 @@ const dbReady = openDB('boai-volunteer', 1, {
 const listeners = new Set();
 let running = false;
 let pausedForSignIn = false;
+let onSignInNeeded = () => {};
 
 export const onOutboxChange = (listener) => listeners.add(listener);
 const changed = async () => {
@@ -80,7 +81,7 @@ export async function resume() {
 }
 
 /** Sends what is due, oldest first; a visit's later items wait for its earlier ones. */
-export async function flush({ onSignInNeeded } = {}) {
+export async function flush() {
   if (running || pausedForSignIn) return;
   running = true;
   try {
@@ -114,7 +115,7 @@ export async function flush({ onSignInNeeded } = {}) {
         } else if (verdict === 'signIn') {
           await db.put(STORE, { ...item, state: 'signIn', attempts, error: error.message });
           pausedForSignIn = true;
-          onSignInNeeded?.();
+          onSignInNeeded();
           break;
         } else {
           await db.put(STORE, { ...item, state: verdict, attempts, error: error.problem?.title ?? error.message });
@@ -137,8 +138,9 @@ async function retryNow() {
 }
 
 /** Back-off timer and the browser's online event drive the sending; call once. */
-export function startSending(options) {
-  const tick = () => flush(options);
+export function startSending({ signInNeeded }) {
+  onSignInNeeded = signInNeeded;
+  const tick = () => flush();
   window.addEventListener('online', () => retryNow().then(tick));
   setInterval(tick, 2000);
   tick();

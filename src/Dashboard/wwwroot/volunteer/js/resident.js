@@ -81,6 +81,8 @@ export async function renderResident(main, { onSignOut, onExpired, problemText }
   };
 
   const visitRated = new Map(home.visits.map((v) => [v.visitId, v]));
+  // Visits of an order are rated on the order's card.
+  const others = home.visits.filter((v) => !home.orders.some((o) => o.visitId === v.visitId));
   clear(main).append(h('section', { className: 'stack', dataset: { testid: 'resident' } },
     h('h2', {}, t('resident.title', { community: home.community })),
     form,
@@ -93,7 +95,8 @@ export async function renderResident(main, { onSignOut, onExpired, problemText }
       o.visitId && o.satisfaction == null && visitRated.get(o.visitId)?.checkedOutAt ? rating(o.visitId) : null,
       o.satisfaction != null ? h('p', { dataset: { testid: 'rated' } }, t('resident.rated', { n: o.satisfaction })) : null)),
     h('h3', {}, t('resident.visits')),
-    ...home.visits.filter((v) => !home.orders.some((o) => o.visitId === v.visitId)).map((v) => h('article', { className: 'card', dataset: { testid: 'resident-visit', visitId: v.visitId } },
+    others.length === 0 ? h('p', { className: 'muted' }, t('resident.noVisits')) : null,
+    ...others.map((v) => h('article', { className: 'card', dataset: { testid: 'resident-visit', visitId: v.visitId } },
       h('p', {}, `${v.volunteerName} · ${dateTime(v.checkedInAt, lang())}`),
       v.satisfaction != null ? h('p', {}, t('resident.rated', { n: v.satisfaction })) : v.checkedOutAt ? rating(v.visitId) : null)),
     h('button', { type: 'button', className: 'btn-quiet', dataset: { testid: 'sign-out' }, onclick: onSignOut }, t('signin.signOut'))));
