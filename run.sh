@@ -297,6 +297,7 @@ plural() { (($1 == 1)) && echo "$1 $2" || echo "$1 $2s"; }
   echo
   echo "Boai.Orleans is running: $(plural "$silos" silo), $(plural "$dashboards" dashboard), $($clustered && echo "Azure Table storage" || echo Localhost) clustering."
   echo "  page            $url/"
+  echo "  volunteer app   $url/volunteer/"
   echo "  API docs        $url/scalar"
   echo "  OpenAPI         $url/openapi/v1.json"
   for ((j = 1; j < dashboards; j++)); do
