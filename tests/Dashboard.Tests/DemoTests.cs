@@ -35,6 +35,18 @@ public sealed class DemoTests(DashboardFixture fixture)
             Assert.Contains(pending["items"]!.AsArray(), v => v!["flags"]!.AsArray().Any(f => f!.GetValue<string>() == "late"));
             var volunteer = await Expect(first.Operator().GetAsync("/api/v1/volunteers/" + pending["items"]![0]!["volunteerId"]!.GetValue<string>() + "/hours"), HttpStatusCode.OK);
             Assert.True(volunteer["certifiedHours"]!.GetValue<double>() > 0, volunteer.ToJsonString());
+
+            // The phone app's one-click demo accounts: volunteers who have pairings, and a resident of a demo household.
+            var accounts = await Expect(first.CreateClient().GetAsync("/api/v1/dev/demo-accounts"), HttpStatusCode.OK);
+            Assert.Equal(3, accounts["volunteers"]!.AsArray().Count);
+            foreach (var account in accounts["volunteers"]!.AsArray())
+            {
+                var sub = account!["sub"]!.GetValue<string>();
+                var today = await Expect(first.Volunteer(sub).GetAsync($"/api/v1/volunteers/{sub}/today"), HttpStatusCode.OK);
+                Assert.NotEmpty(today["pairings"]!.AsArray());
+            }
+
+            Assert.Equal("h-shiqi-001", accounts["residents"]![0]!["household"]!.GetValue<string>());
         }
 
         await using var second = new DashboardFactory(settings, silo.GatewayPort, new Dictionary<string, string?>

@@ -42,10 +42,12 @@ public sealed class PhoneAppTests(DashboardFixture fixture)
 
         Assert.Equal("悦来南路 12 号", seen.GetProperty("address").GetString());
         Assert.Equal("签到", seen.GetProperty("checkInLabel").GetString());
+        Assert.StartsWith("今天要探访：悦来社区", seen.GetProperty("dueReminder").GetString(), StringComparison.Ordinal);
         Assert.Equal("签退", seen.GetProperty("checkOutLabel").GetString());
         Assert.True(seen.GetProperty("boardSawCheckIn").GetBoolean());
         Assert.True(seen.GetProperty("timerRuns").GetBoolean());
         Assert.True(seen.GetProperty("boardSawCheckOut").GetBoolean());
+        Assert.True(seen.GetProperty("boardSawAttention").GetBoolean());
         Assert.Equal("checkedOut", seen.GetProperty("status").GetString());
         Assert.Equal("elderly-visit", seen.GetProperty("services")[0].GetString());
         Assert.Equal("mood", seen.GetProperty("observations")[0].GetString());

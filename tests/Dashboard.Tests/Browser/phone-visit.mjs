@@ -15,6 +15,9 @@ await run(async (browser, result) => {
   await due.waitFor({ timeout: 20000 });
   result.address = await due.locator('[data-testid=household-address]').textContent();
   result.checkInLabel = (await due.locator('[data-testid=check-in]').textContent()).trim();
+  // No notification permission in the test browser: the due visit's reminder is the in-app banner.
+  await page.waitForFunction(() => document.querySelector('[data-testid=banner]')?.textContent.includes('悦来社区'));
+  result.dueReminder = await page.textContent('[data-testid=banner]');
   await shot(page, 'phone-today-zh-CN');
 
   await due.locator('[data-testid=check-in]').click();
@@ -37,6 +40,9 @@ await run(async (browser, result) => {
   await waitingIs(page, 0);
   await board.waitForSelector(`[data-testid=feed-item][data-visit-id="${visitId}"][data-kind=checkOut]`, { timeout: 15000 });
   result.boardSawCheckOut = true;
+  await board.waitForSelector('[data-testid=toast][data-kind=error]:has-text("情绪")', { timeout: 15000 });
+  result.boardSawAttention = true;
+  await shot(board, "board-attention-zh-CN");
 
   const visit = await api(`/api/v1/visits/${visitId}`, env.VOLUNTEER_TOKEN);
   result.status = visit.body.status;

@@ -152,6 +152,14 @@ function handleEvent(name, payload) {
     case 'orderEscalated':
       orders.onEvent(name, payload);
       break;
+    case 'visitAttention':
+      // A volunteer's service record flags health, mood or home safety: the coordinator must see it now.
+      toast(t('attention.toast', {
+        district: districtName(payload.districtId),
+        household: payload.householdId,
+        kinds: payload.observations.map((o) => t(`attention.${o.kind}`)).join(t('attention.separator')),
+      }), 'error');
+      break;
     default:
       throw new Error(`unknown event ${name}`);
   }

@@ -11,6 +11,7 @@ export const LIVE_EVENTS = {
   suggestionsReady: ['districtId', 'needId', 'householdId', 'reason', 'suggestions'],
   orderUpdated: ['districtId', 'orderId', 'householdId', 'itemId', 'status', 'volunteerId', 'windowStart', 'windowEnd', 'escalatesAt', 'at'],
   orderEscalated: ['districtId', 'orderId', 'householdId', 'itemId', 'since'],
+  visitAttention: ['districtId', 'visitId', 'volunteerId', 'householdId', 'observations', 'at'],
 };
 
 /** The figures of a district that a districtSummary event carries (everything but its id). */
