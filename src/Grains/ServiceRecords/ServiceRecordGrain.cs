@@ -52,9 +52,14 @@ public sealed class ServiceRecordGrain(
     {
         if (S.SubmittedAt is not null)
         {
-            return S.Observations.SequenceEqual(observations) && S.Notes == notes
-                ? Outcome<ServiceRecordView>.Ok(View(S))
-                : Failure.Conflict("服务套表已提交 / The service record was already submitted with other content");
+            if (!S.Observations.SequenceEqual(observations) || S.Notes != notes)
+            {
+                return Failure.Conflict("服务套表已提交 / The service record was already submitted with other content");
+            }
+
+            // A replay may follow a first attempt that failed after the write: the journal entry is idempotent.
+            await GrainFactory.GetGrain<IVolunteerJournalGrain>(S.Owner!.VolunteerId).Add(new JournalEntry(this.GetPrimaryKeyString(), S.Owner.HouseholdId, S.SubmittedAt.Value));
+            return Outcome<ServiceRecordView>.Ok(View(S));
         }
 
         var next = Copy(owner);

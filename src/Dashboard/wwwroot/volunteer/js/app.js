@@ -382,6 +382,7 @@ async function start() {
   await initI18n();
   document.getElementById('lang-toggle').addEventListener('click', async () => {
     await toggleLang();
+    document.getElementById('banner').hidden = true;
     apply(document);
     renderCount();
     route();
