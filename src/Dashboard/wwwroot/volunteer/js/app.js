@@ -63,6 +63,7 @@ async function renderSignIn(expired) {
       list.append(h('button', { type: 'button', className: 'btn btn-big', dataset: { testid: `signin-volunteer-${v.sub}` }, onclick: () => demo({ sub: v.sub, role: 'volunteer', districts: [] }) },
         t('signin.asVolunteer', { name: v.maskedName, id: v.sub })));
     }
+    if (accounts.volunteers.length + accounts.residents.length === 0) list.append(h('p', { className: 'muted' }, t('signin.noDemo')));
     for (const r of accounts.residents) {
       list.append(h('button', { type: 'button', className: 'btn btn-big btn-alt', dataset: { testid: 'signin-resident' }, onclick: () => demo({ sub: r.sub, role: 'resident', districts: [], household: r.household }) },
         t('signin.asResident', { community: r.community })));
@@ -396,7 +397,7 @@ async function start() {
   state.outbox = await all();
   renderCount();
   if ('serviceWorker' in navigator) navigator.serviceWorker.register('sw.js').catch(() => {});
-  startSending({ signInNeeded: () => { showBanner(t('signin.expired'), 'warn'); renderSignIn(true); } });
+  startSending({ signInNeeded: () => renderSignIn(true) });
   route();
   window.boaiPhone = { state, outbox: all, ready: true };
 }
