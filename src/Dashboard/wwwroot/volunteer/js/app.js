@@ -245,7 +245,7 @@ function renderVisit() {
       h('label', { className: 'check' }, h('input', { type: 'checkbox', name: 'observation', value: kind, dataset: { testid: `observation-${kind}` } }), t(`observation.${kind}`)),
       h('input', { type: 'text', name: `note-${kind}`, placeholder: t('visit.observationNote'), maxLength: 500 }))));
   const thumbs = h('div', { className: 'thumbs', dataset: { testid: 'photos' } },
-    ...visit.photos.map((p) => h('span', { className: 'thumb', dataset: { testid: 'photo-thumb' } }, t('visit.photoQueued', { n: p }))));
+    ...visit.photos.map((_, i) => h('span', { className: 'thumb', dataset: { testid: 'photo-thumb' } }, t('visit.photoQueued', { n: i + 1 }))));
   const photoInput = h('input', {
     type: 'file', accept: 'image/*', capture: 'environment', multiple: true, dataset: { testid: 'photo-input' }, className: 'visually-hidden', id: 'photo-input',
     onchange: async (event) => {

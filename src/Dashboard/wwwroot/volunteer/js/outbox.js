@@ -80,8 +80,18 @@ export async function resume() {
   flush();
 }
 
-/** Sends what is due, oldest first; a visit's later items wait for its earlier ones. */
-export async function flush() {
+/**
+ * Sends what is due, oldest first; a visit's later items wait for its earlier ones. One tab at a time sends (a Web
+ * Lock), so two open tabs never post the same item at once.
+ */
+export function flush() {
+  if (running || pausedForSignIn) return Promise.resolve();
+  return navigator.locks
+    ? navigator.locks.request('boai-outbox', { ifAvailable: true }, (lock) => (lock ? sendDue() : undefined))
+    : sendDue();
+}
+
+async function sendDue() {
   if (running || pausedForSignIn) return;
   running = true;
   try {
