@@ -73,6 +73,9 @@ await run(async (browser, result) => {
   await page.click('[data-testid=tab-today]');
   await page.waitForSelector('[data-testid=pairing]');
   await shot(page, 'phone-today-en');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await shot(page, 'phone-today-desktop-en');
+  await page.setViewportSize({ width: 360, height: 740 });
   await page.click('[data-testid=tab-outbox]');
   await shot(page, 'phone-outbox-en');
   await page.click('[data-testid=tab-visit]');
