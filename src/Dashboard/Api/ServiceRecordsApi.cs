@@ -231,7 +231,14 @@ public static class ServiceRecordsApi
     private static async Task<IResult> PlacardSvg(string householdId, Caller caller, Access access, PlacardCodes codes)
     {
         var household = await access.Household(caller, householdId);
-        return household.Denied ?? TypedResults.Text(codes.Svg(householdId), "image/svg+xml");
+        if (household.Denied is not null)
+        {
+            return household.Denied;
+        }
+
+        return codes.Available
+            ? TypedResults.Text(codes.Svg(householdId), "image/svg+xml")
+            : ApiProblems.NotFound("未配置门牌二维码密钥（Placards:SigningKey）/ Placards are not configured (Placards:SigningKey)");
     }
 
     /// <summary>The visit of the volunteer in the token: it must exist (checked in) and be theirs.</summary>

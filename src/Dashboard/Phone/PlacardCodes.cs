@@ -14,19 +14,23 @@ public sealed class PlacardCodes
     private const string Prefix = "boai:";
     private readonly byte[] _key;
 
-    public PlacardCodes(TokenSigning signing, AuthOptions options)
+    public PlacardCodes(TokenSigning signing, IConfiguration configuration)
     {
-        // A separate key derived from the signing key: a placard code is never a valid token signature.
-        var secret = signing.Key?.Key ?? Encoding.UTF8.GetBytes(options.Audience + options.Issuer + (options.Authority ?? string.Empty));
-        _key = HMACSHA256.HashData(secret, "boai-placard"u8);
+        // Placards:SigningKey, or a key derived from the token signing key (a placard code is never a token signature).
+        // With an external authority and no placard key there is no secret to sign with: placards are unavailable.
+        var secret = configuration["Placards:SigningKey"] is { Length: >= AuthOptions.MinimumKeyBytes } own ? Encoding.UTF8.GetBytes(own) : signing.Key?.Key;
+        _key = secret is null ? [] : HMACSHA256.HashData(secret, "boai-placard"u8);
     }
+
+    /// <summary>Whether this instance has a key to sign and check placards with.</summary>
+    public bool Available => _key.Length > 0;
 
     public string CodeFor(string householdId) => Prefix + householdId + ":" + Signature(householdId);
 
     /// <summary>The household a scanned code names, when its signature is right.</summary>
     public string? HouseholdOf(string? code)
     {
-        if (code is null || !code.StartsWith(Prefix, StringComparison.Ordinal))
+        if (!Available || code is null || !code.StartsWith(Prefix, StringComparison.Ordinal))
         {
             return null;
         }
