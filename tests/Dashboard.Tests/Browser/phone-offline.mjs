@@ -5,9 +5,12 @@ import { api, env, openSignedIn, phone, run, shot, waitingIs } from './phone-lib
 await run(async (browser, result) => {
   const context = await phone(browser);
   const page = await openSignedIn(context, env.VOLUNTEER_TOKEN);
-  await page.waitForSelector('[data-testid=pairing]', { timeout: 20000 });
-  // The service worker must control the page before the network goes.
+  // The service worker must control the page before the network goes. A page that loaded while the worker was still
+  // installing stays uncontrolled (clients.claim only takes pages that exist when it runs): the next load is controlled.
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  if (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) await page.reload();
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20000 });
+  await page.waitForSelector('[data-testid=pairing]', { timeout: 20000 });
   const image = await page.screenshot({ type: 'png' });
 
   await context.setOffline(true);
