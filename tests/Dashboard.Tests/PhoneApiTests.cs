@@ -162,6 +162,35 @@ public sealed class PhoneApiTests(DashboardFixture fixture)
     }
 
     [Fact]
+    public async Task Me_lists_a_coordinators_back_fill_from_the_ledger_and_links_the_certificate_pdf()
+    {
+        var paired = await fixture.Records.PairedAsync("xiqu");
+        var at = DateTimeOffset.UtcNow.AddDays(-5);
+        var visitId = NewId("visit");
+        var backfill = new
+        {
+            volunteerId = paired.VolunteerId,
+            householdId = paired.HouseholdId,
+            needId = paired.NeedId,
+            checkedInAt = at,
+            checkedOutAt = at.AddHours(1),
+            services = new[] { "elderly-visit" },
+            reason = "义工手机没电，电话报备",
+        };
+        await Expect(fixture.Dashboard.Coordinator("xiqu").PostAsJsonAsync($"/api/v1/visits/{visitId}/backfill", backfill), HttpStatusCode.Created);
+
+        var me = await Expect(fixture.Dashboard.Volunteer(paired.VolunteerId).GetAsync($"/api/v1/volunteers/{paired.VolunteerId}/me"), HttpStatusCode.OK);
+
+        var recent = Assert.Single(me["recentVisits"]!.AsArray(), v => v!["visitId"]!.GetValue<string>() == visitId)!;
+        Assert.Equal("certified", recent["status"]!.GetValue<string>());
+        var certificateUrl = me["certificateUrl"]!.GetValue<string>();
+        Assert.EndsWith("/certificate.pdf", certificateUrl, StringComparison.Ordinal);
+        using var pdf = await fixture.Dashboard.Volunteer(paired.VolunteerId).GetAsync(certificateUrl);
+        Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
+        Assert.Equal("application/pdf", pdf.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task A_volunteer_edits_only_their_own_availability()
     {
         var volunteer = await fixture.Records.VolunteerAsync("huoju");

@@ -2,6 +2,7 @@ using Boai.Orleans.Dashboard.Privacy;
 using Boai.Orleans.Dashboard.Security;
 using Boai.Orleans.Districts;
 using Boai.Orleans.Households;
+using Boai.Orleans.Ledger;
 using Boai.Orleans.Model;
 using Boai.Orleans.Orders;
 using Boai.Orleans.Rules;
@@ -173,14 +174,15 @@ public static class PhoneApi
             member?.Phone ?? contact?.Phone);
     }
 
-    private static async Task<IResult> Me(string volunteerId, Caller caller, Access access, IGrainFactory grains, IOptions<ServiceRulesOptions> rules)
+    private static async Task<IResult> Me(
+        string volunteerId, Caller caller, Access access, IGrainFactory grains, IVisitLedger ledger, TimeProvider time, IOptions<ServiceRulesOptions> rules)
     {
         var volunteer = await access.Volunteer(caller, volunteerId);
-        return volunteer.Denied ?? TypedResults.Ok(await MeOf(volunteer.Value!, grains, rules.Value));
+        return volunteer.Denied ?? TypedResults.Ok(await MeOf(volunteer.Value!, grains, ledger, time, rules.Value));
     }
 
     private static async Task<IResult> PutAvailability(
-        string volunteerId, AvailabilityBody body, Caller caller, IGrainFactory grains, IOptions<ServiceRulesOptions> rules)
+        string volunteerId, AvailabilityBody body, Caller caller, IGrainFactory grains, IVisitLedger ledger, TimeProvider time, IOptions<ServiceRulesOptions> rules)
     {
         var v = new Validation();
         var availability = VolunteersApi.Availability(v, body.Availability);
@@ -211,15 +213,26 @@ public static class PhoneApi
             return ApiProblems.From(failure);
         }
 
-        return TypedResults.Ok(await MeOf(outcome.Value!, grains, rules.Value));
+        return TypedResults.Ok(await MeOf(outcome.Value!, grains, ledger, time, rules.Value));
     }
 
-    private static async Task<MeDto> MeOf(VolunteerView volunteer, IGrainFactory grains, ServiceRulesOptions rules)
+    /// <summary>How far back 我的 lists visits.</summary>
+    private static readonly TimeSpan RecentWindow = TimeSpan.FromDays(92);
+
+    private static async Task<MeDto> MeOf(VolunteerView volunteer, IGrainFactory grains, IVisitLedger ledger, TimeProvider time, ServiceRulesOptions rules)
     {
+        // Finished visits come from the ledger, so coordinators' back-fills and decisions show too; the journal adds
+        // the visits sent from the phone that are still open.
+        var finished = await ledger.ReadVolunteerAsync(volunteer.VolunteerId, time.GetUtcNow() - RecentWindow).ToListAsync();
         var journal = await grains.GetGrain<IVolunteerJournalGrain>(volunteer.VolunteerId).Recent(20);
-        var visits = await Task.WhenAll(journal.Select(j => grains.GetGrain<IVisitGrain>(j.VisitId).Get()));
-        var recent = visits.OfType<VisitView>()
+        var known = finished.Select(v => v.Entry.VisitId).ToHashSet(StringComparer.Ordinal);
+        var open = await Task.WhenAll(journal.Where(j => !known.Contains(j.VisitId)).Select(j => grains.GetGrain<IVisitGrain>(j.VisitId).Get()));
+        var recent = open.OfType<VisitView>()
             .Select(v => new RecentVisit(v.VisitId, v.HouseholdId, v.CheckedInAt, v.CheckedOutAt, v.Hours, v.Status, v.Flags, v.DecisionReason))
+            .Concat(finished.Select(v => new RecentVisit(
+                v.Entry.VisitId, v.Entry.HouseholdId, v.Entry.CheckedInAt, v.Entry.CheckedOutAt, v.Entry.Hours, v.Status, v.Entry.Flags, v.Decision?.Reason)))
+            .OrderByDescending(v => v.CheckedInAt)
+            .Take(20)
             .ToList();
         var hours = volunteer.Hours;
         var next = rules.StarThresholds.Select((threshold, i) => (threshold, level: i + 1)).FirstOrDefault(t => hours.CertifiedHours < t.threshold);
@@ -232,6 +245,6 @@ public static class PhoneApi
             volunteer.AverageRating,
             volunteer.Profile.Availability.Select(SlotDto.From).ToList(),
             recent,
-            $"/api/v1/volunteers/{volunteer.VolunteerId}/certificate");
+            $"/api/v1/volunteers/{volunteer.VolunteerId}/certificate.pdf");
     }
 }

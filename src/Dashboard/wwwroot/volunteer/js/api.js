@@ -79,5 +79,5 @@ export const api = {
   residentHome: () => json('/api/v1/resident/home'),
   residentOrder: (order) => json('/api/v1/resident/orders', { method: 'POST', body: order }),
   rate: (visitId, rating) => json(`/api/v1/resident/visits/${enc(visitId)}/rating`, { method: 'POST', body: rating }),
-  certificate: (volunteerId) => send(`/api/v1/volunteers/${enc(volunteerId)}/certificate`),
+  certificate: (volunteerId) => send(`/api/v1/volunteers/${enc(volunteerId)}/certificate.pdf`),
 };
