@@ -1,3 +1,4 @@
+using Boai.Orleans.Storage;
 using System.Security.Cryptography;
 using System.Text;
 using Boai.Orleans.Model;
@@ -52,7 +53,7 @@ public sealed class CertificateGrain([PersistentState("certificate")] IPersisten
             LastIssuedAt = time.GetUtcNow(),
             Revocation = null,
         };
-        await WriteAsync(next);
+        await state.WriteOrReloadAsync(next, this);
         return Outcome<CertificateView>.Ok(View()!, created);
     }
 
@@ -67,33 +68,19 @@ public sealed class CertificateGrain([PersistentState("certificate")] IPersisten
 
         if (S.Revocation is null)
         {
-            await WriteAsync(new CertificateState
+            await state.WriteOrReloadAsync(new CertificateState
             {
                 Issue = S.Issue,
                 Downloads = S.Downloads,
                 LastIssuedAt = S.LastIssuedAt,
                 Revocation = new CertificateRevocation(by, time.GetUtcNow(), reason),
-            });
+            },
+            this);
         }
 
         return Outcome<CertificateView>.Ok(View()!);
     }
 
-    /// <summary>Adopts the new state only once it is stored; a failed write leaves memory as storage has it.</summary>
-    private async Task WriteAsync(CertificateState next)
-    {
-        var previous = state.State;
-        state.State = next;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            state.State = previous;
-            throw;
-        }
-    }
 
     private CertificateView? View() =>
         S.Issue is null ? null : new CertificateView(CertificateNo, S.Issue, S.Downloads, S.LastIssuedAt, S.Revocation);

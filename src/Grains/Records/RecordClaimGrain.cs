@@ -1,3 +1,4 @@
+using Boai.Orleans.Storage;
 namespace Boai.Orleans.Records;
 
 [GenerateSerializer]
@@ -28,17 +29,7 @@ public sealed class RecordClaimGrain([PersistentState("claim")] IPersistentState
         }
 
         var claimed = new RecordClaimState { DistrictId = districtId, ClaimedAt = now };
-        var previous = state.State;
-        state.State = claimed;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            state.State = previous;
-            throw;
-        }
+        await state.WriteOrReloadAsync(claimed, this);
 
         return districtId;
     }

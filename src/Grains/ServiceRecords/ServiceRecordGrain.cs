@@ -1,3 +1,4 @@
+using Boai.Orleans.Storage;
 using System.Collections.Immutable;
 using Boai.Orleans.Live;
 using Boai.Orleans.Model;
@@ -44,7 +45,7 @@ public sealed class ServiceRecordGrain(
 
         var next = Copy(owner);
         next.Photos.Add(photo);
-        await Adopt(next);
+        await state.WriteOrReloadAsync(next, this);
         return Outcome<ServiceRecordView>.Ok(View(S), created: true);
     }
 
@@ -66,7 +67,7 @@ public sealed class ServiceRecordGrain(
         next.Observations = [.. observations];
         next.Notes = notes;
         next.SubmittedAt = at;
-        await Adopt(next);
+        await state.WriteOrReloadAsync(next, this);
         await GrainFactory.GetGrain<IVolunteerJournalGrain>(owner.VolunteerId).Add(new JournalEntry(this.GetPrimaryKeyString(), owner.HouseholdId, at));
         if (observations.Count > 0)
         {
@@ -95,7 +96,7 @@ public sealed class ServiceRecordGrain(
 
         var next = Copy(owner);
         next.PlacardVerifiedAt = at;
-        await Adopt(next);
+        await state.WriteOrReloadAsync(next, this);
         return Outcome<ServiceRecordView>.Ok(View(S), created: true);
     }
 
@@ -108,7 +109,7 @@ public sealed class ServiceRecordGrain(
 
         var next = Copy(owner);
         next.Rating = rating;
-        await Adopt(next);
+        await state.WriteOrReloadAsync(next, this);
         return Outcome<ServiceRecordView>.Ok(View(S), created: true);
     }
 
@@ -123,20 +124,6 @@ public sealed class ServiceRecordGrain(
         Rating = S.Rating,
     };
 
-    private async Task Adopt(ServiceRecordState next)
-    {
-        var previous = state.State;
-        state.State = next;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            state.State = previous;
-            throw;
-        }
-    }
 
     private ServiceRecordView View(ServiceRecordState s) => new(
         this.GetPrimaryKeyString(),

@@ -1,3 +1,4 @@
+using Boai.Orleans.Storage;
 using Boai.Orleans.Model;
 
 namespace Boai.Orleans.Supervision;
@@ -23,7 +24,7 @@ public sealed class SupervisionGrain([PersistentState("supervision")] IPersisten
         }
 
         var order = new SupervisionOrder($"{DistrictId}~{month}", DistrictId, month, rate, threshold, time.GetUtcNow(), []);
-        await WriteAsync([.. state.State.Orders, order]);
+        await state.WriteOrReloadAsync(new SupervisionState { Orders = [.. state.State.Orders, order] }, this);
         return order;
     }
 
@@ -35,7 +36,7 @@ public sealed class SupervisionGrain([PersistentState("supervision")] IPersisten
         }
 
         var closed = open with { ClosedAt = time.GetUtcNow(), RateAtClose = rate };
-        await WriteAsync([.. state.State.Orders.Select(o => o.OrderId == open.OrderId ? closed : o)]);
+        await state.WriteOrReloadAsync(new SupervisionState { Orders = [.. state.State.Orders.Select(o => o.OrderId == open.OrderId ? closed : o)] }, this);
         return closed;
     }
 
@@ -52,26 +53,11 @@ public sealed class SupervisionGrain([PersistentState("supervision")] IPersisten
         }
 
         var answered = order with { Responses = [.. order.Responses, new SupervisionResponse(actions, targetDate, by, time.GetUtcNow())] };
-        await WriteAsync([.. state.State.Orders.Select(o => o.OrderId == orderId ? answered : o)]);
+        await state.WriteOrReloadAsync(new SupervisionState { Orders = [.. state.State.Orders.Select(o => o.OrderId == orderId ? answered : o)] }, this);
         return Outcome<SupervisionOrder>.Ok(answered);
     }
 
     public Task<IReadOnlyList<SupervisionOrder>> GetOrders() =>
         Task.FromResult<IReadOnlyList<SupervisionOrder>>([.. state.State.Orders.OrderByDescending(o => o.OpenedAt)]);
 
-    /// <summary>The new list is adopted only once stored.</summary>
-    private async Task WriteAsync(List<SupervisionOrder> orders)
-    {
-        var previous = state.State;
-        state.State = new SupervisionState { Orders = orders };
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            state.State = previous;
-            throw;
-        }
-    }
 }
