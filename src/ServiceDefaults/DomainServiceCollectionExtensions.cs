@@ -25,6 +25,7 @@ public static class DomainServiceCollectionExtensions
         services.AddOptions<MatchingOptions>().Bind(configuration.GetSection(MatchingOptions.SectionName));
         services.AddOptions<LiveEventOptions>().Bind(configuration.GetSection(LiveEventOptions.SectionName));
         services.AddOptions<OrderOptions>().Bind(configuration.GetSection(OrderOptions.SectionName));
+        services.AddOptions<Certification.PendingQueueOptions>().Bind(configuration.GetSection(Certification.PendingQueueOptions.SectionName));
         services.AddOptions<Supervision.SupervisionOptions>().Bind(configuration.GetSection(Supervision.SupervisionOptions.SectionName));
         services.TryAddSingleton(_ => ServiceCatalogue.Load(configuration["Catalogue:Path"]));
         services.TryAddSingleton(_ => DistrictDirectory.Load(configuration["Districts:Path"]));

@@ -11,6 +11,9 @@ public sealed class WorkspaceApiTests(DashboardFixture fixture)
 {
     private const string District = "nanlang"; // its queue is this class's alone
 
+    /// <summary>The smallest bytes a JPEG starts with, and some body: enough for the server's sniffing.</summary>
+    private static readonly byte[] Jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0xFF, 0xD9];
+
     [Fact]
     public async Task The_queue_lists_pending_visits_oldest_first_with_their_flags_and_pages()
     {
@@ -35,6 +38,34 @@ public sealed class WorkspaceApiTests(DashboardFixture fixture)
         var page = await Expect(coordinator.GetAsync($"/api/v1/districts/{District}/visits?status=pending&skip=1&take=1"), HttpStatusCode.OK);
         Assert.Equal(all["total"]!.GetValue<int>(), page["total"]!.GetValue<int>());
         Assert.Equal([ids[1]], Ids(page));
+    }
+
+    [Fact]
+    public async Task The_queue_counts_the_photos_the_phone_app_stored_for_each_visit_and_they_open_from_it()
+    {
+        var coordinator = fixture.Dashboard.Coordinator(District);
+        var paired = await fixture.Records.PairedAsync(District);
+        var phone = fixture.Dashboard.Volunteer(paired.VolunteerId);
+        var now = DateTimeOffset.UtcNow;
+        var withPhotos = await VisitAsync(paired, now.AddMinutes(-70), now.AddMinutes(-20));
+        var without = await VisitAsync(paired, now.AddMinutes(-15), now.AddMinutes(-5));
+        foreach (var photoId in new[] { "door", "kitchen" })
+        {
+            using var image = new ByteArrayContent(Jpeg);
+            image.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/jpeg");
+            await Expect(phone.PutAsync($"/api/v1/visits/{withPhotos}/photos/{photoId}", image), HttpStatusCode.Created);
+        }
+
+        var queue = await Expect(coordinator.GetAsync($"/api/v1/districts/{District}/visits?status=pending&take=200"), HttpStatusCode.OK);
+        var item = Item(queue, withPhotos);
+        Assert.Equal(2, item["photos"]!.GetValue<int>());
+        Assert.Equal(["door", "kitchen"], item["photoIds"]!.AsArray().Select(p => p!.GetValue<string>()));
+        Assert.Equal(0, Item(queue, without)["photos"]!.GetValue<int>());
+
+        // The ids the queue lists are the photos the coordinator opens.
+        using var photo = await coordinator.GetAsync($"/api/v1/visits/{withPhotos}/photos/kitchen");
+        Assert.Equal(HttpStatusCode.OK, photo.StatusCode);
+        Assert.Equal(Jpeg, await photo.Content.ReadAsByteArrayAsync());
     }
 
     [Fact]

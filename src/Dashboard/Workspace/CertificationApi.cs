@@ -4,6 +4,7 @@ using Boai.Orleans.Districts;
 using Boai.Orleans.Ledger;
 using Boai.Orleans.Model;
 using Boai.Orleans.Rules;
+using Boai.Orleans.ServiceRecords;
 using Boai.Orleans.Visits;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -30,7 +31,8 @@ public sealed record PendingVisitDto(
     string? BackfillReason,
     DateTimeOffset RecordedAt,
     bool NeedsSecondApproval = false,
-    string? FirstApprovedBy = null);
+    string? FirstApprovedBy = null,
+    IReadOnlyList<string>? PhotoIds = null);
 
 /// <summary>One page of a district's queue; <c>total</c> counts every pending visit of the window.</summary>
 public sealed record PendingVisitsPage(string DistrictId, string Status, int Total, int Skip, int Take, IReadOnlyList<PendingVisitDto> Items);
@@ -110,6 +112,8 @@ public static class CertificationApi
         var communities = (await district.GetHouseholds()).ToDictionary(h => h.HouseholdId, h => h.Community, StringComparer.Ordinal);
         var needsTwo = page.Select(p => certifier.NeedsTwo(p.Entry.Flags, p.Entry.Hours)).ToList();
         var firsts = await Task.WhenAll(page.Select((p, i) => needsTwo[i] ? certifier.FirstApprovalOf(p.Entry.VisitId) : Task.FromResult<Certification.FirstApproval?>(null)));
+        // The phone app's photos live with the visit's service record (ServiceRecordGrain), not in the ledger.
+        var records = await Task.WhenAll(page.Select(p => grains.GetGrain<IServiceRecordGrain>(p.Entry.VisitId).Get()));
         var items = page.Select(p => p.Entry).Select((e, i) => new PendingVisitDto(
             e.VisitId,
             e.VolunteerId,
@@ -124,12 +128,13 @@ public static class CertificationApi
             e.Flags,
             e.Services,
             e.Notes,
-            Photos: 0,
+            Photos: records[i]?.Photos.Count ?? 0,
             e.Backfilled,
             e.BackfillReason,
             e.RecordedAt,
             needsTwo[i],
-            firsts[i]?.By)).ToList();
+            firsts[i]?.By,
+            records[i]?.Photos.Select(p => p.PhotoId).ToList() ?? [])).ToList();
         return TypedResults.Ok(new PendingVisitsPage(districtId, Pending, pending.Count, from, count, items));
     }
 

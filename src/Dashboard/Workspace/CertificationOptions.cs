@@ -6,7 +6,7 @@ public sealed class CertificationOptions
     public const string SectionName = "Certification";
 
     /// <summary>How far back the queue looks for visits still waiting for a decision (by check-in time).</summary>
-    public TimeSpan PendingWindow { get; set; } = TimeSpan.FromDays(92);
+    public TimeSpan PendingWindow { get; set; } = Boai.Orleans.Certification.PendingQueueOptions.DefaultPendingWindow;
 
     /// <summary>Most visit ids one bulk decision may carry.</summary>
     public int MaxBulk { get; set; } = 100;

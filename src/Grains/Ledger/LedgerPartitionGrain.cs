@@ -1,3 +1,4 @@
+using Boai.Orleans.Certification;
 using Boai.Orleans.Districts;
 using Boai.Orleans.Households;
 using Boai.Orleans.Orders;
@@ -225,6 +226,12 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
         foreach (var group in wave.GroupBy(e => e.Visit.DistrictId, StringComparer.Ordinal))
         {
             calls.Add(GrainFactory.GetGrain<IDistrictGrain>(group.Key).Apply([.. group]));
+        }
+
+        // The certification queue's count (待认证) follows every finished visit's steps.
+        foreach (var group in wave.Where(e => e.Visit.Finished).GroupBy(e => e.Visit.DistrictId, StringComparer.Ordinal))
+        {
+            calls.Add(GrainFactory.GetGrain<IPendingQueueGrain>(group.Key).Apply([.. group]));
         }
 
         foreach (var e in wave.Where(e => e.Step == VisitStep.CheckedOut))

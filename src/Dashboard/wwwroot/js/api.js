@@ -122,6 +122,11 @@ export const workspace = {
   decide: (districtId, body) => json(`/api/v1/districts/${enc(districtId)}/visits/decisions`, { method: 'POST', body }),
   visit: (visitId) => json(`/api/v1/visits/${enc(visitId)}`),
   backfill: (visitId, body) => json(`/api/v1/visits/${enc(visitId)}/backfill`, { method: 'POST', body }),
+  /** A visit photo as an object URL (the route needs the bearer header, which an <img src> cannot send); revoke it when done. */
+  async photoUrl(visitId, photoId) {
+    const response = await send(`/api/v1/visits/${enc(visitId)}/photos/${enc(photoId)}`, { accept: 'image/*' });
+    return URL.createObjectURL(await response.blob());
+  },
 };
 
 /** Service teams (服务队) of a district. */

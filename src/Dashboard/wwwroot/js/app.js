@@ -130,7 +130,9 @@ function handleEvent(name, payload) {
       break;
     case 'visitCheckedOut':
       store.applyVisit('checkOut', payload);
-      certify.onVisitCheckedOut(payload);
+      break;
+    case 'pendingChanged':
+      certify.onPendingChanged(payload);
       break;
     case 'needUncovered':
       if (store.applyNeedUncovered(payload)) refreshItemDetailsSoon(payload.districtId);

@@ -12,6 +12,7 @@ export const LIVE_EVENTS = {
   orderUpdated: ['districtId', 'orderId', 'householdId', 'itemId', 'status', 'volunteerId', 'windowStart', 'windowEnd', 'escalatesAt', 'at'],
   orderEscalated: ['districtId', 'orderId', 'householdId', 'itemId', 'since'],
   visitAttention: ['districtId', 'visitId', 'volunteerId', 'householdId', 'observations', 'at'],
+  pendingChanged: ['districtId', 'pending'],
 };
 
 /** The figures of a district that a districtSummary event carries (everything but its id). */

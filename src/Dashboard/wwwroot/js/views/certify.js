@@ -1,9 +1,10 @@
 // 待认证: a district's finished visits waiting for a coordinator, oldest first, certified or rejected one by one or
-// many at once, each visit's service record one click away. The count follows live check-outs.
+// many at once, each visit's service record one click away. The count follows the hub's pendingChanged events.
 import { workspace } from '../api.js';
 import { clear, coalesce, h } from '../dom.js';
 import { formatDateTime, formatHours, formatNumber } from '../format.js';
 import { field, formError, input, problemErrors, Rules, select, showErrors } from '../forms.js';
+import { formValues } from '../form-values.js';
 import { onLangChange, t, tValue } from '../i18n.js';
 import { districtName, itemName } from '../labels.js';
 import { getState, subscribe } from '../store.js';
@@ -98,7 +99,14 @@ export function initCertify() {
             ? h('span.chip', { 'data-testid': 'second-approval' }, visit.firstApprovedBy ? t('certify.awaitingSecond', { by: visit.firstApprovedBy }) : t('certify.needsTwo'))
             : null),
       ),
-      h('td.cell-actions', {}, h('button.btn.btn-quiet.btn-small', { type: 'button', 'data-testid': 'open-record', onclick: () => openRecord(visit) }, t('certify.openRecord'))),
+      h(
+        'td.cell-actions',
+        {},
+        visit.photos > 0
+          ? h('button.btn.btn-quiet.btn-small', { type: 'button', 'data-testid': 'open-photos', 'data-photos': visit.photos, onclick: () => openRecord(visit) }, t('certify.photoCount', { count: visit.photos }))
+          : null,
+        h('button.btn.btn-quiet.btn-small', { type: 'button', 'data-testid': 'open-record', onclick: () => openRecord(visit) }, t('certify.openRecord')),
+      ),
     );
   }
 
@@ -161,7 +169,7 @@ export function initCertify() {
   async function submitBackfill(event) {
     event.preventDefault();
     const form = event.currentTarget;
-    const value = (name) => form.querySelector(`[data-path="${name}"]`).value;
+    const value = formValues(form).text;
     const pairing = pairings.find((p) => p.pairingId === value('pairing'));
     const local = (text) => (text ? new Date(text).toISOString() : null);
     const body = {
@@ -250,7 +258,7 @@ export function initCertify() {
 
   async function decide(decision, form) {
     const root = panel.querySelector('[data-testid="certify-actions"]');
-    const reason = root.querySelector('[data-path="reason"]').value;
+    const reason = formValues(root).text('reason');
     if (decision === 'reject') {
       const rules = new Rules();
       rules.text('reason', reason, 500);
@@ -308,9 +316,40 @@ export function initCertify() {
         h('div', {}, h('h2', { id: 'visit-record-title' }, t('certify.record.title')), h('p.muted.small', {}, h('code', {}, pending.visitId))),
         h('button.btn.btn-icon', { type: 'button', 'aria-label': t('common.close'), onclick: () => recordDialog.close() }, '×'),
       ),
-      h('div.dialog-body', {}, h('dl.record', { 'data-testid': 'visit-record' }, rows.map(([key, value]) => h('div', {}, h('dt', {}, t(key)), h('dd', {}, value))))),
+      h(
+        'div.dialog-body',
+        {},
+        h('dl.record', { 'data-testid': 'visit-record' }, rows.map(([key, value]) => h('div', {}, h('dt', {}, t(key)), h('dd', {}, value)))),
+        photoStrip(pending),
+      ),
     );
     if (!recordDialog.open) recordDialog.showModal();
+  }
+
+  let photoUrls = [];
+  recordDialog.addEventListener('close', () => {
+    for (const url of photoUrls) URL.revokeObjectURL(url);
+    photoUrls = [];
+  });
+
+  /** The visit's photos from the phone app, each read with the bearer header; a photo that fails says so in its place. */
+  function photoStrip(pending) {
+    const ids = pending.photoIds ?? [];
+    if (ids.length === 0) return null;
+    const strip = h('div.photo-strip', { 'data-testid': 'visit-photos' });
+    for (const photoId of ids) {
+      const frame = h('a.photo', { 'data-photo-id': photoId, target: '_blank', rel: 'noopener' }, h('span.muted.small', {}, t('app.loading')));
+      strip.append(frame);
+      workspace.photoUrl(pending.visitId, photoId).then(
+        (url) => {
+          photoUrls.push(url);
+          frame.href = url;
+          clear(frame).append(h('img', { src: url, alt: t('certify.photoAlt', { id: photoId }), 'data-testid': 'visit-photo' }));
+        },
+        (error) => clear(frame).append(h('span.muted.small', {}, error?.status === 403 ? t('certify.photoForbidden') : t('certify.photoFailed'))),
+      );
+    }
+    return strip;
   }
 
   const reloadSoon = coalesce(load, 800);
@@ -336,9 +375,17 @@ export function initCertify() {
   render();
 
   return {
-    /** A check-out in the shown district adds a visit to the queue: the list and its count are read again. */
-    onVisitCheckedOut(event) {
-      if (event.districtId === districtId) reloadSoon();
+    /**
+     * The shown district's queue changed (a check-out landed pending, another coordinator decided, a back-fill, the
+     * window moved): the count follows at once, and the list is read again.
+     */
+    onPendingChanged(event) {
+      if (event.districtId !== districtId || !data) return;
+      if (data.total !== event.pending) {
+        data = { ...data, total: event.pending };
+        render();
+      }
+      reloadSoon();
     },
     refresh: load,
   };

@@ -4,6 +4,7 @@
 import { ApiError, workspace } from '../api.js';
 import { clear, h } from '../dom.js';
 import { field, formError, input, newId, problemErrors, Rules, select, showErrors, clearErrors } from '../forms.js';
+import { checkLocation, formValues } from '../form-values.js';
 import { formatDateTime as formDate } from '../format.js';
 import { isEnglish, onLangChange, t, tValue } from '../i18n.js';
 import { districtName, itemName } from '../labels.js';
@@ -79,30 +80,28 @@ export function initSurvey({ onSuggest }) {
 
   /** What the form holds now, in the API's shape. */
   function read(form) {
-    const value = (name) => form.querySelector(`[data-path="${name}"]`)?.value ?? '';
+    const value = formValues(form);
     const members = [...form.querySelectorAll('[data-testid="survey-member"]')].map((row, i) => ({
-      name: value(`members[${i}].name`),
-      age: value(`members[${i}].age`) === '' ? null : Number(value(`members[${i}].age`)),
-      phone: value(`members[${i}].phone`) || null,
-      healthNotes: value(`members[${i}].healthNotes`) || null,
+      name: value.text(`members[${i}].name`),
+      age: value.number(`members[${i}].age`),
+      phone: value.optional(`members[${i}].phone`),
+      healthNotes: value.optional(`members[${i}].healthNotes`),
       flags: [...row.querySelectorAll('[data-flag]:checked')].map((box) => box.value),
     }));
     const contacts = [...form.querySelectorAll('[data-testid="survey-contact"]')].map((row, i) => ({
-      name: value(`contacts[${i}].name`),
-      relation: value(`contacts[${i}].relation`),
-      phone: value(`contacts[${i}].phone`),
+      name: value.text(`contacts[${i}].name`),
+      relation: value.text(`contacts[${i}].relation`),
+      phone: value.text(`contacts[${i}].phone`),
     }));
-    const lat = value('location.lat');
-    const lng = value('location.lng');
     return {
-      householdId: value('householdId').trim(),
+      householdId: value.text('householdId').trim(),
       body: {
-        districtId: value('districtId'),
-        community: value('community'),
-        address: value('address'),
-        location: lat === '' && lng === '' ? null : { lat: lat === '' ? null : Number(lat), lng: lng === '' ? null : Number(lng) },
-        category: value('category'),
-        riskLevel: value('riskLevel'),
+        districtId: value.text('districtId'),
+        community: value.text('community'),
+        address: value.text('address'),
+        location: value.location('location'),
+        category: value.text('category'),
+        riskLevel: value.text('riskLevel'),
         members,
         contacts,
       },
@@ -116,10 +115,7 @@ export function initSurvey({ onSuggest }) {
     rules.text('community', body.community, 50);
     rules.text('address', body.address, 200);
     rules.text('category', body.category, 40);
-    if (body.location) {
-      rules.range('location.lat', body.location.lat, -90, 90, true);
-      rules.range('location.lng', body.location.lng, -180, 180, true);
-    }
+    checkLocation(rules, 'location', body.location);
     if (body.members.length === 0) rules.add('members', 'survey.atLeastOneMember');
     body.members.forEach((member, i) => {
       rules.text(`members[${i}].name`, member.name, 50);
@@ -309,11 +305,8 @@ export function initSurvey({ onSuggest }) {
   async function addNeed(event) {
     event.preventDefault();
     const form = event.currentTarget;
-    const body = {
-      itemId: form.querySelector('[data-path="itemId"]').value,
-      frequency: form.querySelector('[data-path="frequency"]').value || null,
-      priority: form.querySelector('[data-path="priority"]').value === '' ? null : Number(form.querySelector('[data-path="priority"]').value),
-    };
+    const value = formValues(form);
+    const body = { itemId: value.text('itemId'), frequency: value.optional('frequency'), priority: value.number('priority') };
     const rules = new Rules();
     rules.text('itemId', body.itemId, 100);
     rules.range('priority', body.priority, 1, 5);
@@ -343,7 +336,7 @@ export function initSurvey({ onSuggest }) {
   async function majorChange(event) {
     event.preventDefault();
     const form = event.currentTarget;
-    const note = form.querySelector('[data-path="note"]').value;
+    const note = formValues(form).text('note');
     const rules = new Rules();
     rules.text('note', note, 1000);
     if (!rules.valid) {

@@ -3,6 +3,7 @@
 import { teamsApi } from '../api.js';
 import { h } from '../dom.js';
 import { field, formError, input, newId, problemErrors, Rules, select, showErrors } from '../forms.js';
+import { formValues } from '../form-values.js';
 import { formatHours, formatNumber } from '../format.js';
 import { t, tValue } from '../i18n.js';
 import { toast, toastError } from './toast.js';
@@ -144,9 +145,9 @@ function newTeamForm(districtId, teams, user, reload) {
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const value = (name) => form.querySelector(`[data-path="${name}"]`).value;
-    const teamId = value('teamId');
-    const body = { name: value('name'), districtId, leaderId: value('leaderId'), kind: value('kind'), specialty: value('specialty') || null, parentTeamId: value('parentTeamId') || null };
+    const value = formValues(form);
+    const teamId = value.text('teamId');
+    const body = { name: value.text('name'), districtId, leaderId: value.text('leaderId'), kind: value.text('kind'), specialty: value.optional('specialty'), parentTeamId: value.optional('parentTeamId') };
     const rules = new Rules();
     rules.id('teamId', teamId);
     rules.text('name', body.name, 60);

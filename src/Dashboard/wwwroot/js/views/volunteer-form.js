@@ -3,6 +3,7 @@
 import { ApiError, workspace } from '../api.js';
 import { clear, h } from '../dom.js';
 import { clearErrors, field, formError, input, newId, problemErrors, Rules, select, showErrors } from '../forms.js';
+import { checkLocation, formValues } from '../form-values.js';
 import { formatDateTime, formatHours } from '../format.js';
 import { isEnglish, onLangChange, t, tValue } from '../i18n.js';
 import { districtName, skillLabel } from '../labels.js';
@@ -31,28 +32,25 @@ export function initVolunteerForm() {
   }
 
   function read(form) {
-    const value = (name) => form.querySelector(`[data-path="${name}"]`)?.value ?? '';
-    const checked = (group) => [...form.querySelectorAll(`[data-group="${group}"]:checked`)].map((box) => box.value);
+    const value = formValues(form);
     const availability = [...form.querySelectorAll('[data-testid="volunteer-slot"]')].map((_, i) => ({
-      day: value(`availability[${i}].day`),
-      start: value(`availability[${i}].start`),
-      end: value(`availability[${i}].end`),
+      day: value.text(`availability[${i}].day`),
+      start: value.text(`availability[${i}].start`),
+      end: value.text(`availability[${i}].end`),
     }));
-    const lat = value('home.lat');
-    const lng = value('home.lng');
     return {
-      volunteerId: value('volunteerId').trim(),
+      volunteerId: value.text('volunteerId').trim(),
       body: {
-        name: value('name'),
-        phone: value('phone'),
-        districtId: value('districtId'),
-        skills: checked('skills'),
+        name: value.text('name'),
+        phone: value.text('phone'),
+        districtId: value.text('districtId'),
+        skills: value.checked('skills'),
         availability,
-        status: value('status'),
-        statusReason: value('statusReason') || null,
-        willingness: { categories: checked('categories'), maxTravelKm: value('willingness.maxTravelKm') === '' ? null : Number(value('willingness.maxTravelKm')) },
-        home: lat === '' && lng === '' ? null : { lat: lat === '' ? null : Number(lat), lng: lng === '' ? null : Number(lng) },
-        volunteerNumber: value('volunteerNumber') || null,
+        status: value.text('status'),
+        statusReason: value.optional('statusReason'),
+        willingness: { categories: value.checked('categories'), maxTravelKm: value.number('willingness.maxTravelKm') },
+        home: value.location('home'),
+        volunteerNumber: value.optional('volunteerNumber'),
       },
     };
   }
@@ -65,10 +63,7 @@ export function initVolunteerForm() {
     rules.phone('phone', body.phone, true);
     body.availability.forEach((slot, i) => rules.slot(`availability[${i}]`, slot));
     if (body.willingness.maxTravelKm !== null) rules.range('willingness.maxTravelKm', body.willingness.maxTravelKm, 0.1, 200);
-    if (body.home) {
-      rules.range('home.lat', body.home.lat, -90, 90, true);
-      rules.range('home.lng', body.home.lng, -180, 180, true);
-    }
+    checkLocation(rules, 'home', body.home);
     rules.text('volunteerNumber', body.volunteerNumber, 40, false);
     if (body.status !== 'active') rules.text('statusReason', body.statusReason, 200);
     return rules;
@@ -218,8 +213,8 @@ export function initVolunteerForm() {
   async function addTraining(event) {
     event.preventDefault();
     const form = event.currentTarget;
-    const value = (name) => form.querySelector(`[data-path="${name}"]`).value;
-    const body = { name: value('name'), completedOn: value('completedOn'), expiresOn: value('expiresOn') || null, certificate: value('certificate') || null };
+    const value = formValues(form);
+    const body = { name: value.text('name'), completedOn: value.text('completedOn'), expiresOn: value.optional('expiresOn'), certificate: value.optional('certificate') };
     const rules = new Rules();
     rules.text('name', body.name, 80);
     rules.date('completedOn', body.completedOn, true);

@@ -1,0 +1,94 @@
+using System.Collections.Immutable;
+using Boai.Orleans.Ledger;
+using Boai.Orleans.Live;
+using Boai.Orleans.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Boai.Orleans.Certification;
+
+/// <summary>
+/// Holds the district's pending visits (id and check-in time) in memory only: they are read from the ledger on
+/// activation and then follow the ledger's committed events, so the count never runs ahead of what is stored. It is
+/// the same question the queue route asks (<see cref="LedgerQueries.PendingInDistrictAsync"/>), with the same window.
+/// </summary>
+public sealed partial class PendingQueueGrain(
+    IVisitLedger ledger,
+    TimeProvider time,
+    IOptions<PendingQueueOptions> options,
+    ILogger<PendingQueueGrain> logger) : Grain, IPendingQueueGrain
+{
+    private readonly Dictionary<string, DateTimeOffset> _pending = new(StringComparer.Ordinal);
+    private readonly PendingQueueOptions _options = options.Value;
+    private int _published;
+
+    private string DistrictId => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        foreach (var visit in await ledger.PendingInDistrictAsync(DistrictId, now - _options.PendingWindow, now.AddDays(1), cancellationToken))
+        {
+            _pending[visit.Entry.VisitId] = visit.Entry.CheckedInAt;
+        }
+
+        // Watchers read the count with the queue when they open it; from here on they hear of each change.
+        _published = CountAt(now);
+        this.RegisterGrainTimer(_ => PublishIfChangedAsync(), new GrainTimerCreationOptions(_options.RecountPeriod, _options.RecountPeriod) { KeepAlive = false });
+    }
+
+    public Task Apply(IReadOnlyList<LedgerEvent> events)
+    {
+        foreach (var e in events)
+        {
+            var v = e.Visit;
+            if (v.Finished && v.Status == VisitStatus.CheckedOut)
+            {
+                _pending[v.VisitId] = v.CheckedInAt;
+            }
+            else
+            {
+                _pending.Remove(v.VisitId);
+            }
+        }
+
+        return PublishIfChangedAsync();
+    }
+
+    public Task<int> Count() => Task.FromResult(CountAt(time.GetUtcNow()));
+
+    /// <summary>The queue route's window: checked in from <see cref="PendingQueueOptions.PendingWindow"/> ago to a day ahead.</summary>
+    private int CountAt(DateTimeOffset now)
+    {
+        var from = now - _options.PendingWindow;
+        var to = now.AddDays(1);
+        return _pending.Values.Count(at => at >= from && at < to);
+    }
+
+    private async Task PublishIfChangedAsync()
+    {
+        var now = time.GetUtcNow();
+        var count = CountAt(now);
+        if (count == _published)
+        {
+            return;
+        }
+
+        _published = count;
+        try
+        {
+            await GrainFactory.GetGrain<ILiveEventPublisherGrain>(0).Publish(ImmutableArray.Create<LiveEvent>(new PendingChangedEvent { DistrictId = DistrictId, Pending = count, At = now }));
+        }
+        catch (Exception ex)
+        {
+            // The count is the ledger's; a page that missed the event reads the queue again when it reconnects.
+            Log.PublishFailed(logger, ex, DistrictId);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3301, Level = LogLevel.Warning, Message = "Publishing the pending count of district {DistrictId} failed")]
+        public static partial void PublishFailed(ILogger logger, Exception exception, string districtId);
+    }
+}
