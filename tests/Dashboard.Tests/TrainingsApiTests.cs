@@ -16,7 +16,8 @@ public sealed class TrainingsApiTests(DashboardFixture fixture)
         var untrained = await EscortAsync(coordinator);
         var expired = await EscortAsync(coordinator);
         var trained = await EscortAsync(coordinator);
-        await Expect(coordinator.PostAsJsonAsync($"/api/v1/volunteers/{expired}/trainings", new { name = "急救培训", completedOn = DateTime.UtcNow.AddYears(-4).ToString("yyyy-MM-dd") }), HttpStatusCode.OK);
+        var lapsedCompletion = DateOnly.FromDateTime(DateTime.UtcNow.AddYears(-4));
+        await Expect(coordinator.PostAsJsonAsync($"/api/v1/volunteers/{expired}/trainings", new { name = "急救培训", completedOn = lapsedCompletion.ToString("yyyy-MM-dd") }), HttpStatusCode.OK);
         var household = await fixture.Records.HouseholdAsync(District);
         var need = await Expect(coordinator.PostAsJsonAsync($"/api/v1/households/{household}/needs", new { itemId = "health-escort", frequency = "monthly", priority = 4 }), HttpStatusCode.Created);
         var needId = need["needId"]!.GetValue<string>();
@@ -30,6 +31,21 @@ public sealed class TrainingsApiTests(DashboardFixture fixture)
 
         var suggestions = await Eventually(coordinator, $"/api/v1/needs/{needId}/suggestions", s => s.AsArray().Count > 0);
         Assert.Equal([trained], suggestions.AsArray().Select(s => s!["volunteerId"]!.GetValue<string>()));
+
+        // Beside the pinned array, the excluded view says who was left out and why: never trained, or lapsed.
+        var excluded = await Expect(coordinator.GetAsync($"/api/v1/needs/{needId}/suggestions/excluded"), HttpStatusCode.OK);
+        Assert.Equal("firstAid", excluded["requiredTrainings"]![0]!["trainingId"]!.GetValue<string>());
+        Assert.Equal("急救培训", excluded["requiredTrainings"]![0]!["name"]!.GetValue<string>());
+        var left = excluded["excluded"]!.AsArray().ToDictionary(v => v!["volunteerId"]!.GetValue<string>(), v => v!["missing"]![0]!);
+        Assert.DoesNotContain(trained, left.Keys);
+        Assert.Null(left[untrained]["expiredOn"]);
+        Assert.Equal(lapsedCompletion.AddMonths(36).ToString("yyyy-MM-dd"), left[expired]["expiredOn"]!.GetValue<string>());
+        Assert.Equal(left.Count, excluded["count"]!.GetValue<int>());
+        Assert.EndsWith("*", excluded["excluded"]![0]!["maskedName"]!.GetValue<string>());
+        await Expect(fixture.Dashboard.Coordinator("shiqi").GetAsync($"/api/v1/needs/{needId}/suggestions/excluded"), HttpStatusCode.Forbidden);
+        var noGate = await Expect(coordinator.PostAsJsonAsync($"/api/v1/households/{household}/needs", new { itemId = "elderly-visit", frequency = "weekly" }), HttpStatusCode.Created);
+        Assert.Equal(0, (await Expect(coordinator.GetAsync($"/api/v1/needs/{noGate["needId"]!.GetValue<string>()}/suggestions/excluded"), HttpStatusCode.OK))["count"]!.GetValue<int>());
+
         var proposals = (await Expect(coordinator.GetAsync($"/api/v1/districts/{District}/plan"), HttpStatusCode.OK))["proposals"]!.AsArray();
         Assert.Equal(trained, proposals.Single(p => p!["needId"]!.GetValue<string>() == needId)!["volunteerId"]!.GetValue<string>());
 

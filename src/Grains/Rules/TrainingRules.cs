@@ -27,6 +27,13 @@ public static class TrainingRules
     public static bool Covers(IReadOnlyList<string>? held, IReadOnlyList<string>? required) =>
         required is not { Count: > 0 } || (held is not null && required.All(held.Contains));
 
+    /// <summary>
+    /// The last expiry among <paramref name="held"/> trainings of <paramref name="kind"/>: when the volunteer lacks
+    /// a valid one, whether they never had it (null) or it lapsed (the date), so a coordinator knows to renew or train.
+    /// </summary>
+    public static DateOnly? LastExpiry(IReadOnlyList<Training>? held, TrainingKind kind) =>
+        held?.Where(t => Names(t, kind)).Select(t => (DateOnly?)(t.ExpiresOn ?? t.CompletedOn.AddMonths(kind.ValidMonths))).Max();
+
     private static bool Names(Training t, TrainingKind kind) =>
         t.Name == kind.TrainingId || t.Name == kind.Name || string.Equals(t.Name, kind.NameEn, StringComparison.OrdinalIgnoreCase);
 }

@@ -61,6 +61,7 @@ export const api = {
   volunteers: (districtId) => json(`/api/v1/districts/${enc(districtId)}/volunteers`),
   dueToday: (districtId) => json(`/api/v1/districts/${enc(districtId)}/due-today`),
   suggestions: (needId) => json(`/api/v1/needs/${enc(needId)}/suggestions`),
+  suggestionsExcluded: (needId) => json(`/api/v1/needs/${enc(needId)}/suggestions/excluded`),
   createPairing: (pairing) => json('/api/v1/pairings', { method: 'POST', body: pairing }),
   plan: (districtId) => json(`/api/v1/districts/${enc(districtId)}/plan`),
   acceptPlan: (districtId, choice) => json(`/api/v1/districts/${enc(districtId)}/plan/accept`, { method: 'POST', body: choice ?? {} }),

@@ -77,7 +77,42 @@ export function initSuggestions() {
     }
     if (!current.suggestions?.length) body.append(h('p.empty', {}, t('suggest.empty')));
     else body.append(h('ol.suggestions', {}, current.suggestions.map(suggestionItem)));
+    const excluded = excludedSection();
+    if (excluded) body.append(excluded);
     body.append(searchSection());
+  }
+
+  /** Who the ranking leaves out for lack of a valid training the item requires (培训准入), and which training each lacks. */
+  function excludedSection() {
+    const answer = current.excluded;
+    if (!answer || answer.count === 0) return null;
+    const trainingName = (id) => {
+      const kind = answer.requiredTrainings.find((k) => k.trainingId === id);
+      return kind ? (isEnglish() ? kind.nameEn : kind.name) : id;
+    };
+    const trainings = answer.requiredTrainings.map((k) => trainingName(k.trainingId)).join(t('suggest.excludedSeparator'));
+    return h(
+      'details.excluded',
+      { 'data-testid': 'suggest-excluded', 'data-count': answer.count },
+      h('summary', { 'data-testid': 'suggest-excluded-summary' }, t(answer.more ? 'suggest.excludedMore' : 'suggest.excluded', { count: answer.count, training: trainings })),
+      h(
+        'ul.plain-list',
+        {},
+        answer.excluded.map((v) =>
+          h(
+            'li',
+            { 'data-testid': 'suggest-excluded-volunteer', 'data-volunteer-id': v.volunteerId },
+            h('strong', {}, v.maskedName || v.volunteerId),
+            ' ',
+            h('code', {}, v.volunteerId),
+            ' · ',
+            v.missing
+              .map((m) => (m.expiredOn ? t('suggest.excludedExpired', { training: trainingName(m.trainingId), date: m.expiredOn }) : t('suggest.excludedMissing', { training: trainingName(m.trainingId) })))
+              .join(t('suggest.excludedSeparator')),
+          ),
+        ),
+      ),
+    );
   }
 
   /** Pair from a search: any volunteer of the need's district by name or phone tail, when the ranking is not enough. */
@@ -158,6 +193,17 @@ export function initSuggestions() {
     render();
     if (!dialog.open) dialog.showModal();
     const asked = current;
+    // Beside the ranking, not in it: the pinned suggestions stay a plain array, and this view says who is missing and why.
+    api.suggestionsExcluded(needId).then(
+      (excluded) => {
+        if (current !== asked) return;
+        current.excluded = excluded;
+        if (!current.loading) render();
+      },
+      (error) => {
+        if (current === asked) toastError(error);
+      },
+    );
     try {
       const suggestions = await api.suggestions(needId);
       if (current !== asked) return;
