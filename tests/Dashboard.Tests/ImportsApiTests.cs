@@ -107,6 +107,57 @@ public sealed class ImportsApiTests(DashboardFixture fixture)
     }
 
     [Fact]
+    public async Task Households_import_their_needs_through_the_needs_rules_names_bad_needs_by_row_and_column_and_never_adds_one_twice()
+    {
+        var coordinator = fixture.Dashboard.Coordinator("henglan");
+        var a = NewId("hn");
+        var b = NewId("hn");
+        var bad = NewId("hn");
+        List<Dictionary<string, object>> rows =
+        [
+            new() { ["家庭编号"] = a, ["社区"] = "横栏社区", ["地址"] = "横栏路 3 号", ["类别"] = "助老", ["成员姓名"] = "何伯", ["成员年龄"] = "84", ["需求"] = "elderly-meals:weekly:4；探访陪伴：每两周" },
+            new() { ["家庭编号"] = a, ["社区"] = "横栏社区", ["地址"] = "横栏路 3 号", ["类别"] = "助老", ["成员姓名"] = "何婆", ["成员年龄"] = "81", ["需求"] = "Free haircut" },
+            new() { ["家庭编号"] = b, ["社区"] = "龙头环村", ["地址"] = "龙瑞街 9 号", ["类别"] = "助医", ["成员姓名"] = "罗女士", ["成员年龄"] = "66", ["需求"] = "陪同就医:一次:5" },
+            new() { ["家庭编号"] = bad, ["社区"] = "龙头环村", ["地址"] = "龙瑞街 10 号", ["类别"] = "助老", ["成员姓名"] = "区伯", ["成员年龄"] = "77", ["需求"] = "skydiving:weekly;elderly-visit:daily:9" },
+        ];
+        var workbook = Workbook(rows);
+
+        var dry = await Expect(coordinator.PostAsync("/api/v1/districts/henglan/imports/households?dryRun=true", Upload(workbook, "households.xlsx")), HttpStatusCode.OK);
+        Assert.Equal((4, 3), (dry["rows"]!.GetValue<int>(), dry["valid"]!.GetValue<int>()));
+        var errors = dry["errors"]!.AsArray();
+        Assert.All(errors, e => Assert.Equal((5, "需求"), (e!["row"]!.GetValue<int>(), e["column"]!.GetValue<string>())));
+        Assert.Contains(errors, e => e!["message"]!.GetValue<string>().Contains("skydiving", StringComparison.Ordinal) && e["message"]!.GetValue<string>().Contains("Not in the service catalogue", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e!["message"]!.GetValue<string>().Contains("elderly-visit:daily:9", StringComparison.Ordinal) && e["message"]!.GetValue<string>().Contains("One of", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e!["message"]!.GetValue<string>().Contains("1 (low) to 5", StringComparison.Ordinal));
+        await Expect(coordinator.GetAsync($"/api/v1/households/{a}"), HttpStatusCode.NotFound);
+
+        var commit = await Expect(coordinator.PostAsync("/api/v1/districts/henglan/imports/households", Upload(workbook, "households.xlsx")), HttpStatusCode.OK);
+        Assert.Equal(2, commit["created"]!.GetValue<int>());
+        var needs = (await Expect(coordinator.GetAsync($"/api/v1/households/{a}"), HttpStatusCode.OK))["needs"]!.AsArray();
+        var byItem = needs.ToDictionary(n => n!["itemId"]!.GetValue<string>(), n => n!);
+        Assert.Equal(["elderly-haircut", "elderly-meals", "elderly-visit"], byItem.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(("weekly", 4), (byItem["elderly-meals"]["frequency"]!.GetValue<string>(), byItem["elderly-meals"]["priority"]!.GetValue<int>()));
+        Assert.Equal(("fortnightly", 3), (byItem["elderly-visit"]["frequency"]!.GetValue<string>(), byItem["elderly-visit"]["priority"]!.GetValue<int>()));
+        Assert.Equal("monthly", byItem["elderly-haircut"]["frequency"]!.GetValue<string>()); // the item's default
+        // A need from the file starts uncovered, as one from the form does.
+        var uncovered = await Expect(coordinator.GetAsync("/api/v1/districts/henglan/uncovered"), HttpStatusCode.OK);
+        Assert.Contains(uncovered.AsArray(), u => u!["needId"]!.GetValue<string>() == byItem["elderly-meals"]["needId"]!.GetValue<string>());
+
+        // Again, the same file changes nothing; a new need on a household already on file is added, the others are not.
+        var again = await Expect(coordinator.PostAsync("/api/v1/districts/henglan/imports/households", Upload(workbook, "households.xlsx")), HttpStatusCode.OK);
+        Assert.Equal((0, 0, 2), (again["created"]!.GetValue<int>(), again["updated"]!.GetValue<int>(), again["unchanged"]!.GetValue<int>()));
+        Assert.Equal(3, (await Expect(coordinator.GetAsync($"/api/v1/households/{a}"), HttpStatusCode.OK))["needs"]!.AsArray().Count);
+        var csv = $"""
+            householdId,community,address,lat,lng,category,memberName,memberAge,needs
+            {b},龙头环村,龙瑞街 9 号,,,助医,罗女士,66,health-escort:once:5;health-clinic
+            """;
+        var more = await Expect(coordinator.PostAsync("/api/v1/districts/henglan/imports/households", Upload(Encoding.UTF8.GetBytes(csv), "households.csv")), HttpStatusCode.OK);
+        Assert.Equal(1, more["updated"]!.GetValue<int>());
+        var bNeeds = (await Expect(coordinator.GetAsync($"/api/v1/households/{b}"), HttpStatusCode.OK))["needs"]!.AsArray().Select(n => n!["itemId"]!.GetValue<string>()).Order(StringComparer.Ordinal);
+        Assert.Equal(["health-clinic", "health-escort"], bNeeds);
+    }
+
+    [Fact]
     public async Task Malformed_files_answer_a_clear_problem_and_change_nothing()
     {
         var coordinator = fixture.Dashboard.Coordinator(District);
@@ -151,6 +202,16 @@ public sealed class ImportsApiTests(DashboardFixture fixture)
 
         var dry = await Expect(coordinator.PostAsync($"/api/v1/districts/{District}/imports/volunteers?dryRun=true", Upload(bytes, "template.xlsx")), HttpStatusCode.OK);
         Assert.Equal(1, dry["valid"]!.GetValue<int>());
+        using var households = await coordinator.GetAsync("/api/v1/imports/templates/households.xlsx");
+        var template = await households.Content.ReadAsByteArrayAsync();
+        using var read = new MemoryStream(template);
+        var example = MiniExcel.Query(read, useHeaderRow: true, excelType: ExcelType.XLSX).Cast<IDictionary<string, object?>>().Single();
+        Assert.Equal("成员年龄", example.Keys.ElementAt(7));
+        Assert.Equal("需求", example.Keys.Last());
+        Assert.Contains(":每周:", example["需求"]?.ToString(), StringComparison.Ordinal);
+        var householdsDry = await Expect(coordinator.PostAsync($"/api/v1/districts/{District}/imports/households?dryRun=true", Upload(template, "template.xlsx")), HttpStatusCode.OK);
+        Assert.Equal(1, householdsDry["valid"]!.GetValue<int>());
+        Assert.Empty(householdsDry["errors"]!.AsArray());
     }
 
     private static string Set(Dictionary<string, object> row, string column, object value)

@@ -152,10 +152,9 @@ public static class HouseholdsApi
         return file is null ? ApiProblems.NotFound(householdId) : TypedResults.Ok(HouseholdFileDto.From(file));
     }
 
-    private static async Task<IResult> AddNeed(
-        string householdId, NeedBody body, Caller caller, Access access, IGrainFactory grains, ServiceCatalogue catalogue)
+    /// <summary>A need's rules (the form's POST and the households import): an item of the catalogue, its frequency (the item's default when none), priority 1–5 (3).</summary>
+    public static NewNeed? Need(Validation v, NeedBody body, ServiceCatalogue catalogue, string by)
     {
-        var v = new Validation();
         var item = catalogue.Find(body.ItemId);
         if (item is null)
         {
@@ -170,6 +169,14 @@ public static class HouseholdsApi
         }
 
         var notes = v.OptionalText("notes", body.Notes, 1000);
+        return item is null ? null : new NewNeed(item.ItemId, frequency ?? item.DefaultFrequency, priority, notes, by);
+    }
+
+    private static async Task<IResult> AddNeed(
+        string householdId, NeedBody body, Caller caller, Access access, IGrainFactory grains, ServiceCatalogue catalogue)
+    {
+        var v = new Validation();
+        var need = Need(v, body, catalogue, caller.Sub);
         if (!v.IsValid)
         {
             return v.Problem();
@@ -181,8 +188,7 @@ public static class HouseholdsApi
             return household.Denied;
         }
 
-        var outcome = await grains.GetGrain<IHouseholdGrain>(householdId)
-            .AddNeed(new NewNeed(item!.ItemId, frequency ?? item.DefaultFrequency, priority, notes, caller.Sub));
+        var outcome = await grains.GetGrain<IHouseholdGrain>(householdId).AddNeed(need!);
         return outcome.Failure is { } failure
             ? ApiProblems.From(failure)
             : TypedResults.Created($"/api/v1/households/{householdId}/needs/{outcome.Value!.NeedId}", NeedDto.From(outcome.Value));

@@ -37,7 +37,8 @@ public sealed class ImportColumns
         new ImportColumn("lng", "经度", false, "longitude", "lon"),
         new ImportColumn("category", "类别", true, "服务对象类别"),
         new ImportColumn("memberName", "成员姓名", true, "服务对象姓名", "姓名"),
-        new ImportColumn("memberAge", "成员年龄", false, "年龄"));
+        new ImportColumn("memberAge", "成员年龄", false, "年龄"),
+        new ImportColumn("needs", "需求", false, "服务需求"));
 
     public ImportColumn? Match(string header) => _byHeader.GetValueOrDefault(Normalize(header));
 

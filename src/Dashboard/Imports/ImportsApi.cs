@@ -32,7 +32,7 @@ public static class ImportsApi
                 ImportAsync(districtId, request, caller, access, ImportColumns.Households, sheet => dryRun == true
                     ? Dry(importer.DryRunHouseholdsAsync(sheet, districtId))
                     : Commit(importer.CommitHouseholdsAsync(sheet, districtId, caller.Sub))))
-            .WithSummary("Imports households (一人一档) from .xlsx or CSV: householdId, community, address, lat, lng, category, memberName, memberAge (one member per row).")
+            .WithSummary("Imports households (一人一档) from .xlsx or CSV: householdId, community, address, lat, lng, category, memberName, memberAge (one member per row), needs (item:frequency:priority;…, each added as the needs POST adds it unless already open).")
             .Accepts<IFormFile>("multipart/form-data")
             .Produces<ImportDryRun>().Produces<ImportCommit>().ProducesValidationProblem().ProducesProblem(403).ProducesProblem(413);
 
@@ -112,7 +112,8 @@ public static class ImportsApi
         var rows = kind switch
         {
             "volunteers" => Row(ImportColumns.Volunteers, "v-0001", "陈小明", "13800001234", string.Join(';', catalogue.Skills.Take(2).Select(s => s.Name)), "在岗"),
-            "households" => Row(ImportColumns.Households, "h-0001", "悦来社区", "悦来南路 12 号", "22.522", "113.385", catalogue.Categories[0].Name, "黄伯", "82"),
+            "households" => Row(ImportColumns.Households, "h-0001", "悦来社区", "悦来南路 12 号", "22.522", "113.385", catalogue.Categories[0].Name, "黄伯", "82",
+                string.Join(';', catalogue.Items.Where(i => i.Category == catalogue.Categories[0].Category).Take(2).Select((i, n) => $"{i.Name}:每周:{4 - n}"))),
             _ => null,
         };
         if (rows is null)

@@ -35,6 +35,18 @@ public sealed class RecordImports(IGrainFactory grains, ServiceCatalogue catalog
 
     private static readonly char[] ListSeparators = [';', '；', '、'];
 
+    /// <summary>Parts of one need of the needs column: item, frequency, priority (<c>meal_delivery:weekly:3</c>, <c>助餐：每周：3</c>).</summary>
+    private static readonly char[] NeedPartSeparators = [':', '：'];
+
+    private static readonly Dictionary<string, string> FrequencyWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["每周"] = "weekly", ["每星期"] = "weekly",
+        ["每两周"] = "fortnightly", ["隔周"] = "fortnightly", ["双周"] = "fortnightly",
+        ["每月"] = "monthly",
+        ["每季度"] = "quarterly", ["每季"] = "quarterly",
+        ["一次"] = "once", ["单次"] = "once",
+    };
+
     public Task<ImportDryRun> DryRunVolunteersAsync(ImportSheet sheet, string districtId) =>
         DryRunAsync(PlanVolunteers(sheet, districtId), async id => (await grains.GetGrain<IVolunteerGrain>(id).Get())?.Profile.DistrictId);
 
@@ -73,29 +85,55 @@ public sealed class RecordImports(IGrainFactory grains, ServiceCatalogue catalog
         CommitAsync(PlanHouseholds(sheet, districtId), async record =>
         {
             var grain = grains.GetGrain<IHouseholdGrain>(record.Id);
-            var current = (await grain.Get())?.Profile;
+            var file = await grain.Get();
+            var current = file?.Profile;
             if (current is not null && current.DistrictId != districtId)
             {
                 return Applied.Elsewhere(current.DistrictId);
             }
 
-            var profile = current is null
-                ? record.Value
-                : record.Value with
-                {
-                    RiskLevel = current.RiskLevel,
-                    Contacts = current.Contacts,
-                    // A member already on file keeps what the file has no column for (flags, phone, health notes).
-                    Members = [.. record.Value.Members.Select(m => current.Members.FirstOrDefault(c => c.Name == m.Name) is { } known ? known with { Age = m.Age } : m)],
-                };
-            if (current is not null && Same(current, profile))
+            var applied = await UpsertHouseholdAsync(grain, current, record.Value.Profile, by);
+            if (applied.Kind == AppliedKind.Failed)
             {
-                return Applied.Unchanged;
+                return applied;
             }
 
-            var outcome = await grain.Upsert(profile, by);
-            return Applied.From(outcome.Failure, outcome.Created);
+            // Through the form's POST path; a need whose item is already open on the file is not added again.
+            var open = file?.Needs.Where(n => n.Open).Select(n => n.ItemId).ToHashSet(StringComparer.Ordinal) ?? [];
+            var added = false;
+            foreach (var need in record.Value.Needs.Where(n => !open.Contains(n.ItemId)))
+            {
+                var outcome = await grain.AddNeed(need with { By = by });
+                if (outcome.Failure is { } failure)
+                {
+                    return new Applied(AppliedKind.Failed, failure.Title);
+                }
+
+                added = true;
+            }
+
+            return added && applied.Kind == AppliedKind.Unchanged ? new Applied(AppliedKind.Updated) : applied;
         });
+
+    private static async Task<Applied> UpsertHouseholdAsync(IHouseholdGrain grain, HouseholdProfile? current, HouseholdProfile imported, string by)
+    {
+        var profile = current is null
+            ? imported
+            : imported with
+            {
+                RiskLevel = current.RiskLevel,
+                Contacts = current.Contacts,
+                // A member already on file keeps what the file has no column for (flags, phone, health notes).
+                Members = [.. imported.Members.Select(m => current.Members.FirstOrDefault(c => c.Name == m.Name) is { } known ? known with { Age = m.Age } : m)],
+            };
+        if (current is not null && Same(current, profile))
+        {
+            return Applied.Unchanged;
+        }
+
+        var outcome = await grain.Upsert(profile, by);
+        return Applied.From(outcome.Failure, outcome.Created);
+    }
 
     private static async Task<ImportDryRun> DryRunAsync<T>(Plan<T> plan, Func<string, Task<string?>> districtOf)
     {
@@ -184,9 +222,9 @@ public sealed class RecordImports(IGrainFactory grains, ServiceCatalogue catalog
         return plan;
     }
 
-    private Plan<HouseholdProfile> PlanHouseholds(ImportSheet sheet, string districtId)
+    private Plan<HouseholdImport> PlanHouseholds(ImportSheet sheet, string districtId)
     {
-        var plan = new Plan<HouseholdProfile>(districtId, "householdId", sheet.Rows.Count);
+        var plan = new Plan<HouseholdImport>(districtId, "householdId", sheet.Rows.Count);
         // Rows with the same household id are one household, one member per row; the first row gives its address.
         var groups = new Dictionary<string, List<ImportRow>>(StringComparer.Ordinal);
         var order = new List<string>();
@@ -207,6 +245,7 @@ public sealed class RecordImports(IGrainFactory grains, ServiceCatalogue catalog
             var rows = groups[id];
             var first = rows[0];
             var members = new List<MemberBody?>();
+            var needs = new List<NewNeed>();
             var ok = true;
             foreach (var row in rows)
             {
@@ -223,6 +262,18 @@ public sealed class RecordImports(IGrainFactory grains, ServiceCatalogue catalog
                     v.Add("address", "同一家庭的各行地址应一致 / Rows of one household must share its address");
                 }
 
+                foreach (var need in Needs(v, row.Get("needs")))
+                {
+                    if (needs.Any(n => n.ItemId == need.ItemId))
+                    {
+                        v.Add("needs", $"{need.ItemId}：同一家庭重复的需求 / {need.ItemId} appears twice for this household");
+                    }
+                    else
+                    {
+                        needs.Add(need);
+                    }
+                }
+
                 ok &= plan.Check(sheet, row, v, HouseholdColumn);
                 members.Add(member);
             }
@@ -235,11 +286,63 @@ public sealed class RecordImports(IGrainFactory grains, ServiceCatalogue catalog
             var file = new HouseholdBody(
                 districtId, first.Get("community"), first.Get("address"), Location(new Validation(), first), CategoryId(first.Get("category")), null, members, null);
             var profile = HouseholdsApi.Profile(new Validation(), file, catalogue);
-            plan.Records.Add(new Planned<HouseholdProfile>(id, [.. rows.Select(r => r.Row)], profile!));
+            plan.Records.Add(new Planned<HouseholdImport>(id, [.. rows.Select(r => r.Row)], new HouseholdImport(profile!, needs)));
         }
 
         return plan;
     }
+
+    /// <summary>
+    /// The needs column: needs separated by <c>;</c>, each <c>item[:frequency[:priority]]</c> with the item by id or
+    /// Chinese or English name and the frequency by contract word or Chinese (每周, 每两周, 每月, 每季度, 一次), checked
+    /// by the same rules as the form's <c>POST /households/{id}/needs</c>. Each bad need is named in its message.
+    /// </summary>
+    private List<NewNeed> Needs(Validation v, string text)
+    {
+        var needs = new List<NewNeed>();
+        foreach (var entry in text.Split([';', '；'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = entry.Split(NeedPartSeparators, StringSplitOptions.TrimEntries);
+            var one = new Validation();
+            int? priority = null;
+            if (parts.Length > 3)
+            {
+                one.Add("needs", "应为 项目:频率:优先级 / Must be item:frequency:priority");
+            }
+            else if (parts.Length == 3 && parts[2].Length > 0)
+            {
+                if (int.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var p))
+                {
+                    priority = p;
+                }
+                else
+                {
+                    one.Add("priority", "应为 1 到 5 的整数 / Must be a whole number from 1 to 5");
+                }
+            }
+
+            var frequency = parts.Length > 1 && parts[1].Length > 0 ? FrequencyWords.GetValueOrDefault(parts[1], parts[1]) : null;
+            var need = HouseholdsApi.Need(one, new NeedBody(ItemId(parts[0]), frequency, priority, null), catalogue, string.Empty);
+            foreach (var (_, messages) in one.Errors)
+            {
+                foreach (var message in messages)
+                {
+                    v.Add("needs", $"「{entry}」{message}");
+                }
+            }
+
+            if (one.IsValid && need is not null)
+            {
+                needs.Add(need);
+            }
+        }
+
+        return needs;
+    }
+
+    /// <summary>A catalogue item by id, Chinese or English name.</summary>
+    private string ItemId(string text) =>
+        catalogue.Items.FirstOrDefault(i => i.ItemId == text || i.Name == text || string.Equals(i.NameEn, text, StringComparison.OrdinalIgnoreCase))?.ItemId ?? text;
 
     private static PointBody? Location(Validation v, ImportRow row)
     {
@@ -299,6 +402,9 @@ public sealed class RecordImports(IGrainFactory grains, ServiceCatalogue catalog
         && a.Members.Zip(b.Members).All(p => (p.First with { Flags = [] }) == (p.Second with { Flags = [] }) && p.First.Flags.SequenceEqual(p.Second.Flags));
 
     private sealed record Planned<T>(string Id, IReadOnlyList<int> Rows, T Value);
+
+    /// <summary>A household of the file: its profile and the needs its rows name (added when not already open).</summary>
+    private sealed record HouseholdImport(HouseholdProfile Profile, IReadOnlyList<NewNeed> Needs);
 
     private sealed class Plan<T>(string districtId, string idColumn, int rowCount)
     {
