@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Boai.Orleans.Dashboard.Demo;
 using Boai.Orleans.Testing;
 using static Boai.Orleans.Dashboard.Tests.Records;
@@ -35,6 +36,20 @@ public sealed class DemoTests(DashboardFixture fixture)
             Assert.Contains(pending["items"]!.AsArray(), v => v!["flags"]!.AsArray().Any(f => f!.GetValue<string>() == "late"));
             var volunteer = await Expect(first.Operator().GetAsync("/api/v1/volunteers/" + pending["items"]![0]!["volunteerId"]!.GetValue<string>() + "/hours"), HttpStatusCode.OK);
             Assert.True(volunteer["certifiedHours"]!.GetValue<double>() > 0, volunteer.ToJsonString());
+
+            // Trainings: a need of a training-gated item (陪同就医) has volunteers who may take it and volunteers left out, some lapsed.
+            var shiqiCoordinator = first.Coordinator("shiqi");
+            var escort = await Expect(shiqiCoordinator.PostAsJsonAsync("/api/v1/households/h-shiqi-002/needs", new { itemId = "health-escort" }), HttpStatusCode.Created);
+            var escortNeed = escort["needId"]!.GetValue<string>();
+            var eligible = await Expect(shiqiCoordinator.GetAsync($"/api/v1/needs/{escortNeed}/suggestions"), HttpStatusCode.OK);
+            Assert.NotEmpty(eligible.AsArray());
+            var excluded = await Expect(shiqiCoordinator.GetAsync($"/api/v1/needs/{escortNeed}/suggestions/excluded"), HttpStatusCode.OK);
+            Assert.True(excluded["count"]!.GetValue<int>() > 0, excluded.ToJsonString());
+            var missing = excluded["excluded"]!.AsArray().Select(v => v!["missing"]![0]!).ToList();
+            Assert.Contains(missing, m => m!["expiredOn"] is not null);
+            Assert.Contains(missing, m => m!["expiredOn"] is null);
+            var trained = await Expect(shiqiCoordinator.GetAsync("/api/v1/volunteers/" + eligible[0]!["volunteerId"]!.GetValue<string>()), HttpStatusCode.OK);
+            Assert.Contains(trained["trainings"]!.AsArray(), t => t!["name"]!.GetValue<string>() == DemoTrainings.FirstAid);
 
             // The phone app's one-click demo accounts: volunteers who have pairings, and a resident of a demo household.
             var accounts = await Expect(first.CreateClient().GetAsync("/api/v1/dev/demo-accounts"), HttpStatusCode.OK);

@@ -1,5 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
+using Boai.Orleans.MonthEnd;
+using Boai.Orleans.Rules;
+using Boai.Orleans.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using MiniExcelLibs;
 using static Boai.Orleans.Dashboard.Tests.Records;
 
@@ -50,6 +55,50 @@ public sealed class ReportsApiTests(DashboardFixture fixture)
         Assert.Equal(Enumerable.Range(1, 24), city["districts"]!.AsArray().Select(d => d!["rank"]!.GetValue<int>()));
         Assert.Equal(HttpStatusCode.BadRequest, (await coordinator.GetAsync("/api/v1/reports/city?month=2026-13")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await phone.GetAsync("/api/v1/reports/city")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_past_months_report_reads_coverage_and_satisfaction_kept_at_its_end_and_the_current_month_reads_them_live()
+    {
+        const string district = "wuguishan"; // no other test writes to it
+        var zone = TimeZones.Find("Asia/Shanghai");
+        var local = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone);
+        var thisMonth = new DateOnly(local.Year, local.Month, 1);
+        var month = thisMonth.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        await fixture.Records.HouseholdAsync(district);
+
+        // This month, on today's clock: live figures.
+        var coordinator = fixture.Dashboard.Coordinator(district);
+        var live = await Expect(coordinator.GetAsync($"/api/v1/districts/{district}/reports/monthly?month={month}"), HttpStatusCode.OK);
+        Assert.Equal("live", live["figuresSource"]!.GetValue<string>());
+        var households = live["households"]!.GetValue<int>();
+        Assert.True(households >= 1);
+
+        // The clock kept this month's end (as SupervisionClockGrain does when the month turns).
+        var kept = new MonthEndFigures(month, 0.42, 7, 9, 3, 4.5, 12, 0.25, DateTimeOffset.UtcNow);
+        await fixture.Silo.Grains.GetGrain<IMonthEndGrain>(district).Record(kept);
+
+        // A dashboard whose clock is in the next month: this month is past, and its report reads the month-end figures.
+        var clock = new ShiftedTimeProvider();
+        var nextMonth = new DateTimeOffset(thisMonth.AddMonths(1).ToDateTime(new TimeOnly(12, 0)), TimeSpan.FromHours(8));
+        clock.Advance(nextMonth - DateTimeOffset.UtcNow);
+        using var later = fixture.Dashboard.WithWebHostBuilder(b => b.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock)));
+        using var client = later.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", fixture.Dashboard.Token("coord-later", "coordinator", district));
+
+        var past = await Expect(client.GetAsync($"/api/v1/districts/{district}/reports/monthly?month={month}"), HttpStatusCode.OK);
+        Assert.Equal("monthEnd", past["figuresSource"]!.GetValue<string>());
+        Assert.Equal((0.42, 7, 3, 4.5), (past["coverage"]!.GetValue<double>(), past["households"]!.GetValue<int>(), past["uncoveredNeeds"]!.GetValue<int>(), past["satisfaction"]!.GetValue<double>()));
+        Assert.Equal(kept.RecordedAt, past["figuresAt"]!.GetValue<DateTimeOffset>());
+
+        // Its current month reads live figures; a past month nobody kept has none rather than today's.
+        var current = await Expect(client.GetAsync($"/api/v1/districts/{district}/reports/monthly"), HttpStatusCode.OK);
+        Assert.Equal(("live", households), (current["figuresSource"]!.GetValue<string>(), current["households"]!.GetValue<int>()));
+        var unkept = await Expect(client.GetAsync($"/api/v1/districts/{district}/reports/monthly?month={thisMonth.AddMonths(-12):yyyy-MM}"), HttpStatusCode.OK);
+        Assert.Null(unkept["coverage"]);
+        Assert.Null(unkept["figuresSource"]);
+        var city = await Expect(client.GetAsync($"/api/v1/reports/city?month={month}"), HttpStatusCode.OK);
+        Assert.Equal(0.42, city["districts"]!.AsArray().Single(d => d!["districtId"]!.GetValue<string>() == district)!["coverage"]!.GetValue<double>());
     }
 
     [Fact]

@@ -80,8 +80,15 @@ public static class DemoPlan
                 .Select(item =>
                 {
                     var paired = random.NextDouble() < options.PairedShare;
-                    var able = volunteers.Where(v => item.Skills.Count == 0 || item.Skills.Any(s => v.Item2.Skills.Contains(s))).ToList();
-                    var pool = able.Count > 0 ? able : volunteers;
+                    // A training-gated item (陪同就医) is paired only to a volunteer whose demo training is valid.
+                    var able = volunteers
+                        .Select((v, n) => (Volunteer: v, Number: n + 1))
+                        .Where(x => item.Skills.Count == 0 || item.Skills.Any(s => x.Volunteer.Item2.Skills.Contains(s)))
+                        .Where(x => item.Trainings is not { Count: > 0 } || DemoTrainings.HoldsFirstAid(district.DistrictId, x.Number))
+                        .Select(x => x.Volunteer)
+                        .ToList();
+                    var trained = volunteers.Where((_, n) => DemoTrainings.HoldsFirstAid(district.DistrictId, n + 1)).ToList();
+                    var pool = able.Count > 0 ? able : item.Trainings is { Count: > 0 } ? trained : volunteers;
                     return (item.ItemId, paired && pool.Count > 0 ? pool[random.Next(pool.Count)].Item1 : (string?)null);
                 })
                 .ToList();

@@ -57,13 +57,24 @@ public sealed partial class DemoSeeder(
     private async Task<int> SeedAsync(DemoDistrict district, CancellationToken cancellationToken)
     {
         var created = 0;
-        foreach (var (volunteerId, profile) in district.Volunteers)
+        var today = TimeZones.LocalDate(time.GetUtcNow(), _zone);
+        foreach (var ((volunteerId, profile), index) in district.Volunteers.Select((v, i) => (v, i)))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var volunteer = grains.GetGrain<IVolunteerGrain>(volunteerId);
-            if (await volunteer.Get() is null)
+            var view = await volunteer.Get();
+            if (view is null)
             {
-                Check(await volunteer.Upsert(profile, By));
+                view = Check(await volunteer.Upsert(profile, By));
+            }
+
+            // Trainings only for a volunteer with none recorded: a volunteer seeded before trainings were gets them once.
+            if (view.Trainings.Count == 0)
+            {
+                foreach (var training in DemoTrainings.Of(district.DistrictId, index + 1))
+                {
+                    Check(await volunteer.AddTraining(training.On(today)));
+                }
             }
         }
 

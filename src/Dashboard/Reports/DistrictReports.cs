@@ -2,6 +2,7 @@ using Boai.Orleans.Catalogue;
 using Boai.Orleans.Districts;
 using Boai.Orleans.Ledger;
 using Boai.Orleans.Model;
+using Boai.Orleans.MonthEnd;
 using Boai.Orleans.Rules;
 using Boai.Orleans.Supervision;
 using Microsoft.Extensions.Options;
@@ -14,8 +15,10 @@ public sealed record ServiceFigures(string ItemId, string Name, string NameEn, i
 
 /// <summary>
 /// A district's month (月报): visits, hours and flags from the hours ledger; activity as the share of registered
-/// volunteers who served in the month; coverage and satisfaction as they stand now (the district keeps no history
-/// of them); the supervision orders of the district.
+/// volunteers who served in the month; coverage, households, uncovered needs and satisfaction as they stand now for
+/// the current month, and as they stood at its end (<see cref="MonthEndFigures"/>) for a past one: null when no
+/// month-end figures were recorded (before the service watched that month end), with <c>FiguresAt</c> saying when
+/// they were taken and <c>FiguresSource</c> how (<c>live</c>, <c>monthEnd</c>); the supervision orders of the district.
 /// </summary>
 public sealed record MonthlyReport(
     string DistrictId,
@@ -29,16 +32,18 @@ public sealed record MonthlyReport(
     int VolunteersServed,
     int RegisteredVolunteers,
     double ActivityRate,
-    double Coverage,
-    int Households,
-    int UncoveredNeeds,
+    double? Coverage,
+    int? Households,
+    int? UncoveredNeeds,
     double? Satisfaction,
     int Late,
     int Flagged,
     IReadOnlyDictionary<string, int> Flags,
     IReadOnlyList<DayFigures> Days,
     IReadOnlyList<ServiceFigures> Services,
-    IReadOnlyList<SupervisionOrder> Supervision);
+    IReadOnlyList<SupervisionOrder> Supervision,
+    DateTimeOffset? FiguresAt,
+    string? FiguresSource);
 
 /// <summary>One district's line of the city overview (晒工效), ranked.</summary>
 public sealed record CityRankLine(
@@ -49,7 +54,7 @@ public sealed record CityRankLine(
     int Visits,
     double CertifiedHours,
     double ActivityRate,
-    double Coverage,
+    double? Coverage,
     double? Satisfaction,
     int Flagged,
     bool UnderSupervision);
@@ -73,7 +78,8 @@ public sealed class DistrictReports(
     ServiceCatalogue catalogue,
     LocalCalendar calendar,
     IOptions<ServiceRulesOptions> rules,
-    IOptions<SupervisionOptions> supervision)
+    IOptions<SupervisionOptions> supervision,
+    TimeProvider time)
 {
     public async Task<MonthlyReport> MonthlyAsync(string districtId, DateOnly first, CancellationToken cancellationToken)
     {
@@ -82,9 +88,13 @@ public sealed class DistrictReports(
         var summaryTask = district.GetSummary();
         var volunteersTask = district.GetVolunteers();
         var ordersTask = grains.GetGrain<ISupervisionGrain>(districtId).GetOrders();
+        var today = calendar.Today;
+        var past = first < new DateOnly(today.Year, today.Month, 1);
+        var monthEndTask = past ? grains.GetGrain<IMonthEndGrain>(districtId).Get(Month(first)) : Task.FromResult<MonthEndFigures?>(null);
         var visits = await ReadMonthAsync(districtId, first, cancellationToken);
         var summary = await summaryTask;
         var volunteers = await volunteersTask;
+        var standing = past ? await monthEndTask : MonthEndFigures.Of(Month(first), summary, volunteers, time.GetUtcNow());
 
         var days = Enumerable.Range(0, first.AddMonths(1).DayNumber - first.DayNumber)
             .Select(i => first.AddDays(i))
@@ -104,7 +114,6 @@ public sealed class DistrictReports(
         var flags = visits.SelectMany(v => v.Entry.Flags).GroupBy(f => f, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var served = visits.Select(v => v.Entry.VolunteerId).Distinct(StringComparer.Ordinal).Count();
         var registered = volunteers.Count(v => v.Status != VolunteerStatus.Left);
-        var ratings = volunteers.Where(v => v.Rating > 0).Select(v => v.Rating).ToList();
         return new MonthlyReport(
             districtId,
             info.Name,
@@ -117,16 +126,18 @@ public sealed class DistrictReports(
             served,
             registered,
             registered == 0 ? 0 : Math.Round((double)Math.Min(served, registered) / registered, 3),
-            summary.Coverage,
-            summary.Households,
-            summary.UncoveredNeeds,
-            ratings.Count == 0 ? null : Math.Round(ratings.Average(), 2),
+            standing?.Coverage,
+            standing?.Households,
+            standing?.UncoveredNeeds,
+            standing?.Satisfaction,
             flags.GetValueOrDefault("late"),
             visits.Count(v => v.Entry.Flags.Count > 0),
             flags,
             days,
             services,
-            await ordersTask);
+            await ordersTask,
+            standing?.RecordedAt,
+            standing is null ? null : past ? "monthEnd" : "live");
     }
 
     /// <summary>Every district's month side by side, ranked by activity rate, then certified hours (晒工效).</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Boai.Orleans.Districts;
+using Boai.Orleans.MonthEnd;
 using Boai.Orleans.Rules;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -63,7 +64,11 @@ public sealed partial class SupervisionClockGrain(
         {
             foreach (var district in districts.All)
             {
-                var summary = await GrainFactory.GetGrain<IDistrictGrain>(district.DistrictId).GetSummary();
+                var grain = GrainFactory.GetGrain<IDistrictGrain>(district.DistrictId);
+                var summary = await grain.GetSummary();
+                // Coverage and satisfaction keep no history: the month's report reads them as they stood at its end.
+                await GrainFactory.GetGrain<IMonthEndGrain>(district.DistrictId).Record(MonthEndFigures.Of(ended, summary, await grain.GetVolunteers(), time.GetUtcNow()));
+
                 // A district without volunteers has no activity to supervise yet.
                 if (summary.RegisteredVolunteers == 0)
                 {

@@ -1,4 +1,5 @@
 using Boai.Orleans.Districts;
+using Boai.Orleans.MonthEnd;
 using Boai.Orleans.Rules;
 using Boai.Orleans.Supervision;
 using Boai.Orleans.Visits;
@@ -54,6 +55,14 @@ public sealed class SupervisionTests(DomainCluster domain)
         Assert.Equal(TimeZones.LocalDate(domain.Clock.GetUtcNow(), zone).AddMonths(-1).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture), order.Month);
         Assert.Empty(await Grains.GetGrain<ISupervisionGrain>(Healthy).GetOrders());
 
+        // The same tick kept each district's month-end figures, which its past month's report reads.
+        var monthEnd = await Grains.GetGrain<IMonthEndGrain>(Falling).Get(order.Month);
+        Assert.NotNull(monthEnd);
+        var summaryAtEnd = await falling.GetSummary();
+        Assert.Equal((0.5, 2, summaryAtEnd.Coverage, summaryAtEnd.Households), (monthEnd.ActiveVolunteerRate, monthEnd.RegisteredVolunteers, monthEnd.Coverage, monthEnd.Households));
+        Assert.InRange(monthEnd.RecordedAt, domain.Clock.GetUtcNow().AddMinutes(-5), domain.Clock.GetUtcNow());
+        Assert.NotNull(await Grains.GetGrain<IMonthEndGrain>(Healthy).Get(order.Month));
+
         // The district answers; the order stays open while the rate stays low.
         var answered = await supervision.Respond(order.OrderId, "组织未服务义工参加探访", DateOnly.FromDateTime(midMonth.DateTime).AddMonths(1).AddDays(10), "coord-huoju");
         Assert.True(answered.Succeeded);
@@ -67,9 +76,13 @@ public sealed class SupervisionTests(DomainCluster domain)
         Assert.Equal(1.0, closed[0].RateAtClose);
         Assert.Single(closed[0].Responses);
 
-        // A month evaluated once is not evaluated again.
+        // A month evaluated once is not evaluated again, and its month-end figures stay as they were taken.
         await clock.Check();
         Assert.Single(await supervision.GetOrders());
+        Assert.Equal(1.0, (await falling.GetSummary()).ActiveVolunteerRate);
+        Assert.Equal(monthEnd, await Grains.GetGrain<IMonthEndGrain>(Falling).Get(order.Month));
+        var later = monthEnd with { ActiveVolunteerRate = 1.0, RecordedAt = domain.Clock.GetUtcNow() };
+        Assert.Equal(monthEnd, await Grains.GetGrain<IMonthEndGrain>(Falling).Record(later));
     }
 
     private async Task VisitAsync(string volunteer, string household, string need)

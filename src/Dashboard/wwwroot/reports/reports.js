@@ -67,11 +67,17 @@ async function showMonthly() {
     ['pendingHours', number(report.pendingHours)],
     ['activityRate', percent(report.activityRate), report.activityRate <= 0.5],
     ['volunteersServed', `${report.volunteersServed} / ${report.registeredVolunteers}`],
-    ['coverage', percent(report.coverage)],
+    ['coverage', report.coverage == null ? t('none') : percent(report.coverage)],
     ['satisfaction', report.satisfaction == null ? t('none') : `${number(report.satisfaction)} ★`],
     ['late', number(report.late, 0), report.late > 0],
     ['flagged', number(report.flagged, 0), report.flagged > 0],
   ];
+  // Coverage and satisfaction of a past month are its month-end figures; the current month's are live.
+  const note = document.getElementById('figures-note');
+  note.dataset.source = report.figuresSource ?? 'none';
+  note.textContent = report.figuresAt == null
+    ? t('figuresNone')
+    : t(report.figuresSource === 'live' ? 'figuresLive' : 'figuresMonthEnd', { at: new Intl.DateTimeFormat(state.lang, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(report.figuresAt)) });
   document.getElementById('tiles').replaceChildren(...tiles.map(([key, value, alert]) =>
     el('div', { class: alert ? 'tile alert' : 'tile' }, el('div', { class: 'value' }, value), el('div', { class: 'label' }, t(key)))));
 
@@ -138,7 +144,7 @@ async function showCity() {
     el('td', {}, String(d.rank)),
     el('td', {}, districtName(d), d.underSupervision ? el('span', { class: 'badge critical' }, ` ${t('supervised')}`) : null),
     el('td', {}, number(d.visits, 0)), el('td', {}, number(d.certifiedHours)), el('td', {}, percent(d.activityRate)),
-    el('td', {}, percent(d.coverage)), el('td', {}, d.satisfaction == null ? t('none') : number(d.satisfaction)), el('td', {}, String(d.flagged)))));
+    el('td', {}, d.coverage == null ? t('none') : percent(d.coverage)), el('td', {}, d.satisfaction == null ? t('none') : number(d.satisfaction)), el('td', {}, String(d.flagged)))));
   chart('chart-city', {
     data: {
       labels: city.districts.map(districtName),
