@@ -25,13 +25,13 @@ public sealed record MonthEndFigures(
         summary.Households,
         summary.OpenNeeds,
         summary.UncoveredNeeds,
-        Satisfaction(volunteers),
+        SatisfactionOf(volunteers),
         summary.RegisteredVolunteers,
         summary.ActiveVolunteerRate,
         at);
 
     /// <summary>A district's satisfaction (满意度): the mean rating of its volunteers who have one; null when nobody was rated.</summary>
-    public static double? Satisfaction(IEnumerable<VolunteerSummary> volunteers)
+    public static double? SatisfactionOf(IEnumerable<VolunteerSummary> volunteers)
     {
         var ratings = volunteers.Where(v => v.Rating > 0).Select(v => v.Rating).ToList();
         return ratings.Count == 0 ? null : Math.Round(ratings.Average(), 2);
