@@ -141,11 +141,12 @@ try {
   // The phone viewport: the queue with its photo button, the photos, the excluded list.
   const phone = await open(env.TOKEN_A, { width: 360, height: 740 });
   await phone.waitForSelector(photosButton, wait);
-  await phone.locator(photosButton).scrollIntoViewIfNeeded();
+  // The queue renders again as its data arrives: scroll to whichever row is there now.
+  await phone.evaluate((s) => document.querySelector(s).scrollIntoView({ block: 'center' }), photosButton);
   await shot(phone, 'queue-photos-phone-zh');
   await phone.click(photosButton);
   await phone.waitForFunction(() => document.querySelector('[data-testid=visit-photo]')?.naturalWidth > 0, null, wait);
-  await phone.locator('[data-testid=visit-photos]').scrollIntoViewIfNeeded();
+  await phone.evaluate(() => document.querySelector('[data-testid=visit-photos]').scrollIntoView({ block: 'center' }));
   await shot(phone, 'visit-photos-phone-zh');
   await setLang(phone, 'en');
   await shot(phone, 'visit-photos-phone-en');
@@ -153,7 +154,7 @@ try {
   await phone.click(`[data-testid=uncovered-row][data-need-id="${env.ESCORT_NEED}"] [data-testid=suggest-button]`);
   await phone.waitForSelector('[data-testid=suggest-excluded]', wait);
   await phone.click('[data-testid=suggest-excluded-summary]');
-  await phone.locator('[data-testid=suggest-excluded]').scrollIntoViewIfNeeded();
+  await phone.evaluate(() => document.querySelector('[data-testid=suggest-excluded]').scrollIntoView({ block: 'center' }));
   await shot(phone, 'suggestions-excluded-phone-en');
   await setLang(phone, 'zh-CN');
   await shot(phone, 'suggestions-excluded-phone-zh');

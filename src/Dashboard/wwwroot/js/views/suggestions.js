@@ -91,9 +91,9 @@ export function initSuggestions() {
       return kind ? (isEnglish() ? kind.nameEn : kind.name) : id;
     };
     const trainings = answer.requiredTrainings.map((k) => trainingName(k.trainingId)).join(t('suggest.excludedSeparator'));
-    return h(
+    const details = h(
       'details.excluded',
-      { 'data-testid': 'suggest-excluded', 'data-count': answer.count },
+      { 'data-testid': 'suggest-excluded', 'data-count': answer.count, open: Boolean(current.excludedOpen) },
       h('summary', { 'data-testid': 'suggest-excluded-summary' }, t(answer.more ? 'suggest.excludedMore' : 'suggest.excluded', { count: answer.count, training: trainings })),
       h(
         'ul.plain-list',
@@ -113,6 +113,11 @@ export function initSuggestions() {
         ),
       ),
     );
+    // Kept open across renders (a language switch, the ranking arriving).
+    details.addEventListener('toggle', () => {
+      if (current) current.excludedOpen = details.open;
+    });
+    return details;
   }
 
   /** Pair from a search: any volunteer of the need's district by name or phone tail, when the ranking is not enough. */
