@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using Boai.Orleans.MonthEnd;
+using Boai.Orleans.Rules;
 using static Boai.Orleans.Dashboard.Tests.Records;
 
 namespace Boai.Orleans.Dashboard.Tests.Browser;
@@ -26,7 +28,13 @@ public sealed class ReportsPageTests(DashboardFixture fixture)
             await Expect(coordinator.PostAsync($"/api/v1/visits/{visitId}/certify", null), HttpStatusCode.OK);
         }
 
-        var shots = new[] { "reports-zh.png", "reports-en.png", "reports-phone.png" }.Select(s => Path.Combine(AppContext.BaseDirectory, s)).ToArray();
+        // Last month's end as the supervision clock keeps it (MonthEndGrain), to show a past month's report.
+        var local = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZones.Find("Asia/Shanghai"));
+        var thisMonth = new DateOnly(local.Year, local.Month, 1);
+        var keptMonth = thisMonth.AddMonths(-1).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        await fixture.Silo.Grains.GetGrain<IMonthEndGrain>(District).Record(new MonthEndFigures(keptMonth, 0.42, 5, 6, 3, 4.6, 8, 0.375, new DateTimeOffset(thisMonth.ToDateTime(new TimeOnly(0, 3)), TimeSpan.FromHours(8))));
+
+        var shots = new[] { "reports-zh.png", "reports-en.png", "reports-phone.png", "reports-kept-zh.png", "reports-kept-en.png", "reports-kept-phone.png" }.Select(s => Path.Combine(AppContext.BaseDirectory, s)).ToArray();
         var seen = await BrowserScript.RunAsync("reports-page.mjs", dashboard, new Dictionary<string, string>
         {
             ["COORDINATOR_TOKEN"] = dashboard.Token("coord-henglan", "coordinator", District),
@@ -34,6 +42,11 @@ public sealed class ReportsPageTests(DashboardFixture fixture)
             ["SHOT_ZH"] = shots[0],
             ["SHOT_EN"] = shots[1],
             ["SHOT_PHONE"] = shots[2],
+            ["SHOT_KEPT_ZH"] = shots[3],
+            ["SHOT_KEPT_EN"] = shots[4],
+            ["SHOT_KEPT_PHONE"] = shots[5],
+            ["KEPT_MONTH"] = keptMonth,
+            ["UNKEPT_MONTH"] = thisMonth.AddMonths(-14).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture),
         });
 
         Assert.Empty(seen.GetProperty("failures").EnumerateArray());
@@ -49,6 +62,13 @@ public sealed class ReportsPageTests(DashboardFixture fixture)
         Assert.Contains("Henglan", seen.GetProperty("englishTitle").GetString());
         Assert.True(int.Parse(seen.GetProperty("visitsTile").GetString()!, System.Globalization.CultureInfo.InvariantCulture) >= 2);
         Assert.False(seen.GetProperty("phoneOverflow").GetBoolean());
+        Assert.Equal("live", seen.GetProperty("liveNote").GetString());
+        var kept = seen.GetProperty("kept");
+        Assert.Equal(("monthEnd", "42%"), (kept.GetProperty("source").GetString(), kept.GetProperty("coverage").GetString()));
+        Assert.Contains("月末记录", kept.GetProperty("text").GetString());
+        Assert.Contains("month end", seen.GetProperty("keptEn").GetProperty("text").GetString());
+        var unkept = seen.GetProperty("unkept");
+        Assert.Equal(("none", "暂无"), (unkept.GetProperty("source").GetString(), unkept.GetProperty("coverage").GetString()));
         Assert.All(shots, s => Assert.True(File.Exists(s)));
     }
 }

@@ -14,7 +14,7 @@ const browser = await chromium.launch({
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
 
-async function open(viewport, lang) {
+async function open(viewport, lang, month) {
   const context = await browser.newContext({ viewport });
   await context.addInitScript(([token, language]) => {
     sessionStorage.setItem('boai.token', token);
@@ -24,7 +24,7 @@ async function open(viewport, lang) {
   const failures = [];
   page.on('pageerror', (e) => failures.push(String(e)));
   page.on('requestfailed', (r) => failures.push(`${r.url()} ${r.failure()?.errorText}`));
-  await page.goto(`${env.BASE}/reports/?district=${env.DISTRICT}`);
+  await page.goto(`${env.BASE}/reports/?district=${env.DISTRICT}${month ? `&month=${month}` : ''}`);
   await page.waitForSelector('body[data-ready=true]', { timeout: 30000 });
   return { page, failures };
 }
@@ -54,6 +54,21 @@ try {
   const phone = await open({ width: 360, height: 740 }, 'zh-CN');
   result.phoneOverflow = await phone.page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
   await phone.page.screenshot({ path: env.SHOT_PHONE, fullPage: false });
+  result.liveNote = await page.getAttribute('[data-testid=figures-note]', 'data-source');
+
+  // A past month: coverage and satisfaction as kept at its end, or none when nobody kept them.
+  const note = async (view) => ({ source: await view.getAttribute('[data-testid=figures-note]', 'data-source'), text: await view.textContent('[data-testid=figures-note]'), coverage: await view.locator('[data-testid=report-tiles] .tile .value').nth(5).textContent() });
+  const kept = await open({ width: 1400, height: 1000 }, 'zh-CN', env.KEPT_MONTH);
+  result.kept = await note(kept.page);
+  await kept.page.screenshot({ path: env.SHOT_KEPT_ZH });
+  const keptEn = await open({ width: 1400, height: 1000 }, 'en', env.KEPT_MONTH);
+  result.keptEn = await note(keptEn.page);
+  await keptEn.page.screenshot({ path: env.SHOT_KEPT_EN });
+  const keptPhone = await open({ width: 360, height: 740 }, 'en', env.KEPT_MONTH);
+  await keptPhone.page.evaluate(() => document.querySelector('[data-testid=figures-note]').scrollIntoView({ block: 'center' }));
+  await keptPhone.page.screenshot({ path: env.SHOT_KEPT_PHONE });
+  const unkept = await open({ width: 1400, height: 1000 }, 'zh-CN', env.UNKEPT_MONTH);
+  result.unkept = await note(unkept.page);
 } catch (e) {
   result.error = String(e);
 } finally {
