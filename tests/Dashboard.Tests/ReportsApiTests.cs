@@ -90,6 +90,7 @@ public sealed class ReportsApiTests(DashboardFixture fixture)
         Assert.Equal("monthEnd", past["figuresSource"]!.GetValue<string>());
         Assert.Equal((0.42, 7, 3, 4.5), (past["coverage"]!.GetValue<double>(), past["households"]!.GetValue<int>(), past["uncoveredNeeds"]!.GetValue<int>(), past["satisfaction"]!.GetValue<double>()));
         Assert.Equal(kept.RecordedAt, past["figuresAt"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(12, past["registeredVolunteers"]!.GetValue<int>());
 
         // Its current month reads live figures; a past month nobody kept has none rather than today's.
         var current = await Expect(client.GetAsync($"/api/v1/districts/{district}/reports/monthly"), HttpStatusCode.OK);

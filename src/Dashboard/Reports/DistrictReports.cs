@@ -113,7 +113,8 @@ public sealed class DistrictReports(
             .ToList();
         var flags = visits.SelectMany(v => v.Entry.Flags).GroupBy(f => f, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var served = visits.Select(v => v.Entry.VolunteerId).Distinct(StringComparer.Ordinal).Count();
-        var registered = volunteers.Count(v => v.Status != VolunteerStatus.Left);
+        // The activity rate's denominator is the brigade as registered at the month's end when that was kept.
+        var registered = past && standing is not null ? standing.RegisteredVolunteers : volunteers.Count(v => v.Status != VolunteerStatus.Left);
         return new MonthlyReport(
             districtId,
             info.Name,
