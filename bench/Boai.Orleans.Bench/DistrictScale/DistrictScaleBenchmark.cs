@@ -159,6 +159,8 @@ public static class DistrictScaleBenchmark
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Cluster:Mode"] = "Localhost",
+            // bench.sh starts the silo in the Demo environment, listening on localhost without TLS: so does this client.
+            ["Cluster:Tls:AllowPlaintext"] = "true",
             ["Cluster:GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
         });
         builder.AddBoaiClusterClient();

@@ -36,6 +36,8 @@ public static class MemoryProbe
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Cluster:Mode"] = "Localhost",
+            // bench.sh starts the silo in the Demo environment, listening on localhost without TLS: so does this client.
+            ["Cluster:Tls:AllowPlaintext"] = "true",
             ["Cluster:GatewayPort"] = o.GatewayPort.ToString(CultureInfo.InvariantCulture),
         });
         builder.AddBoaiClusterClient();
