@@ -1,3 +1,5 @@
+using Boai.Orleans.Storage;
+
 namespace Boai.Orleans.Teams;
 
 /// <summary>The service teams of one district (key: district id), so a district's teams are listed without a scan.</summary>
@@ -44,19 +46,7 @@ public sealed class DistrictTeamsGrain([PersistentState("teams")] IPersistentSta
 
     public Task<IReadOnlyList<string>> List() => Task.FromResult<IReadOnlyList<string>>(state.State.Teams.ToList());
 
-    /// <summary>The new set is adopted only once stored: a failed write leaves memory as storage has it.</summary>
-    private async Task WriteAsync(SortedSet<string> next)
-    {
-        var previous = state.State.Teams;
-        state.State.Teams = next;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            state.State.Teams = previous;
-            throw;
-        }
-    }
+    /// <summary>The new set is stored; a failed write reads storage back, so memory is what storage holds.</summary>
+    private Task WriteAsync(SortedSet<string> next) =>
+        state.WriteOrReloadAsync(new DistrictTeamsState { Teams = next }, this);
 }

@@ -1,5 +1,6 @@
 using Boai.Orleans.Districts;
 using Boai.Orleans.Model;
+using Boai.Orleans.Storage;
 using Boai.Orleans.Volunteers;
 
 namespace Boai.Orleans.Teams;
@@ -27,7 +28,7 @@ public sealed class ServiceTeamGrain([PersistentState("team")] IPersistentState<
         var created = S.Profile is null;
         var movedFrom = S.Profile?.DistrictId is { } old && old != profile.DistrictId ? old : null;
         S.Profile = profile;
-        await state.WriteStateAsync();
+        await state.WriteOrReloadAsync(this);
 
         // The district's list follows the stored team; a retried upsert repeats this harmlessly.
         var teamId = this.GetPrimaryKeyString();
@@ -57,7 +58,7 @@ public sealed class ServiceTeamGrain([PersistentState("team")] IPersistentState<
         if (!S.Members.Contains(volunteerId))
         {
             S.Members.Add(volunteerId);
-            await state.WriteStateAsync();
+            await state.WriteOrReloadAsync(this);
         }
 
         return Outcome<TeamView>.Ok(await ViewAsync());
@@ -72,7 +73,7 @@ public sealed class ServiceTeamGrain([PersistentState("team")] IPersistentState<
 
         if (S.Members.Remove(volunteerId))
         {
-            await state.WriteStateAsync();
+            await state.WriteOrReloadAsync(this);
         }
 
         return Outcome<TeamView>.Ok(await ViewAsync());

@@ -3,6 +3,8 @@ using Boai.Orleans.Ledger;
 using Boai.Orleans.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Providers;
+using Orleans.Storage;
 using Orleans.TestingHost;
 
 namespace Boai.Orleans.Grains.Tests.Domain;
@@ -32,6 +34,9 @@ public sealed class DomainCluster : IAsyncLifetime
     /// <summary>The silo's ledger, with storage faults on demand.</summary>
     public FaultInjectingVisitLog Ledger => Cluster.Silos[0].ServiceProvider.GetRequiredService<FaultInjectingVisitLog>();
 
+    /// <summary>The silo's grain storage, with write faults on demand per grain.</summary>
+    public FaultInjectingGrainStorage GrainStorage => Cluster.Silos[0].ServiceProvider.GetRequiredService<FaultInjectingGrainStorage>();
+
     public async Task InitializeAsync()
     {
         await _azurite.InitializeAsync();
@@ -60,6 +65,11 @@ public sealed class DomainCluster : IAsyncLifetime
             silo.Services.AddSingleton<IVisitLog>(sp => sp.GetRequiredService<FaultInjectingVisitLog>());
             silo.Services.AddBoaiDomain(Configuration);
             silo.UseBoaiStorage(Configuration.GetStorageSettings());
+            // Grain state behind a switch the fault tests turn, per grain (registered last: it replaces the default provider).
+            silo.Services.AddSingleton(sp => new FaultInjectingGrainStorage(
+                sp.GetRequiredKeyedService<IGrainStorage>(BoaiHostingExtensions.AzureTableStorageName)));
+            silo.Services.AddKeyedSingleton<IGrainStorage>(
+                ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (sp, _) => sp.GetRequiredService<FaultInjectingGrainStorage>());
             silo.UseInMemoryReminderService();
         });
         _cluster = builder.Build();

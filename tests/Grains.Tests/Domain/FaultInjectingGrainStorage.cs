@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using Azure;
+using Orleans.Storage;
+
+namespace Boai.Orleans.Grains.Tests.Domain;
+
+/// <summary>
+/// The service's grain storage with write faults on demand, per grain: the next writes of one grain fail before
+/// anything is written, or are written and then fail (the answer lost on its way back, as after a timeout), exactly
+/// as Azure Tables can. Reads always reach storage, so a grain that re-reads after a failure sees what was stored.
+/// </summary>
+public sealed class FaultInjectingGrainStorage(IGrainStorage inner) : IGrainStorage
+{
+    private readonly ConcurrentDictionary<GrainId, Fault> _faults = new();
+
+    /// <summary>The next <paramref name="count"/> writes of the grain fail; when <paramref name="landed"/>, each is stored first.</summary>
+    public void FailNextWrites(GrainId grain, int count = 1, bool landed = false) => _faults[grain] = new Fault(count, landed);
+
+    /// <summary>Writes of the grain still to fail (0 once the injected faults were all met).</summary>
+    public int Pending(GrainId grain) => _faults.TryGetValue(grain, out var fault) ? fault.Left : 0;
+
+    public void Heal() => _faults.Clear();
+
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        inner.ReadStateAsync(stateName, grainId, grainState);
+
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var fault = Take(grainId);
+        if (fault is { Landed: false })
+        {
+            throw new RequestFailedException(503, "injected: storage unavailable, nothing written");
+        }
+
+        await inner.WriteStateAsync(stateName, grainId, grainState);
+        if (fault is { Landed: true })
+        {
+            throw new RequestFailedException(500, "injected: written, but the answer was lost");
+        }
+    }
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        inner.ClearStateAsync(stateName, grainId, grainState);
+
+    private Fault? Take(GrainId grain)
+    {
+        while (_faults.TryGetValue(grain, out var fault))
+        {
+            if (fault.Left <= 0)
+            {
+                return null;
+            }
+
+            if (_faults.TryUpdate(grain, fault with { Left = fault.Left - 1 }, fault))
+            {
+                return fault;
+            }
+        }
+
+        return null;
+    }
+
+    private sealed record Fault(int Left, bool Landed);
+}
