@@ -20,6 +20,13 @@ public sealed class LedgerOptions
     /// batch more; more partitions spread load on real Azure Tables. Fixed for a table: changing it moves visits.
     /// </summary>
     public int Partitions { get; set; } = 16;
+
+    /// <summary>
+    /// How long a volunteer may hold applied visit events in memory before it writes its state (and on deactivation):
+    /// the ledger has them, and an activation catches up from it, so writing behind loses nothing and coalesces a busy
+    /// volunteer's events into one write.
+    /// </summary>
+    public TimeSpan VolunteerWriteBehind { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>

@@ -7,8 +7,8 @@ public sealed record AppendResult([property: Id(0)] LedgerEvent Event, [property
 /// <summary>
 /// One partition of the visit ledger, keyed by partition number: the only writer of its partition. It orders the
 /// partition's events, group-commits concurrent appends into entity-group transactions, and delivers committed events
-/// to their projections (volunteer, household, district, menu orders) in log order, from its cursor, until each
-/// projection has stored them.
+/// to their projections (volunteer, household, district, menu orders), each projection in log order on a lane of its
+/// own, from its cursor, until each projection holds them.
 /// </summary>
 public interface ILedgerPartitionGrain : IGrainWithIntegerKey
 {

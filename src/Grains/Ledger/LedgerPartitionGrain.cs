@@ -11,25 +11,50 @@ namespace Boai.Orleans.Ledger;
 /// <summary>
 /// The writer of one ledger partition. Appends that arrive while a transaction is in flight go together in the next
 /// one (up to <see cref="AzureTableVisitLog.MaxEventsPerAppend"/>), so a phone waits for one storage request however
-/// busy the partition. Committed events then go to their projections in waves, one wave at a time, so each projection
-/// receives its events in log order; a wave that fails is sent again, and the cursor (stored with the next append)
-/// moves only past events every projection has stored. On activation the partition reads its tail from the cursor
-/// and delivers it: a silo that died between an append and its projections loses nothing.
+/// busy the partition. Committed events then go to their projections, each projection (one volunteer, household,
+/// district, district's certification queue or order) on its own lane: a lane sends its events in log order, one call in flight, and lanes do not wait
+/// for each other, so a district's live events never queue behind a household's write, and the partition goes on
+/// appending while projections apply. A call that fails is sent again; the cursor (stored with the next append) moves
+/// only past events every lane has delivered. On activation the partition reads its tail from the cursor and delivers
+/// it: a silo that died between an append and its projections loses nothing.
 /// </summary>
 [Reentrant]
 public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPartitionGrain> logger) : Grain, ILedgerPartitionGrain, IRemindable
 {
     private const string CatchUpReminder = "ledger-catch-up";
+
+    // One projection call carries at most this many events (a busy volunteer's or district's backlog goes in pieces).
+    private const int MaxEventsPerDelivery = 100;
+
     private readonly List<PendingAppend> _queue = [];
-    private readonly List<LedgerEvent> _undelivered = [];
+    private readonly Dictionary<Projection, Lane> _lanes = [];
     private readonly List<TaskCompletionSource<long>> _deliveredWaiters = [];
     private long _head;
-    private long _cursor;
+
+    // The highest sequence handed to the lanes; every event up to it is either delivered or waiting in a lane.
+    private long _dispatched;
     private bool _tailKnown;
     private bool _writing;
-    private bool _delivering;
 
     private int Partition => (int)this.GetPrimaryKeyLong();
+
+    /// <summary>Every event up to here reached all its projections: the oldest event still waiting in a lane, less one.</summary>
+    private long Cursor
+    {
+        get
+        {
+            var cursor = _dispatched;
+            foreach (var lane in _lanes.Values)
+            {
+                if (lane.Events.Count > 0)
+                {
+                    cursor = Math.Min(cursor, lane.Events[0].Seq - 1);
+                }
+            }
+
+            return cursor;
+        }
+    }
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -60,9 +85,9 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
     public async Task<long> Delivered()
     {
         await EnsureTailAsync();
-        if (_undelivered.Count == 0)
+        if (_lanes.Count == 0)
         {
-            return _cursor;
+            return Cursor;
         }
 
         var waiter = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -80,9 +105,8 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
     {
         var tail = await log.ReadTailAsync(Partition, cancellationToken);
         _head = tail.Head;
-        _cursor = Math.Max(_cursor, tail.Cursor);
-        var known = _undelivered.Count == 0 ? _cursor : _undelivered[^1].Seq;
-        _undelivered.AddRange(tail.Events.Where(e => e.Seq > known));
+        _dispatched = Math.Max(_dispatched, tail.Cursor);
+        Dispatch(tail.Events);
         _tailKnown = true;
     }
 
@@ -114,14 +138,14 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
                 var events = batch.Select((p, i) => new LedgerEvent(Partition, _head + 1 + i, p.Step, p.Visit)).ToList();
                 try
                 {
-                    await log.AppendAsync(Partition, events, _cursor);
+                    await log.AppendAsync(Partition, events, Cursor);
                     _head = events[^1].Seq;
-                    _undelivered.AddRange(events);
                     for (var i = 0; i < batch.Count; i++)
                     {
                         batch[i].Done.TrySetResult(new AppendResult(events[i], AlreadyStored: false));
                     }
 
+                    Dispatch(events);
                     StartDelivery();
                 }
                 catch (LedgerStepExistsException exists)
@@ -153,34 +177,80 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
         }
     }
 
-    private void StartDelivery()
+    /// <summary>Hands committed events not yet handed out to the lanes of their projections, in log order.</summary>
+    private void Dispatch(IEnumerable<LedgerEvent> events)
     {
-        if (!_delivering && _undelivered.Count > 0)
+        foreach (var e in events)
         {
-            _ = DeliverLoopAsync();
+            if (e.Seq <= _dispatched)
+            {
+                continue;
+            }
+
+            Enqueue(new Projection(ProjectionKind.Volunteer, e.Visit.VolunteerId), e);
+            Enqueue(new Projection(ProjectionKind.District, e.Visit.DistrictId), e);
+            if (e.Visit.Finished)
+            {
+                Enqueue(new Projection(ProjectionKind.Household, e.Visit.HouseholdId), e);
+                // The certification queue's count (待认证) follows every finished visit's steps.
+                Enqueue(new Projection(ProjectionKind.PendingQueue, e.Visit.DistrictId), e);
+            }
+
+            if (e.Step == VisitStep.CheckedOut)
+            {
+                foreach (var orderId in e.Visit.OrderIds)
+                {
+                    Enqueue(new Projection(ProjectionKind.Order, orderId), e);
+                }
+            }
+
+            _dispatched = e.Seq;
         }
     }
 
-    private async Task DeliverLoopAsync()
+    private void Enqueue(Projection projection, LedgerEvent e)
     {
-        _delivering = true;
+        if (!_lanes.TryGetValue(projection, out var lane))
+        {
+            lane = new Lane();
+            _lanes[projection] = lane;
+        }
+
+        lane.Events.Add(e);
+    }
+
+    /// <summary>Starts every lane that has events and is not running (after new events, a wake-up, or a lane that gave up).</summary>
+    private void StartDelivery()
+    {
+        foreach (var (projection, lane) in _lanes)
+        {
+            if (!lane.Running && lane.Events.Count > 0)
+            {
+                lane.Running = true;
+                _ = DeliverLaneAsync(projection, lane);
+            }
+        }
+    }
+
+    private async Task DeliverLaneAsync(Projection projection, Lane lane)
+    {
         try
         {
             var failures = 0;
-            while (_undelivered.Count > 0)
+            while (lane.Events.Count > 0)
             {
-                var wave = _undelivered.ToList();
+                var wave = lane.Events.Take(MaxEventsPerDelivery).ToList();
                 try
                 {
-                    await DeliverAsync(wave);
+                    await DeliverAsync(projection, wave);
                     failures = 0;
                 }
                 catch (Exception ex)
                 {
-                    Log.DeliveryFailed(logger, ex, wave.Count, Partition);
+                    Log.DeliveryFailed(logger, ex, wave.Count, Partition, projection.Kind, projection.Id);
                     if (++failures >= 5)
                     {
-                        // The reminder (or the next append) starts again: no loop spinning against a storage outage.
+                        // The reminder (or the next append) starts it again: no loop spinning against a storage outage.
                         return;
                     }
 
@@ -188,61 +258,56 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
                     continue;
                 }
 
-                _undelivered.RemoveRange(0, wave.Count);
-                _cursor = wave[^1].Seq;
+                lane.Events.RemoveRange(0, wave.Count);
             }
 
-            foreach (var waiter in _deliveredWaiters)
+            _lanes.Remove(projection);
+            if (_lanes.Count == 0)
             {
-                waiter.TrySetResult(_cursor);
-            }
+                foreach (var waiter in _deliveredWaiters)
+                {
+                    waiter.TrySetResult(Cursor);
+                }
 
-            _deliveredWaiters.Clear();
+                _deliveredWaiters.Clear();
+            }
         }
         finally
         {
-            _delivering = false;
+            lane.Running = false;
         }
     }
 
     /// <summary>
-    /// One wave: each projection gets its events of the wave in log order in one call, and every call completes only
-    /// once that projection has stored them. A projection applies an event at most once (<see cref="LedgerPositions"/>),
-    /// so a wave sent again changes nothing it already holds.
+    /// One call to one projection with its events in log order; it completes once the projection holds them (the
+    /// volunteer and the certification queue in memory: they catch up from the ledger when they activate; the others stored). A
+    /// projection applies an event at most once (<see cref="LedgerPositions"/>), so a call sent again changes nothing
+    /// it already holds.
     /// </summary>
-    private Task DeliverAsync(List<LedgerEvent> wave)
+    private async Task DeliverAsync(Projection projection, List<LedgerEvent> events)
     {
-        var calls = new List<Task>();
-        foreach (var group in wave.GroupBy(e => e.Visit.VolunteerId, StringComparer.Ordinal))
+        switch (projection.Kind)
         {
-            calls.Add(GrainFactory.GetGrain<IVolunteerGrain>(group.Key).Apply([.. group]));
-        }
+            case ProjectionKind.Volunteer:
+                await GrainFactory.GetGrain<IVolunteerGrain>(projection.Id).Apply(events);
+                break;
+            case ProjectionKind.Household:
+                await GrainFactory.GetGrain<IHouseholdGrain>(projection.Id).Apply(events);
+                break;
+            case ProjectionKind.District:
+                await GrainFactory.GetGrain<IDistrictGrain>(projection.Id).Apply(events);
+                break;
+            case ProjectionKind.PendingQueue:
+                await GrainFactory.GetGrain<IPendingQueueGrain>(projection.Id).Apply(events);
+                break;
+            case ProjectionKind.Order:
+                foreach (var e in events)
+                {
+                    await GrainFactory.GetGrain<IOrderGrain>(projection.Id).Completed(e.Visit.VisitId, e.Visit.VolunteerId, e.Visit.CheckedOutAt!.Value);
+                }
 
-        foreach (var group in wave.Where(e => e.Visit.Finished).GroupBy(e => e.Visit.HouseholdId, StringComparer.Ordinal))
-        {
-            calls.Add(GrainFactory.GetGrain<IHouseholdGrain>(group.Key).Apply([.. group]));
+                break;
         }
-
-        foreach (var group in wave.GroupBy(e => e.Visit.DistrictId, StringComparer.Ordinal))
-        {
-            calls.Add(GrainFactory.GetGrain<IDistrictGrain>(group.Key).Apply([.. group]));
-        }
-
-        // The certification queue's count (待认证) follows every finished visit's steps.
-        foreach (var group in wave.Where(e => e.Visit.Finished).GroupBy(e => e.Visit.DistrictId, StringComparer.Ordinal))
-        {
-            calls.Add(GrainFactory.GetGrain<IPendingQueueGrain>(group.Key).Apply([.. group]));
-        }
-
-        foreach (var e in wave.Where(e => e.Step == VisitStep.CheckedOut))
-        {
-            foreach (var orderId in e.Visit.OrderIds)
-            {
-                calls.Add(GrainFactory.GetGrain<IOrderGrain>(orderId).Completed(e.Visit.VisitId, e.Visit.VolunteerId, e.Visit.CheckedOutAt!.Value));
-            }
-        }
-
-        return Task.WhenAll(calls);
     }
 
     private static void FailAll(IEnumerable<PendingAppend> appends, Exception ex)
@@ -255,12 +320,31 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
 
     private sealed record PendingAppend(VisitStep Step, VisitRecord Visit, TaskCompletionSource<AppendResult> Done);
 
+    private enum ProjectionKind
+    {
+        Volunteer,
+        Household,
+        District,
+        PendingQueue,
+        Order,
+    }
+
+    private readonly record struct Projection(ProjectionKind Kind, string Id);
+
+    /// <summary>A projection's committed events not yet delivered, oldest first; one call in flight at a time.</summary>
+    private sealed class Lane
+    {
+        public List<LedgerEvent> Events { get; } = [];
+
+        public bool Running { get; set; }
+    }
+
     private static partial class Log
     {
         [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Ledger append of {Count} events to partition {Partition} failed")]
         public static partial void AppendFailed(ILogger logger, Exception exception, int count, int partition);
 
-        [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Delivering {Count} ledger events of partition {Partition} to their projections failed")]
-        public static partial void DeliveryFailed(ILogger logger, Exception exception, int count, int partition);
+        [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Delivering {Count} ledger events of partition {Partition} to {Kind} {Id} failed")]
+        public static partial void DeliveryFailed(ILogger logger, Exception exception, int count, int partition, ProjectionKind kind, string id);
     }
 }

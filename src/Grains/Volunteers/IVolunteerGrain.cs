@@ -31,7 +31,10 @@ public interface IVolunteerGrain : IGrainWithStringKey
     /// </summary>
     Task Committed(Ledger.LedgerEvent e);
 
-    /// <summary>Committed visit events of the volunteer, in log order; completes once they are stored. Idempotent.</summary>
+    /// <summary>
+    /// Committed visit events of the volunteer, in log order; completes once they are applied in memory (written behind:
+    /// an activation catches up from the ledger). Idempotent.
+    /// </summary>
     Task Apply(IReadOnlyList<Ledger.LedgerEvent> events);
 
     Task PairingStarted(PairingRef pairing);

@@ -4,6 +4,7 @@ using Boai.Orleans.Ledger;
 using Boai.Orleans.Model;
 using Boai.Orleans.Rules;
 using Boai.Orleans.Storage;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Boai.Orleans.Volunteers;
@@ -36,16 +37,28 @@ public sealed record OpenVisit([property: Id(0)] string VisitId, [property: Id(1
 /// <summary>
 /// A volunteer's record and pairings, and the projection of their visits from the ledger: the visit in progress, hour
 /// balances and star level, visit count. The ledger partitions deliver committed visit events (<see cref="Apply"/>);
-/// each is applied once (<see cref="VolunteerState.Ledger"/>) and stored before the delivery is acknowledged.
+/// each is applied once (<see cref="VolunteerState.Ledger"/>) in memory and written behind (at most every
+/// <see cref="LedgerOptions.VolunteerWriteBehind"/>, with any other write of the volunteer, and on deactivation): the
+/// ledger holds those events and an activation catches up from it, so nothing is lost and no storage write stands
+/// between a delivery and the volunteer's next check-in.
 /// </summary>
-public sealed class VolunteerGrain(
+public sealed partial class VolunteerGrain(
     [PersistentState("volunteer")] IPersistentState<VolunteerState> state,
     DistrictDirectory districts,
     IVisitLog log,
     TimeProvider time,
-    IOptions<ServiceRulesOptions> rules) : Grain, IVolunteerGrain
+    IOptions<ServiceRulesOptions> rules,
+    IOptions<LedgerOptions> ledger,
+    ILogger<VolunteerGrain> logger) : Grain, IVolunteerGrain
 {
     private readonly ServiceRulesOptions _rules = rules.Value;
+
+    // One summary in flight to the district, the latest sent next: ordered, and coalesced for a busy volunteer.
+    private GroupCommit? _publish;
+
+    // Visit events applied in memory and not yet written; the timer writes them behind.
+    private bool _behind;
+    private IGrainTimer? _writeBehind;
 
     // A check-in begun here and not yet known to be stored or ended: held in memory until its event is told or delivered.
     private OpenVisit? _reserved;
@@ -60,13 +73,39 @@ public sealed class VolunteerGrain(
 
     /// <summary>
     /// Brought up to date from the ledger before the first call: events the partitions have not delivered yet (their
-    /// silo died after the append, say) are applied and stored now. A volunteer with no record has no visits to read.
+    /// silo died after the append, say, or applied and never written behind) are applied now and written behind. A
+    /// volunteer with no record has no visits to read.
     /// </summary>
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (await CatchUpAsync(cancellationToken))
+        {
+            PublishBehind();
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_behind)
+        {
+            try
+            {
+                await state.WriteStateAsync(cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                // Nothing is lost: the ledger has the events, and the next activation applies them again.
+                Log.WriteBehindFailed(logger, ex, VolunteerId);
+            }
+        }
+    }
+
+    /// <summary>Applies the volunteer's ledger events after the applied positions (one range read per partition); true when some were new.</summary>
+    private async Task<bool> CatchUpAsync(CancellationToken cancellationToken = default)
+    {
         if (S.Profile is null)
         {
-            return;
+            return false;
         }
 
         var behind = await log.ReadVolunteerAfterAsync(VolunteerId, S.Ledger, cancellationToken);
@@ -82,8 +121,67 @@ public sealed class VolunteerGrain(
 
         if (changed)
         {
-            await state.WriteOrReloadAsync(this);
-            await PublishAsync();
+            WriteBehind();
+        }
+
+        return changed;
+    }
+
+    /// <summary>
+    /// Stores the state (with whatever visit events were applied behind). When the write fails, memory goes back to what
+    /// storage holds and then catches up from the ledger, so the grain never answers from a change storage did not take
+    /// yet never forgets an event the ledger holds; when even that read fails, the activation is dropped.
+    /// </summary>
+    private async Task StoreAsync()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+            _behind = false;
+        }
+        catch
+        {
+            try
+            {
+                await state.ReadStateAsync();
+                _behind = false;
+                await CatchUpAsync();
+            }
+            catch
+            {
+                this.GrainContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError, "volunteer state could not be read back after a failed write"));
+            }
+
+            throw;
+        }
+    }
+
+    private void WriteBehind()
+    {
+        _behind = true;
+        _writeBehind ??= this.RegisterGrainTimer(WriteBehindAsync, new GrainTimerCreationOptions(ledger.Value.VolunteerWriteBehind, Timeout.InfiniteTimeSpan));
+    }
+
+    private async Task WriteBehindAsync(CancellationToken cancellationToken)
+    {
+        _writeBehind?.Dispose();
+        _writeBehind = null;
+        if (!_behind)
+        {
+            return;
+        }
+
+        try
+        {
+            await StoreAsync();
+        }
+        catch (Exception ex)
+        {
+            Log.WriteBehindFailed(logger, ex, VolunteerId);
+            if (_behind)
+            {
+                WriteBehind();
+            }
         }
     }
 
@@ -107,7 +205,7 @@ public sealed class VolunteerGrain(
             S.OpenVisits.Clear();
         }
 
-        await state.WriteOrReloadAsync(this);
+        await StoreAsync();
         if (profile.Status == VolunteerStatus.Left)
         {
             _reserved = null;
@@ -126,7 +224,7 @@ public sealed class VolunteerGrain(
         if (profile.Status == VolunteerStatus.Left && S.Pairings.Count > 0)
         {
             S.Pairings.Clear();
-            await state.WriteOrReloadAsync(this);
+            await StoreAsync();
         }
 
         if (movedFrom is not null)
@@ -150,7 +248,7 @@ public sealed class VolunteerGrain(
         }
 
         S.Trainings.Add(training);
-        await state.WriteOrReloadAsync(this);
+        await StoreAsync();
         // Trainings gate tasks: the district matches on them.
         await PublishAsync();
         return Outcome<VolunteerView>.Ok(View());
@@ -169,7 +267,7 @@ public sealed class VolunteerGrain(
         }
 
         S.Ratings.Add(rating);
-        await state.WriteOrReloadAsync(this);
+        await StoreAsync();
         await PublishAsync();
         return Outcome<VolunteerView>.Ok(View());
     }
@@ -236,26 +334,33 @@ public sealed class VolunteerGrain(
         return Task.CompletedTask;
     }
 
-    public async Task Apply(IReadOnlyList<LedgerEvent> events)
+    public Task Apply(IReadOnlyList<LedgerEvent> events)
     {
         var changed = false;
+        var summaryChanged = false;
         foreach (var e in events)
         {
             if (S.Ledger.TryAdvance(e))
             {
                 VolunteerProjection.Apply(S, e);
                 changed = true;
+                // A check-in changes nothing the district's summary of the volunteer shows (hours, last served).
+                summaryChanged |= e.Step != VisitStep.CheckedIn;
             }
         }
 
-        if (!changed)
+        if (changed)
         {
-            return;
+            _ahead.RemoveAll(e => e.Seq <= S.Ledger.Of(e.Partition));
+            WriteBehind();
         }
 
-        await state.WriteOrReloadAsync(this);
-        _ahead.RemoveAll(e => e.Seq <= S.Ledger.Of(e.Partition));
-        await PublishAsync();
+        if (summaryChanged)
+        {
+            PublishBehind();
+        }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>The stored projection with the committed events not yet delivered applied on a copy.</summary>
@@ -291,7 +396,7 @@ public sealed class VolunteerGrain(
     {
         if (S.Pairings.TryAdd(pairing.PairingId, pairing))
         {
-            await state.WriteOrReloadAsync(this);
+            await StoreAsync();
             await PublishAsync();
         }
     }
@@ -300,7 +405,7 @@ public sealed class VolunteerGrain(
     {
         if (S.Pairings.Remove(pairingId))
         {
-            await state.WriteOrReloadAsync(this);
+            await StoreAsync();
             await PublishAsync();
         }
     }
@@ -327,7 +432,26 @@ public sealed class VolunteerGrain(
         Current().LastServedAt,
         S.RegisteredAt);
 
-    private Task PublishAsync()
+    /// <summary>Sends the volunteer's summary to the district; completes once a summary at least this new is stored there.</summary>
+    private Task PublishAsync() => (_publish ??= new GroupCommit(SendSummaryAsync)).CommitAsync();
+
+    /// <summary>Publishes without holding the caller: a delivery from the ledger must not wait for the district's write.</summary>
+    private void PublishBehind() => _ = PublishBehindAsync();
+
+    private async Task PublishBehindAsync()
+    {
+        try
+        {
+            await PublishAsync();
+        }
+        catch (Exception ex)
+        {
+            // The district's copy catches up with the volunteer's next change or activation.
+            Log.PublishFailed(logger, ex, VolunteerId);
+        }
+    }
+
+    private Task SendSummaryAsync()
     {
         if (S.Profile is not { } p)
         {
@@ -354,5 +478,14 @@ public sealed class VolunteerGrain(
             S.HouseholdsServed,
             S.Trainings);
         return GrainFactory.GetGrain<IDistrictGrain>(p.DistrictId).UpsertVolunteer(summary);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Writing volunteer {VolunteerId} behind failed; the ledger still has the events")]
+        public static partial void WriteBehindFailed(ILogger logger, Exception exception, string volunteerId);
+
+        [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Publishing volunteer {VolunteerId} to the district failed")]
+        public static partial void PublishFailed(ILogger logger, Exception exception, string volunteerId);
     }
 }
