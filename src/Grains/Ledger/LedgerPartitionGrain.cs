@@ -222,7 +222,8 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
     /// <summary>Starts every lane that has events and is not running (after new events, a wake-up, or a lane that gave up).</summary>
     private void StartDelivery()
     {
-        foreach (var (projection, lane) in _lanes)
+        // A copy: a lane that finishes removes itself from the dictionary.
+        foreach (var (projection, lane) in _lanes.ToList())
         {
             if (!lane.Running && lane.Events.Count > 0)
             {
