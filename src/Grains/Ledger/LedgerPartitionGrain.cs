@@ -281,9 +281,9 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
 
     /// <summary>
     /// One call to one projection with its events in log order; it completes once the projection holds them (the
-    /// volunteer and the certification queue in memory: they catch up from the ledger when they activate; the others stored). A
-    /// projection applies an event at most once (<see cref="LedgerPositions"/>), so a call sent again changes nothing
-    /// it already holds.
+    /// volunteer and the certification queue in memory: they catch up from the ledger when they activate; the others
+    /// stored). A projection applies an event at most once (<see cref="LedgerPositions"/>), so a call sent again changes
+    /// nothing it already holds.
     /// </summary>
     private async Task DeliverAsync(Projection projection, List<LedgerEvent> events)
     {
