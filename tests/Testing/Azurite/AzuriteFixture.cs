@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Xunit;
 
@@ -28,7 +26,6 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
     private readonly string dataFolder = Directory.CreateTempSubdirectory("boai-azurite-").FullName;
     private readonly StringBuilder output = new();
@@ -67,17 +64,18 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
         Directory.Delete(dataFolder, recursive: true);
     }
 
-    /// <summary>Starts Azurite (again) on the same ports and data folder, and waits until its table endpoint answers.</summary>
+    /// <summary>
+    /// Starts Azurite, and waits until it says its table service (the last it starts) listens. The first start lets
+    /// Azurite bind port 0 and reads the ports it got from its own output: choosing free ports here and handing them
+    /// over would leave a window in which another test process (tests run in parallel) binds one of them, and a
+    /// readiness poll could then be answered by that other server. A restart binds the same ports again, so clients
+    /// keep their connection string.
+    /// </summary>
     public async Task StartAsync()
     {
         if (process is not null)
         {
             return;
-        }
-
-        if (ports.Table == 0)
-        {
-            ports = FreePorts();
         }
 
         var start = new ProcessStartInfo(FindAzurite())
@@ -98,13 +96,35 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
             start.ArgumentList.Add(argument);
         }
 
-        process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => Capture(e.Data);
-        process.ErrorDataReceived += (_, e) => Capture(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        await WaitUntilTableEndpointAnswersAsync(process);
+        var listening = new Listening();
+        var started = new Process { StartInfo = start };
+        started.OutputDataReceived += (_, e) =>
+        {
+            Capture(e.Data);
+            listening.Read(e.Data);
+        };
+        started.ErrorDataReceived += (_, e) => Capture(e.Data);
+        started.Start();
+        started.BeginOutputReadLine();
+        started.BeginErrorReadLine();
+        try
+        {
+            ports = await listening.Ready.WaitAsync(StartTimeout);
+            process = started;
+        }
+        catch (TimeoutException)
+        {
+            await ChildProcess.StopGracefullyAsync(started);
+            started.Dispose();
+            throw new TimeoutException($"Azurite did not say its services listen within {StartTimeout}. Its output:\n{Output}");
+        }
+        catch (InvalidOperationException)
+        {
+            await started.WaitForExitAsync();
+            var code = started.ExitCode;
+            started.Dispose();
+            throw new InvalidOperationException($"Azurite exited with code {code} while starting. Its output:\n{Output}");
+        }
     }
 
     /// <summary>Stops Azurite gracefully (it saves its database on the way out), keeping the data folder.</summary>
@@ -129,39 +149,6 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
         await StartAsync();
     }
 
-    private async Task WaitUntilTableEndpointAnswersAsync(Process started)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            if (started.HasExited)
-            {
-                throw new InvalidOperationException($"Azurite exited with code {started.ExitCode} while starting. Its output:\n{Output}");
-            }
-
-            try
-            {
-                // Any HTTP answer (Azurite refuses an unsigned request) means the endpoint is listening.
-                using var response = await http.GetAsync(new Uri($"{TableEndpoint}/Tables"));
-                return;
-            }
-            catch (HttpRequestException) when (deadline.Elapsed < StartTimeout)
-            {
-            }
-            catch (TaskCanceledException) when (deadline.Elapsed < StartTimeout)
-            {
-            }
-
-            if (deadline.Elapsed >= StartTimeout)
-            {
-                throw new TimeoutException($"Azurite's table endpoint {TableEndpoint} did not answer within {StartTimeout}. Its output:\n{Output}");
-            }
-
-            await Task.Delay(PollInterval);
-        }
-    }
-
     private void Capture(string? line)
     {
         if (line is null)
@@ -184,30 +171,54 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
             : throw new InvalidOperationException($"Azurite is not installed at {azurite}: run `npm ci` (./test.sh does) in {root}.");
     }
 
-    /// <summary>Three distinct free loopback ports, held together while chosen so they differ.</summary>
-    private static (int Blob, int Queue, int Table) FreePorts()
-    {
-        var listeners = Enumerable.Range(0, 3).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
-        try
-        {
-            foreach (var listener in listeners)
-            {
-                listener.Start();
-            }
-
-            var chosen = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-            return (chosen[0], chosen[1], chosen[2]);
-        }
-        finally
-        {
-            foreach (var listener in listeners)
-            {
-                listener.Stop();
-            }
-        }
-    }
-
     private static Uri Endpoint(int port) => new($"http://127.0.0.1:{Port(port)}/{AccountName}");
 
     private static string Port(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Reads Azurite's start-up lines ("Azurite Blob service is successfully listening at http://127.0.0.1:PORT")
+    /// into the ports it bound; ready once all three listen, failed if it exits first.
+    /// </summary>
+    private sealed partial class Listening
+    {
+        private readonly TaskCompletionSource<(int Blob, int Queue, int Table)> ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int blob;
+        private int queue;
+
+        public Task<(int Blob, int Queue, int Table)> Ready => ready.Task;
+
+        public void Read(string? line)
+        {
+            if (line is null)
+            {
+                // Standard output closed: Azurite exited before it listened.
+                ready.TrySetException(new InvalidOperationException("Azurite exited while starting."));
+                return;
+            }
+
+            var match = ListeningLine().Match(line);
+            if (!match.Success)
+            {
+                return;
+            }
+
+            var port = int.Parse(match.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture);
+            switch (match.Groups["service"].Value)
+            {
+                case "Blob":
+                    blob = port;
+                    break;
+                case "Queue":
+                    queue = port;
+                    break;
+                default:
+                    // Azurite starts blob, queue and table one after another: table listening means all three do.
+                    ready.TrySetResult((blob, queue, port));
+                    break;
+            }
+        }
+
+        [System.Text.RegularExpressions.GeneratedRegex(@"Azurite (?<service>Blob|Queue|Table) service is successfully listening at https?://[^:]+:(?<port>\d+)")]
+        private static partial System.Text.RegularExpressions.Regex ListeningLine();
+    }
 }
