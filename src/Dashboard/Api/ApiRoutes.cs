@@ -51,7 +51,9 @@ public static class ApiRoutes
             .MapAuditApi()
             .MapPhoneApi()
             .MapServiceRecordsApi()
-            .MapResidentApi();
+            .MapResidentApi()
+            .MapDistrictGrantsApi()
+            .MapSessionsApi();
         routes.MapCertificateVerification();
 
         // An unknown API path is a problem+json 404, whatever serves the rest of the site.

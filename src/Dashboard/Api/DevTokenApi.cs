@@ -1,13 +1,18 @@
 using Boai.Orleans.Dashboard.Security;
 using Boai.Orleans.Districts;
 using Boai.Orleans.Households;
+using Boai.Orleans.Sessions;
 
 namespace Boai.Orleans.Dashboard.Api;
 
-/// <summary><c>household</c>: required for (and only for) the <c>resident</c> role: the household the resident belongs to.</summary>
-public sealed record DevTokenRequest(string? Sub, string? Role, IReadOnlyList<string?>? Districts, string? Household = null);
+/// <summary>
+/// <c>household</c>: required for (and only for) the <c>resident</c> role: the household the resident belongs to.
+/// <c>refreshable</c>: also open a refreshable session (phones) and answer its refresh token.
+/// </summary>
+public sealed record DevTokenRequest(string? Sub, string? Role, IReadOnlyList<string?>? Districts, string? Household = null, bool? Refreshable = null);
 
-public sealed record DevTokenResponse(string Token, DateTimeOffset ExpiresAt);
+/// <summary><c>refreshToken</c> only when asked for (<c>refreshable</c>): trade it at <c>POST /api/v1/auth/refresh</c>.</summary>
+public sealed record DevTokenResponse(string Token, DateTimeOffset ExpiresAt, string? RefreshToken = null, DateTimeOffset? RefreshExpiresAt = null);
 
 /// <summary>Token minting for development and the demo; absent (404) unless enabled, and always in Production.</summary>
 public static class DevTokenApi
@@ -29,7 +34,8 @@ public static class DevTokenApi
         return routes;
     }
 
-    private static async Task<IResult> Issue(DevTokenRequest body, TokenSigning signing, DistrictDirectory districts, IGrainFactory grains)
+    private static async Task<IResult> Issue(
+        DevTokenRequest body, TokenSigning signing, RefreshSessions sessions, DistrictDirectory districts, IGrainFactory grains)
     {
         var v = new Validation();
         var sub = v.Id("sub", body.Sub);
@@ -59,7 +65,14 @@ public static class DevTokenApi
             return v.Problem();
         }
 
-        var (token, expiresAt) = signing.Issue(sub, body.Role!, body.Role == Roles.Coordinator ? scope : [], household: household);
+        IReadOnlyCollection<string> granted = body.Role == Roles.Coordinator ? scope : [];
+        if (body.Refreshable == true)
+        {
+            var session = await sessions.OpenAsync(sub, new SessionClaims(body.Role!, [.. granted], household));
+            return TypedResults.Ok(new DevTokenResponse(session.Token, session.ExpiresAt, session.RefreshToken, session.RefreshExpiresAt));
+        }
+
+        var (token, expiresAt) = signing.Issue(sub, body.Role!, granted, household: household);
         return TypedResults.Ok(new DevTokenResponse(token, expiresAt));
     }
 }

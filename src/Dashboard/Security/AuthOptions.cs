@@ -34,6 +34,27 @@ public sealed class AuthOptions
     /// </summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// How long a refresh token (phones, <c>POST /api/v1/auth/refresh</c>) stays usable after it was issued; each use
+    /// issues the next one for as long again, so a phone in use stays signed in and one left unused signs in again.
+    /// </summary>
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>
+    /// How long after a rotation the refresh token it replaced is accepted once more (a phone that lost the answer on a
+    /// bad signal asks again); any later use of an old token revokes its session.
+    /// </summary>
+    public TimeSpan RefreshRetryGrace { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a dashboard host trusts what it read of a user's district grant (<c>IDistrictGrantGrain</c>) before
+    /// reading it again: the longest a coordinator removed from a district keeps it on another host's API.
+    /// </summary>
+    public TimeSpan GrantCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often each host re-reads the grants of its coordinators' open hub connections and closes revoked ones.</summary>
+    public TimeSpan GrantCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The only environments where <see cref="DevTokens"/> takes effect.</summary>
     public static readonly IReadOnlyList<string> DevTokenEnvironments = ["Development", "Demo"];
 

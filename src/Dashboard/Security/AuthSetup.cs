@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Boai.Orleans.Dashboard.Security;
@@ -24,6 +26,14 @@ public static partial class AuthSetup
         var signing = new TokenSigning(options, devTokens, TimeProvider.System);
         builder.Services.AddSingleton(signing);
         builder.Services.AddSingleton(options);
+
+        // District grants held by the service: every request and hub connection sees only districts still granted.
+        builder.Services.AddSingleton<DistrictGrants>();
+        builder.Services.AddSingleton<IClaimsTransformation, GrantedClaims>();
+        builder.Services.AddSingleton<HubGrantWatch>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<HubGrantWatch>());
+        builder.Services.Configure<HubOptions>(o => o.AddFilter<GrantedHubFilter>());
+        builder.Services.AddSingleton<RefreshSessions>();
 
         builder.Services
             .AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
