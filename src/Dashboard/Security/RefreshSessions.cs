@@ -111,7 +111,7 @@ public sealed partial class RefreshSessions(
         return (secret, Hash(secret));
     }
 
-    private static string Hash(string secret) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+    private static string Hash(string secret) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
     private static string Format(string sub, string familyId, string secret) =>
         $"{WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(sub))}.{familyId}.{secret}";
