@@ -34,6 +34,9 @@ public sealed class AuthOptions
     /// </summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>How far a token's expiry may be off between the clock of its issuer and this host's.</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>
     /// How long a refresh token (phones, <c>POST /api/v1/auth/refresh</c>) stays usable after it was issued; each use
     /// issues the next one for as long again, so a phone in use stays signed in and one left unused signs in again.

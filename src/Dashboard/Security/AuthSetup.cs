@@ -54,7 +54,7 @@ public static partial class AuthSetup
                     IssuerSigningKey = signing.Key,
                     NameClaimType = BoaiClaims.Subject,
                     RoleClaimType = BoaiClaims.Role,
-                    ClockSkew = TimeSpan.FromMinutes(1),
+                    ClockSkew = options.ClockSkew,
                 };
                 jwt.Events = new JwtBearerEvents
                 {

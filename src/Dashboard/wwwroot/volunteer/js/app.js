@@ -1,6 +1,6 @@
 // The volunteer's phone app (/volunteer/): sign in, 今日任务, the visit (签到 … 签退), the outbox (待上传) and 我的;
 // residents get their own page (resident.js). Everything the visit records goes through the outbox.
-import { api, ApiError, clearToken, readToken, setToken } from './api.js';
+import { api, ApiError, clearToken, expiresSoon, getRefreshToken, readToken, refreshSession, setToken } from './api.js';
 import { apply, initI18n, lang, nameOf, t, toggleLang } from './i18n.js';
 import { all, enqueue, onOutboxChange, resume, startSending, waitingVisits } from './outbox.js';
 import { resize } from './photos.js';
@@ -75,21 +75,33 @@ async function renderSignIn(expired) {
 
 async function demo(claims) {
   try {
-    const { token } = await api.devToken(claims);
-    signedIn(token);
+    const { token, refreshToken } = await api.devToken(claims);
+    signedIn(token, refreshToken);
   } catch (error) {
     showBanner(problemText(error), 'error');
   }
 }
 
-async function signedIn(token) {
+async function signedIn(token, refreshToken) {
   state.signingIn = false;
-  setToken(token);
+  // A new sign-in ends the old session: its refresh token belongs to whoever held the old token.
+  setToken(token, refreshToken ?? null);
+  if (!refreshToken) {
+    // A token pasted in: make it a refreshable session, so the visit outlives the token's 15 minutes.
+    try {
+      const session = await api.openSession();
+      setToken(session.token, session.refreshToken);
+    } catch {
+      // Offline or not offered: the token works until it ends, then the volunteer signs in again.
+    }
+  }
   await resume();
   route();
 }
 
 function signOut() {
+  const refreshToken = getRefreshToken();
+  if (refreshToken) api.signOut(refreshToken).catch(() => {});
   clearToken();
   localStorage.removeItem('boai.today');
   state.today = null;
@@ -359,7 +371,16 @@ function show(tab) {
 
 function route() {
   const me = readToken();
+  if (me?.expired && getRefreshToken()) {
+    // Offline, the phone keeps working on what it has; the outbox waits and sends once a refresh goes through.
+    refreshSession().then((outcome) => (outcome === 'refused' ? renderSignIn(true) : routeAs(readToken())));
+    return undefined;
+  }
   if (!me || me.expired) return renderSignIn(Boolean(me?.expired));
+  return routeAs(me);
+}
+
+function routeAs(me) {
   document.getElementById('outbox-count').hidden = me.role !== 'volunteer';
   if (me.role === 'resident') {
     tabs.hidden = true;
@@ -398,6 +419,10 @@ async function start() {
   renderCount();
   if ('serviceWorker' in navigator) navigator.serviceWorker.register('sw.js').catch(() => {});
   startSending({ signInNeeded: () => renderSignIn(true) });
+  // Refresh ahead of the access token's end while the app is open (the requests themselves refresh too).
+  setInterval(() => {
+    if (getRefreshToken() && expiresSoon() && navigator.onLine) refreshSession();
+  }, 30000);
   route();
   window.boaiPhone = { state, outbox: all, ready: true };
 }
