@@ -265,12 +265,13 @@ public sealed class PhoneApiTests(DashboardFixture fixture)
         await Expect(phone.PostAsJsonAsync($"/api/v1/visits/{visitId}/check-out", CheckOut()), HttpStatusCode.OK);
         await Refused(resident.PostAsJsonAsync($"/api/v1/resident/visits/{visitId}/rating", new { satisfaction = 6 }), HttpStatusCode.BadRequest, "satisfaction");
         await Expect(resident.PostAsJsonAsync($"/api/v1/resident/visits/{visitId}/rating", new { satisfaction = 4, comment = "很耐心" }), HttpStatusCode.Created);
-        await Expect(resident.PostAsJsonAsync($"/api/v1/resident/visits/{visitId}/rating", new { satisfaction = 1 }), HttpStatusCode.Conflict);
+        // One rating per visit: rating again replaces it (RatingsBoundTests covers the figure and the list).
+        await Expect(resident.PostAsJsonAsync($"/api/v1/resident/visits/{visitId}/rating", new { satisfaction = 5 }), HttpStatusCode.OK);
 
         var rated = await Expect(resident.GetAsync("/api/v1/resident/home"), HttpStatusCode.OK);
-        Assert.Equal(4, rated["orders"]![0]!["satisfaction"]!.GetValue<int>());
+        Assert.Equal(5, rated["orders"]![0]!["satisfaction"]!.GetValue<int>());
         var record = await Expect(fixture.Dashboard.Operator().GetAsync($"/api/v1/volunteers/{volunteer}"), HttpStatusCode.OK);
-        Assert.Equal(4, record["averageRating"]!.GetValue<double>());
+        Assert.Equal(5, record["averageRating"]!.GetValue<double>());
         var satisfaction = await Expect(fixture.Dashboard.Coordinator("gangkou").GetAsync("/api/v1/districts/gangkou/satisfaction"), HttpStatusCode.OK);
         Assert.True(satisfaction["ratings"]!.GetValue<int>() >= 1);
         await Expect(fixture.Dashboard.Coordinator("shiqi").GetAsync("/api/v1/districts/gangkou/satisfaction"), HttpStatusCode.Forbidden);

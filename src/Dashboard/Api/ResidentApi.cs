@@ -36,6 +36,8 @@ public sealed record SatisfactionBody(int? Satisfaction, string? Comment);
 /// </summary>
 public static class ResidentApi
 {
+    public const int MaxRatingsPage = 100;
+
     public static RouteGroupBuilder MapResidentApi(this RouteGroupBuilder api)
     {
         var resident = api.MapGroup("/resident").WithTags("Residents").AllowResidents();
@@ -46,13 +48,19 @@ public static class ResidentApi
             .WithSummary("The resident orders a catalogue item for their own household; it flows as a coordinator's order (offered, claimed, escalated).")
             .Produces<OrderView>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(403);
         resident.MapPost("/visits/{visitId}/rating", Rate)
-            .WithSummary("The resident rates a finished visit to their household once (满意度 1–5, comment): it feeds the volunteer's rating and the district's satisfaction.")
-            .Produces<ServiceRecordView>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+            .WithSummary("The resident rates a finished visit to their household (满意度 1–5, comment ≤ 500 characters): one rating per visit, "
+                + "201 the first time, 200 when it replaces the earlier one. It feeds the volunteer's rating and the district's satisfaction.")
+            .Produces<ServiceRecordView>(StatusCodes.Status201Created).Produces<ServiceRecordView>().ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
 
         api.MapGet("/districts/{districtId}/satisfaction", DistrictSatisfaction)
             .WithTags("Residents")
             .WithSummary("The district's satisfaction figure (满意度) from residents' ratings: coordinators of the district.")
             .Produces<SatisfactionView>().ProducesProblem(403).ProducesProblem(404);
+        api.MapGet("/districts/{districtId}/ratings", DistrictRatings)
+            .WithTags("Residents")
+            .WithSummary($"The district's latest residents' ratings, newest first (coordinators of the district): ?offset= (0–{SatisfactionGrain.MaxListed}), "
+                + $"?limit= (1–{MaxRatingsPage}, default 20); the latest {SatisfactionGrain.MaxListed} are listed, the figure counts all.")
+            .Produces<DistrictRatingsPage>().ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404);
         return api;
     }
 
@@ -147,7 +155,6 @@ public static class ResidentApi
         if (outcome.Failure is null)
         {
             await grains.GetGrain<IVolunteerGrain>(visit.VolunteerId).Rate(new Rating(body.Satisfaction.Value, caller.Sub, now, visitId));
-            await grains.GetGrain<ISatisfactionGrain>(visit.DistrictId).Add(visitId, body.Satisfaction.Value);
         }
 
         return outcome.ToResult(r => r, $"/api/v1/visits/{visitId}/record");
@@ -161,6 +168,41 @@ public static class ResidentApi
         }
 
         return TypedResults.Ok(await grains.GetGrain<ISatisfactionGrain>(districtId).Get());
+    }
+
+    private static async Task<IResult> DistrictRatings(string districtId, string? offset, string? limit, Caller caller, Access access, IGrainFactory grains)
+    {
+        var v = new Validation();
+        var from = Bounded(v, "offset", offset, 0, SatisfactionGrain.MaxListed, fallback: 0);
+        var take = Bounded(v, "limit", limit, 1, MaxRatingsPage, fallback: 20);
+
+        if (!v.IsValid)
+        {
+            return v.Problem();
+        }
+
+        if (access.District(caller, districtId) is { } denied)
+        {
+            return denied;
+        }
+
+        return TypedResults.Ok(await grains.GetGrain<ISatisfactionGrain>(districtId).Page(from, take));
+    }
+
+    private static int Bounded(Validation v, string field, string? text, int min, int max, int fallback)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return fallback;
+        }
+
+        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+        {
+            return value;
+        }
+
+        v.Add(field, $"{min} 到 {max} 的整数 / A whole number from {min} to {max}");
+        return fallback;
     }
 
     private static string? OwnHousehold(Caller caller) => caller.IsResident ? caller.Household : null;

@@ -22,16 +22,20 @@ public interface IServiceRecordGrain : IGrainWithStringKey
     /// <summary>The household's QR placard was scanned during the visit.</summary>
     Task<Outcome<ServiceRecordView>> VerifyPlacard(VisitOwner owner, DateTimeOffset at);
 
-    /// <summary>The household rates the visit once; 409 for a second rating.</summary>
+    /// <summary>The household rates the visit: one rating per visit, a second one replaces the first (created: the first).</summary>
     Task<Outcome<ServiceRecordView>> Rate(VisitOwner owner, ResidentRating rating);
 }
 
-/// <summary>A district's satisfaction (满意度) figure, one rating per visit.</summary>
+/// <summary>A district's satisfaction (满意度) figure, one rating per visit, and its latest ratings.</summary>
 public interface ISatisfactionGrain : IGrainWithStringKey
 {
-    Task<SatisfactionView> Add(string visitId, int satisfaction);
+    /// <summary>Counts a visit's rating, replacing its earlier one (<paramref name="previous"/>, as the visit's record had it).</summary>
+    Task<SatisfactionView> Record(DistrictRating rating, int? previous);
 
     Task<SatisfactionView> Get();
+
+    /// <summary>The latest ratings, newest first, from <paramref name="offset"/>.</summary>
+    Task<DistrictRatingsPage> Page(int offset, int limit);
 }
 
 /// <summary>The visits a volunteer recorded through the phone app, newest first (the "Me" page).</summary>

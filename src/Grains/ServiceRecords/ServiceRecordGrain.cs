@@ -102,15 +102,14 @@ public sealed class ServiceRecordGrain(
 
     public async Task<Outcome<ServiceRecordView>> Rate(VisitOwner owner, ResidentRating rating)
     {
-        if (S.Rating is not null)
-        {
-            return Failure.Conflict("这次服务已评价 / This visit was already rated", "alreadyRated");
-        }
-
+        // One rating per visit: rating again replaces it, and the district's figure counts the visit once.
+        var previous = S.Rating;
         var next = Copy(owner);
         next.Rating = rating;
         await state.WriteOrReloadAsync(next, this);
-        return Outcome<ServiceRecordView>.Ok(View(S), created: true);
+        await GrainFactory.GetGrain<ISatisfactionGrain>(S.Owner!.DistrictId)
+            .Record(new DistrictRating(this.GetPrimaryKeyString(), S.Owner.VolunteerId, rating.Satisfaction, rating.Comment, rating.At), previous?.Satisfaction);
+        return Outcome<ServiceRecordView>.Ok(View(S), created: previous is null);
     }
 
     private ServiceRecordState Copy(VisitOwner owner) => new()
@@ -141,43 +140,91 @@ public sealed class ServiceRecordGrain(
 [GenerateSerializer]
 public sealed class SatisfactionState
 {
+    /// <summary>The first layout: every rated visit, unbounded. Folded into <see cref="Counts"/> on activation, then emptied.</summary>
     [Id(0)] public Dictionary<string, int> ByVisit { get; set; } = [];
+
+    /// <summary>How many visits were rated 1, 2, 3, 4 and 5: the figure, whatever the number of ratings.</summary>
+    [Id(1)] public int[] Counts { get; set; } = new int[5];
+
+    /// <summary>The latest ratings, newest first, at most <see cref="SatisfactionGrain.MaxListed"/>.</summary>
+    [Id(2)] public List<DistrictRating> Latest { get; set; } = [];
 }
 
-/// <summary>A district's residents' ratings, one per visit (a repeated rating of a visit counts once).</summary>
+/// <summary>
+/// A district's residents' ratings: counts per score (one per visit; a re-rating replaces its visit's) and the latest
+/// <see cref="MaxListed"/> ratings for coordinators to page through. Bounded, however many visits the district rates.
+/// </summary>
 public sealed class SatisfactionGrain([PersistentState("satisfaction")] IPersistentState<SatisfactionState> state) : Grain, ISatisfactionGrain
 {
-    public async Task<SatisfactionView> Add(string visitId, int satisfaction)
+    public const int MaxListed = 500;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (!state.State.ByVisit.ContainsKey(visitId))
+        if (state.State.ByVisit.Count > 0)
         {
-            var next = new SatisfactionState { ByVisit = new Dictionary<string, int>(state.State.ByVisit) { [visitId] = satisfaction } };
-            var previous = state.State;
-            state.State = next;
-            try
-            {
-                await state.WriteStateAsync();
-            }
-            catch
-            {
-                state.State = previous;
-                throw;
-            }
+            // Counted in memory now; stored with the next rating (until then the old layout still holds the same figure).
+            state.State = Fold(state.State);
         }
 
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    public async Task<SatisfactionView> Record(DistrictRating rating, int? previous)
+    {
+        var next = new SatisfactionState { Counts = [.. state.State.Counts], Latest = [.. state.State.Latest] };
+        // The listed rating of the visit, where still listed, is what was counted; else the caller's previous one.
+        var replaced = next.Latest.FindIndex(r => r.VisitId == rating.VisitId);
+        var counted = replaced >= 0 ? next.Latest[replaced].Satisfaction : previous;
+        if (replaced >= 0)
+        {
+            next.Latest.RemoveAt(replaced);
+        }
+
+        if (counted is int old && next.Counts[old - 1] > 0)
+        {
+            next.Counts[old - 1]--;
+        }
+
+        next.Counts[rating.Satisfaction - 1]++;
+        next.Latest.Insert(0, rating);
+        if (next.Latest.Count > MaxListed)
+        {
+            next.Latest.RemoveRange(MaxListed, next.Latest.Count - MaxListed);
+        }
+
+        await state.WriteOrReloadAsync(next, this);
         return View();
     }
 
     public Task<SatisfactionView> Get() => Task.FromResult(View());
 
+    public Task<DistrictRatingsPage> Page(int offset, int limit) =>
+        Task.FromResult(new DistrictRatingsPage(
+            this.GetPrimaryKeyString(),
+            state.State.Latest.Count,
+            [.. state.State.Latest.Skip(offset).Take(limit)],
+            offset + limit < state.State.Latest.Count ? offset + limit : null));
+
+    private static SatisfactionState Fold(SatisfactionState old)
+    {
+        var counts = (int[])old.Counts.Clone();
+        foreach (var score in old.ByVisit.Values.Where(s => s is >= 1 and <= 5))
+        {
+            counts[score - 1]++;
+        }
+
+        return new SatisfactionState { Counts = counts, Latest = old.Latest };
+    }
+
     private SatisfactionView View()
     {
-        var scores = state.State.ByVisit.Values;
+        var counts = state.State.Counts;
+        var total = counts.Sum();
         return new SatisfactionView(
             this.GetPrimaryKeyString(),
-            scores.Count,
-            scores.Count == 0 ? null : Math.Round(scores.Average(), 2),
-            Enumerable.Range(1, 5).ToDictionary(s => s, s => scores.Count(x => x == s)));
+            total,
+            total == 0 ? null : Math.Round(Enumerable.Range(1, 5).Sum(s => s * counts[s - 1]) / (double)total, 2),
+            Enumerable.Range(1, 5).ToDictionary(s => s, s => counts[s - 1]));
     }
 }
 

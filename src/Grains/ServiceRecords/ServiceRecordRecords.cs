@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Boai.Orleans.Live;
 
 namespace Boai.Orleans.ServiceRecords;
@@ -71,6 +72,23 @@ public sealed record SatisfactionView(
     [property: Id(1)] int Ratings,
     [property: Id(2)] double? Average,
     [property: Id(3)] IReadOnlyDictionary<int, int> ByScore);
+
+/// <summary>One visit's rating in its district's list.</summary>
+[GenerateSerializer, Immutable]
+public sealed record DistrictRating(
+    [property: Id(0)] string VisitId,
+    [property: Id(1)] string VolunteerId,
+    [property: Id(2)] int Satisfaction,
+    [property: Id(3)] string? Comment,
+    [property: Id(4)] DateTimeOffset At);
+
+/// <summary>A page of a district's latest ratings; <c>nextOffset</c> null on the last page.</summary>
+[GenerateSerializer, Immutable]
+public sealed record DistrictRatingsPage(
+    [property: Id(0)] string DistrictId,
+    [property: Id(1)] int Listed,
+    [property: Id(2)] ImmutableArray<DistrictRating> Items,
+    [property: Id(3)] int? NextOffset);
 
 /// <summary>A visit the volunteer recorded through the app: the id the "Me" page reads the visit's state by.</summary>
 [GenerateSerializer, Immutable]

@@ -67,7 +67,12 @@ public sealed partial class VolunteerGrain(
     // phone sees its acknowledged visit at once. They are in the ledger already; the stored projection follows.
     private readonly List<LedgerEvent> _ahead = [];
 
+    /// <summary>The ratings a volunteer's average is taken over: the latest, so the state stays bounded.</summary>
+    public const int MaxRatings = 200;
+
     private string VolunteerId => this.GetPrimaryKeyString();
+
+    private static bool SameRated(Rating a, Rating b) => a.VisitId == b.VisitId && a.By == b.By;
 
     private VolunteerState S => state.State;
 
@@ -266,7 +271,14 @@ public sealed partial class VolunteerGrain(
             return Failure.Invalid("stars", "评分须为 1–5 / Stars must be 1 to 5");
         }
 
+        // One rating per rater and visit (or per rater without a visit): rating again replaces it; only the latest are kept.
+        S.Ratings.RemoveAll(r => SameRated(r, rating));
         S.Ratings.Add(rating);
+        if (S.Ratings.Count > MaxRatings)
+        {
+            S.Ratings.RemoveRange(0, S.Ratings.Count - MaxRatings);
+        }
+
         await StoreAsync();
         await PublishAsync();
         return Outcome<VolunteerView>.Ok(View());

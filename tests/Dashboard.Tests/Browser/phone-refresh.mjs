@@ -57,5 +57,6 @@ await run(async (browser, result) => {
   result.signInShown = await page.locator('[data-testid=signin]').count();
   await shot(page, 'phone-refresh-me-zh-CN');
   await page.click('[data-testid=lang-toggle]');
+  await page.waitForSelector('[data-testid=me]', { timeout: 20000 });
   await shot(page, 'phone-refresh-me-en');
 });
