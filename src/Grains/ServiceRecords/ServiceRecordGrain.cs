@@ -158,20 +158,13 @@ public sealed class SatisfactionGrain([PersistentState("satisfaction")] IPersist
 {
     public const int MaxListed = 500;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        if (state.State.ByVisit.Count > 0)
-        {
-            // Counted in memory now; stored with the next rating (until then the old layout still holds the same figure).
-            state.State = Fold(state.State);
-        }
-
-        return base.OnActivateAsync(cancellationToken);
-    }
+    // The first layout is read as counts; the next rating stores it so (a failed write leaves storage as it was).
+    private SatisfactionState Current => state.State.ByVisit.Count > 0 ? Fold(state.State) : state.State;
 
     public async Task<SatisfactionView> Record(DistrictRating rating, int? previous)
     {
-        var next = new SatisfactionState { Counts = [.. state.State.Counts], Latest = [.. state.State.Latest] };
+        var current = Current;
+        var next = new SatisfactionState { Counts = [.. current.Counts], Latest = [.. current.Latest] };
         // The listed rating of the visit, where still listed, is what was counted; else the caller's previous one.
         var replaced = next.Latest.FindIndex(r => r.VisitId == rating.VisitId);
         var counted = replaced >= 0 ? next.Latest[replaced].Satisfaction : previous;
@@ -201,9 +194,9 @@ public sealed class SatisfactionGrain([PersistentState("satisfaction")] IPersist
     public Task<DistrictRatingsPage> Page(int offset, int limit) =>
         Task.FromResult(new DistrictRatingsPage(
             this.GetPrimaryKeyString(),
-            state.State.Latest.Count,
-            [.. state.State.Latest.Skip(offset).Take(limit)],
-            offset + limit < state.State.Latest.Count ? offset + limit : null));
+            Current.Latest.Count,
+            [.. Current.Latest.Skip(offset).Take(limit)],
+            offset + limit < Current.Latest.Count ? offset + limit : null));
 
     private static SatisfactionState Fold(SatisfactionState old)
     {
@@ -218,7 +211,7 @@ public sealed class SatisfactionGrain([PersistentState("satisfaction")] IPersist
 
     private SatisfactionView View()
     {
-        var counts = state.State.Counts;
+        var counts = Current.Counts;
         var total = counts.Sum();
         return new SatisfactionView(
             this.GetPrimaryKeyString(),
