@@ -57,6 +57,7 @@ await run(async (browser, result) => {
   result.signInShown = await page.locator('[data-testid=signin]').count();
   await shot(page, 'phone-refresh-me-zh-CN');
   await page.click('[data-testid=lang-toggle]');
-  await page.waitForSelector('[data-testid=me]', { timeout: 20000 });
+  // The screen is drawn again in English once its data is in.
+  await page.waitForFunction(() => document.documentElement.lang === 'en' && document.querySelector('[data-testid=me] button'), null, { timeout: 20000 });
   await shot(page, 'phone-refresh-me-en');
 });
