@@ -25,7 +25,9 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
     // Azurite's published development account key (see "Well-known storage account and key" in the Azurite docs).
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    // A bound on Node starting Azurite, not on the code under test: on a loaded two-core machine (parallel test
+    // projects, each with its own Azurite and silos) it has taken over 30 s.
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
 
     private readonly string dataFolder = Directory.CreateTempSubdirectory("boai-azurite-").FullName;
     private readonly StringBuilder output = new();
