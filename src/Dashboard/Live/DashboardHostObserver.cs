@@ -18,7 +18,8 @@ public sealed partial class DashboardHostObserver : IDashboardHostObserver
     private readonly ILogger<DashboardHostObserver> _logger;
     private readonly LiveBatchOrder _order;
 
-    // Batches may arrive on concurrent calls: they are put in order, then sent by one loop, one event after another.
+    // Each silo sends its batches one call at a time; they are checked for order, then sent by one loop, one event after
+    // another, so the call answers at once and the silo's next batch is not held up by SignalR.
     private readonly Channel<LiveEvent> _ordered = Channel.CreateUnbounded<LiveEvent>(new() { SingleReader = true });
 
     public DashboardHostObserver(IHubContext<DashboardHub> hub, ILogger<DashboardHostObserver> logger, TimeProvider time)

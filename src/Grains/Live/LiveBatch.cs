@@ -3,8 +3,9 @@ using System.Collections.Immutable;
 namespace Boai.Orleans.Live;
 
 /// <summary>
-/// One batch a silo's publisher sends to every dashboard host, numbered: one-way messages may be handled by the
-/// receiving host concurrently, so the host puts them back in the publisher's order (<see cref="LiveBatchOrder"/>).
+/// One batch of a silo's stream of batches to one dashboard host, numbered within that stream
+/// (<see cref="Publisher"/> names the stream). The silo sends a host its batches one call at a time, so they arrive in
+/// order; the number lets the host see a batch that never came (a failed call) and a second copy.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record LiveBatch(
@@ -13,10 +14,10 @@ public sealed record LiveBatch(
     [property: Id(2)] ImmutableArray<LiveEvent> Events);
 
 /// <summary>
-/// A host's reordering of the batches it receives, per publisher: a batch is released once every earlier batch of its
-/// publisher was, so events leave each host in the order the districts published them. A batch lost on the way (a
-/// one-way message may be dropped) holds the later ones back at most <see cref="MaxWait"/> or <see cref="MaxHeld"/>
-/// batches.
+/// A host's order of the batches it receives, per stream: a batch is released once every earlier batch of its stream
+/// was, and a second copy is dropped. The publisher sends one batch at a time, so batches come in order; this guards the
+/// host's side of that promise. A batch whose call failed holds the later ones back at most <see cref="MaxWait"/> or
+/// <see cref="MaxHeld"/> batches.
 /// </summary>
 public sealed class LiveBatchOrder(TimeProvider time)
 {

@@ -10,7 +10,7 @@ internal sealed class LiveEventCollector : IDashboardHostObserver
 
     private readonly LiveBatchOrder _order = new(TimeProvider.System);
 
-    /// <summary>As a dashboard host takes them: batches in their publisher's order, whatever order the calls ran in.</summary>
+    /// <summary>As a dashboard host takes them (<see cref="LiveBatchOrder"/>).</summary>
     public Task OnEvents(LiveBatch batch)
     {
         _order.Accept(batch, events =>

@@ -158,9 +158,9 @@ public sealed class PlanTests(DomainCluster domain)
                 Assert.DoesNotContain(published.Suggestions, s => s.VolunteerId == leaving);
                 Assert.All(published.Suggestions, s => Assert.Equal("陈**", s.MaskedName));
 
-                // The needUncovered of the need goes first.
+                // The needUncovered of the need is there, and goes first.
                 var all = events.Of(district);
-                Assert.True(all.FindIndex(e => e is NeedUncoveredEvent u && u.NeedId == need) < all.IndexOf(published));
+                Assert.InRange(all.FindIndex(e => e is NeedUncoveredEvent u && u.NeedId == need && u.Reason == reason), 0, all.IndexOf(published) - 1);
             }
 
             // And they are kept: the uncovered list has them without ranking again.
