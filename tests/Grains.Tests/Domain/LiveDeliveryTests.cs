@@ -6,7 +6,9 @@ namespace Boai.Orleans.Grains.Tests.Domain;
 /// <summary>
 /// How live batches reach a dashboard host, seen raw (before any reordering on the host): each host takes a silo's
 /// batches one at a time, in the order they were sent, none missing, so a district's events reach every dashboard in
-/// the order the district published them even when the host's runtime would run incoming calls out of order.
+/// the order the district published them even when the host's runtime would run incoming calls out of order. With
+/// one-way batches this failed every run: batches arrived reversed, and a host putting them back in order dropped the
+/// ones that came too late.
 /// </summary>
 [Collection(DomainClusterCollection.Name)]
 public sealed class LiveDeliveryTests(DomainCluster domain)
@@ -21,8 +23,11 @@ public sealed class LiveDeliveryTests(DomainCluster domain)
     {
         var host = new ArrivalRecorder();
         var observer = Grains.CreateObjectReference<IDashboardHostObserver>(host);
+        var dashboard = new LiveEventCollector();
+        var dashboardObserver = Grains.CreateObjectReference<IDashboardHostObserver>(dashboard);
         var registry = Grains.GetGrain<IDashboardHostRegistryGrain>(0);
         await registry.Register(observer);
+        await registry.Register(dashboardObserver);
         try
         {
             var probe = Seed.Unique("probe");
@@ -52,13 +57,13 @@ public sealed class LiveDeliveryTests(DomainCluster domain)
                 () => Task.FromResult(host.Of(district)),
                 list => list.Count >= Callers * EventsPerCaller);
 
-            Assert.Equal(Callers * EventsPerCaller, arrived.Count);
-            Assert.Equal(arrived.Count, arrived.Distinct().Count());
-            for (var caller = 0; caller < Callers; caller++)
-            {
-                var own = arrived.Where(n => n.StartsWith($"{caller:D2}-", StringComparison.Ordinal)).ToList();
-                Assert.Equal(own.Order(StringComparer.Ordinal), own);
-            }
+            AllOnceInEachCallersOrder(arrived);
+
+            // A host as the dashboard runs it (LiveBatchOrder) hands on every event too: none held back past its wait
+            // and then dropped as late.
+            AllOnceInEachCallersOrder(await DomainCluster.EventuallyAsync(
+                () => Task.FromResult(dashboard.Of(district).OfType<NeedCoveredEvent>().Select(e => e.NeedId).ToList()),
+                list => list.Count >= Callers * EventsPerCaller));
 
             // Raw arrival, per stream: each batch the one after the previous, never an earlier one after a later one.
             Assert.All(host.Streams(), stream => Assert.Equal(Enumerable.Range(0, stream.Count).Select(i => stream[0] + i), stream));
@@ -66,7 +71,20 @@ public sealed class LiveDeliveryTests(DomainCluster domain)
         finally
         {
             await registry.Unregister(observer);
+            await registry.Unregister(dashboardObserver);
             Grains.DeleteObjectReference<IDashboardHostObserver>(observer);
+            Grains.DeleteObjectReference<IDashboardHostObserver>(dashboardObserver);
+        }
+    }
+
+    private static void AllOnceInEachCallersOrder(List<string> arrived)
+    {
+        Assert.Equal(Callers * EventsPerCaller, arrived.Count);
+        Assert.Equal(arrived.Count, arrived.Distinct().Count());
+        for (var caller = 0; caller < Callers; caller++)
+        {
+            var own = arrived.Where(n => n.StartsWith($"{caller:D2}-", StringComparison.Ordinal)).ToList();
+            Assert.Equal(own.Order(StringComparer.Ordinal), own);
         }
     }
 
