@@ -226,7 +226,7 @@ public static class PhoneApi
         var finished = await ledger.ReadVolunteerAsync(volunteer.VolunteerId, time.GetUtcNow() - RecentWindow).ToListAsync();
         var journal = await grains.GetGrain<IVolunteerJournalGrain>(volunteer.VolunteerId).Recent(20);
         var known = finished.Select(v => v.Entry.VisitId).ToHashSet(StringComparer.Ordinal);
-        var open = await Task.WhenAll(journal.Where(j => !known.Contains(j.VisitId)).Select(j => grains.GetGrain<IVisitGrain>(j.VisitId).Get()));
+        var open = await Task.WhenAll(journal.Where(j => !known.Contains(j.VisitId)).Select(j => grains.Visit(volunteer.VolunteerId, j.VisitId).Get()));
         var recent = open.OfType<VisitView>()
             .Select(v => new RecentVisit(v.VisitId, v.HouseholdId, v.CheckedInAt, v.CheckedOutAt, v.Hours, v.Status, v.Flags, v.DecisionReason))
             .Concat(finished.Select(v => new RecentVisit(

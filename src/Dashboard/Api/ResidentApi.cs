@@ -117,7 +117,7 @@ public static class ResidentApi
         }, grains, catalogue, time);
     }
 
-    private static async Task<IResult> Rate(string visitId, SatisfactionBody body, Caller caller, IGrainFactory grains, TimeProvider time)
+    private static async Task<IResult> Rate(string visitId, SatisfactionBody body, Caller caller, Access access, IGrainFactory grains, TimeProvider time)
     {
         var v = new Validation();
         v.Id("visitId", visitId);
@@ -137,7 +137,9 @@ public static class ResidentApi
             return ApiProblems.Forbidden();
         }
 
-        var visit = await grains.GetGrain<IVisitGrain>(visitId).Get();
+        // The visit of this household with that id (other volunteers' phones may have chosen it elsewhere).
+        var key = (await access.VisitCandidates(visitId)).FirstOrDefault(c => c.HouseholdId == householdId)?.Key;
+        var visit = key is { } found ? await grains.Visit(found).Get() : null;
         if (visit is null || visit.HouseholdId != householdId)
         {
             // Another household's visit is not even acknowledged to exist.
@@ -151,7 +153,7 @@ public static class ResidentApi
 
         var now = time.GetUtcNow();
         var owner = new VisitOwner(visit.VolunteerId, visit.HouseholdId, visit.DistrictId);
-        var outcome = await grains.GetGrain<IServiceRecordGrain>(visitId).Rate(owner, new ResidentRating(body.Satisfaction!.Value, comment, caller.Sub, now));
+        var outcome = await grains.GetGrain<IServiceRecordGrain>(visit.KeyOf().ToString()).Rate(owner, new ResidentRating(body.Satisfaction!.Value, comment, caller.Sub, now));
         if (outcome.Failure is null)
         {
             await grains.GetGrain<IVolunteerGrain>(visit.VolunteerId).Rate(new Rating(body.Satisfaction.Value, caller.Sub, now, visitId));

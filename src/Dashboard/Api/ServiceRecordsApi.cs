@@ -31,14 +31,14 @@ public static class ServiceRecordsApi
             .Produces<ServiceRecordView>(StatusCodes.Status201Created).Produces<ServiceRecordView>()
             .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
         visits.MapGet("/{visitId}/record", Get)
-            .WithSummary("The visit's service record: its volunteer, or coordinators of its district.")
-            .Produces<ServiceRecordView>().ProducesProblem(403).ProducesProblem(404);
+            .WithSummary("The visit's service record: its volunteer, or coordinators of its district. " + VisitsApi.VolunteerIdParameter)
+            .Produces<ServiceRecordView>().ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404);
         visits.MapPut("/{visitId}/photos/{photoId}", PutPhoto)
             .WithSummary("The visit's volunteer uploads a photo (image/jpeg, image/png or image/webp as the raw body, at most Photos:MaxBytes, 6 per visit). Idempotent per photoId.")
             .Produces<ServiceRecordView>(StatusCodes.Status201Created).Produces<ServiceRecordView>()
             .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413);
         visits.MapGet("/{visitId}/photos/{photoId}", GetPhoto)
-            .WithSummary("A photo of the visit: its volunteer, or coordinators of its district (each read audited).")
+            .WithSummary("A photo of the visit: its volunteer, or coordinators of its district (each read audited). " + VisitsApi.VolunteerIdParameter)
             .WithMetadata(AuditedRead.Instance)
             .Produces(StatusCodes.Status200OK, contentType: "image/jpeg").ProducesProblem(403).ProducesProblem(404);
         visits.MapPost("/{visitId}/placard", Placard)
@@ -95,19 +95,24 @@ public static class ServiceRecordsApi
             return owner.Denied;
         }
 
-        var outcome = await grains.GetGrain<IServiceRecordGrain>(visitId).Submit(owner.Value!, observations, notes, at);
+        var outcome = await grains.GetGrain<IServiceRecordGrain>(owner.Value!.Key).Submit(owner.Value.Owner, observations, notes, at);
         return outcome.ToResult(r => r, $"/api/v1/visits/{visitId}/record");
     }
 
-    private static async Task<IResult> Get(string visitId, Caller caller, Access access, IGrainFactory grains)
+    private static async Task<IResult> Get(string visitId, string? volunteerId, Caller caller, Access access, IGrainFactory grains)
     {
-        var visit = await access.Visit(caller, visitId);
+        if (VolunteerShape(volunteerId) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var visit = await access.Visit(caller, visitId, volunteerId: volunteerId);
         if (visit.Denied is not null || visit.Value is null)
         {
             return visit.Denied ?? ApiProblems.NotFound($"服务记录 {visitId} 不存在 / No visit {visitId}");
         }
 
-        return await grains.GetGrain<IServiceRecordGrain>(visitId).Get() is { } record
+        return await grains.GetGrain<IServiceRecordGrain>(visit.Value.KeyOf().ToString()).Get() is { } record
             ? TypedResults.Ok(record)
             : ApiProblems.NotFound($"服务套表 {visitId} 未提交 / No service record for visit {visitId}");
     }
@@ -161,40 +166,48 @@ public static class ServiceRecordsApi
             return owner.Denied;
         }
 
-        var record = grains.GetGrain<IServiceRecordGrain>(visitId);
+        var key = owner.Value!.Key;
+        var record = grains.GetGrain<IServiceRecordGrain>(key);
         if (!await record.HasRoomFor(photoId, limits.MaxPerVisit))
         {
             return ApiProblems.From(Failure.Conflict($"每次探访最多 {limits.MaxPerVisit} 张照片 / At most {limits.MaxPerVisit} photos per visit"));
         }
 
         // The blob first, then the record: a record never names a photo that is not stored.
-        await photos.PutAsync(visitId, photoId, declared!, BinaryData.FromBytes(bytes), request.HttpContext.RequestAborted);
-        var outcome = await record.AddPhoto(owner.Value!, new ServicePhoto(photoId, declared!, bytes.Length, time.GetUtcNow()), limits.MaxPerVisit);
+        await photos.PutAsync(key, photoId, declared!, BinaryData.FromBytes(bytes), request.HttpContext.RequestAborted);
+        var outcome = await record.AddPhoto(owner.Value.Owner, new ServicePhoto(photoId, declared!, bytes.Length, time.GetUtcNow()), limits.MaxPerVisit);
         if (outcome.Failure is not null)
         {
-            await photos.DeleteAsync(visitId, photoId, CancellationToken.None);
+            await photos.DeleteAsync(key, photoId, CancellationToken.None);
         }
 
         return outcome.ToResult(r => r, $"/api/v1/visits/{visitId}/photos/{photoId}");
     }
 
-    private static async Task<IResult> GetPhoto(string visitId, string photoId, Caller caller, Access access, IGrainFactory grains, PhotoStore photos, HttpContext http)
+    private static async Task<IResult> GetPhoto(
+        string visitId, string photoId, string? volunteerId, Caller caller, Access access, IGrainFactory grains, PhotoStore photos, HttpContext http)
     {
+        if (VolunteerShape(volunteerId) is { } invalid)
+        {
+            return invalid;
+        }
+
         if (caller.IsOperator)
         {
             // Photos of homes are for the volunteer and the district's coordinators, not for the service's operators.
             return ApiProblems.Forbidden();
         }
 
-        var visit = await access.Visit(caller, visitId);
+        var visit = await access.Visit(caller, visitId, volunteerId: volunteerId);
         if (visit.Denied is not null || visit.Value is null)
         {
             return visit.Denied ?? ApiProblems.NotFound($"服务记录 {visitId} 不存在 / No visit {visitId}");
         }
 
-        var record = await grains.GetGrain<IServiceRecordGrain>(visitId).Get();
+        var key = visit.Value.KeyOf().ToString();
+        var record = await grains.GetGrain<IServiceRecordGrain>(key).Get();
         if (record?.Photos.Any(p => p.PhotoId == photoId) != true
-            || await photos.GetAsync(visitId, photoId, http.RequestAborted) is not { } photo)
+            || await photos.GetAsync(key, photoId, http.RequestAborted) is not { } photo)
         {
             return ApiProblems.NotFound($"照片 {photoId} 不存在 / No photo {photoId}");
         }
@@ -220,12 +233,12 @@ public static class ServiceRecordsApi
             return owner.Denied;
         }
 
-        if (codes.HouseholdOf(code) != owner.Value!.HouseholdId)
+        if (codes.HouseholdOf(code) != owner.Value!.Owner.HouseholdId)
         {
             return ApiProblems.Invalid("code", "不是这个家庭的二维码 / Not this household's placard");
         }
 
-        return (await grains.GetGrain<IServiceRecordGrain>(visitId).VerifyPlacard(owner.Value, at)).ToResult(r => r, $"/api/v1/visits/{visitId}/record");
+        return (await grains.GetGrain<IServiceRecordGrain>(owner.Value.Key).VerifyPlacard(owner.Value.Owner, at)).ToResult(r => r, $"/api/v1/visits/{visitId}/record");
     }
 
     private static async Task<IResult> PlacardSvg(string householdId, Caller caller, Access access, PlacardCodes codes)
@@ -241,23 +254,26 @@ public static class ServiceRecordsApi
             : ApiProblems.NotFound("未配置门牌二维码密钥（Placards:SigningKey）/ Placards are not configured (Placards:SigningKey)");
     }
 
-    /// <summary>The visit of the volunteer in the token: it must exist (checked in) and be theirs.</summary>
-    private static async Task<Guarded<VisitOwner>> OwnVisit(Caller caller, string visitId, IGrainFactory grains)
+    /// <summary>The visit of the volunteer in the token (keyed by them): it must exist (checked in). With its record's grain key.</summary>
+    private static async Task<Guarded<OwnedVisit>> OwnVisit(Caller caller, string visitId, IGrainFactory grains)
     {
         if (!caller.IsVolunteer)
         {
-            return Guarded<VisitOwner>.Deny(ApiProblems.Forbidden("只有义工本人 / Only the visit's volunteer"));
+            return Guarded<OwnedVisit>.Deny(ApiProblems.Forbidden("只有义工本人 / Only the visit's volunteer"));
         }
 
-        if (await grains.GetGrain<IVisitGrain>(visitId).Get() is not { } visit)
+        if (await grains.Visit(caller.Sub, visitId).Get() is not { } visit)
         {
-            return Guarded<VisitOwner>.Deny(ApiProblems.NotFound($"服务记录 {visitId} 不存在，请先签到 / No visit {visitId}: check in first"));
+            return Guarded<OwnedVisit>.Deny(ApiProblems.NotFound($"服务记录 {visitId} 不存在，请先签到 / No visit {visitId}: check in first"));
         }
 
-        return caller.IsVolunteerItself(visit.VolunteerId)
-            ? new Guarded<VisitOwner>(new VisitOwner(visit.VolunteerId, visit.HouseholdId, visit.DistrictId), null)
-            : Guarded<VisitOwner>.Deny(ApiProblems.Forbidden());
+        return new Guarded<OwnedVisit>(new OwnedVisit(visit.KeyOf().ToString(), new VisitOwner(visit.VolunteerId, visit.HouseholdId, visit.DistrictId)), null);
     }
+
+    private static IResult? VolunteerShape(string? volunteerId) =>
+        volunteerId is null || Ids.IsValid(volunteerId) ? null : ApiProblems.Invalid("volunteerId", Ids.IdRule);
+
+    private sealed record OwnedVisit(string Key, VisitOwner Owner);
 
     private static ProblemHttpResult TooLarge(PhotoOptions limits) => TypedResults.Problem(
         title: ApiProblems.TooLargeTitle,

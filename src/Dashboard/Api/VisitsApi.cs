@@ -1,8 +1,6 @@
-using Boai.Orleans.Catalogue;
 using Boai.Orleans.Dashboard.Security;
 using Boai.Orleans.Model;
 using Boai.Orleans.Visits;
-using Boai.Orleans.Volunteers;
 
 namespace Boai.Orleans.Dashboard.Api;
 
@@ -28,6 +26,10 @@ public static class VisitsApi
 {
     public const string RateLimitPolicy = "visits";
 
+    /// <summary>How coordinators' routes name a visit whose id several volunteers' phones chose.</summary>
+    public const string VolunteerIdParameter =
+        "Visit ids are chosen by phones and unique per volunteer: when volunteers chose the same id, the optional query parameter volunteerId says whose visit (without it such an id answers 400 naming volunteerId).";
+
     public static RouteGroupBuilder MapVisitsApi(this RouteGroupBuilder api)
     {
         var visits = api.MapGroup("/visits").WithTags("Visits").RequireRateLimiting(RateLimitPolicy);
@@ -40,16 +42,17 @@ public static class VisitsApi
             .WithSummary("Ends the volunteer's visit; hours stay pending until certified. Idempotent like check-in.")
             .Produces<VisitView>().ProducesValidationProblem().ProducesProblem(403).ProducesProblem(409).ProducesProblem(429);
         visits.MapGet("/{visitId}", Get)
-            .WithSummary("A visit: its volunteer, or coordinators of its district.")
-            .Produces<VisitView>().ProducesProblem(403).ProducesProblem(404);
+            .WithSummary("A visit: its volunteer, or coordinators of its district. " + VolunteerIdParameter)
+            .Produces<VisitView>().ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404);
         visits.MapPost("/{visitId}/certify", Certify)
-            .WithSummary("A coordinator certifies the visit's hours; a flagged visit over Certification:SecondApprovalOverHours answers 202 until a second coordinator or operator certifies it.")
-            .Produces<VisitView>().Produces<Workspace.AwaitingSecondApproval>(StatusCodes.Status202Accepted).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+            .WithSummary(VolunteerIdParameter + " A coordinator certifies the visit's hours; a flagged visit over Certification:SecondApprovalOverHours answers 202 until a second coordinator or operator certifies it, and a back-fill waiting for a second person answers 202 to the coordinator who recorded it.")
+            .Produces<VisitView>().Produces<Workspace.AwaitingSecondApproval>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
         visits.MapPost("/{visitId}/reject", Reject)
-            .WithSummary("A coordinator rejects the visit's hours, with a reason.")
+            .WithSummary("A coordinator rejects the visit's hours, with a reason. " + VolunteerIdParameter)
             .Produces<VisitView>().ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
         visits.MapPost("/{visitId}/backfill", Backfill)
-            .WithSummary("A coordinator records a visit after the fact (补录), with the reason; 201 new, 200 replay.")
+            .WithSummary("A coordinator records a visit after the fact (补录), with the reason; 201 new, 200 replay. The household and the volunteer must be of the caller's districts (operators: any), the volunteer serving the household or of its district, checkedOutAt after checkedInAt, not in the future and at most Rules:MaxBackfillDuration later. Within Rules:MaxVisitDuration and Rules:BackfillCertifyWithin it is certified at once; otherwise it waits (flags overCap / late) for a second coordinator or an operator: its recorder may not certify it.")
             .Produces<VisitView>(StatusCodes.Status201Created).Produces<VisitView>()
             .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
         return api;
@@ -65,7 +68,7 @@ public static class VisitsApi
         var v = new Validation();
         v.Id("visitId", visitId);
         var householdId = v.Id("householdId", body.HouseholdId);
-        var needId = NeedOf(v, body.NeedId, householdId);
+        var needId = NeedShape(v, body.NeedId);
         var at = v.Time("at", body.At);
         var location = v.Location("location", body.Location);
         if (!v.IsValid)
@@ -73,14 +76,12 @@ public static class VisitsApi
             return v.Problem();
         }
 
-        // No read first: the visit grain answers 403 for another volunteer's visit itself, so a new check-in waits
-        // for one storage request, its ledger append.
-        var outcome = await grains.GetGrain<IVisitGrain>(visitId).CheckIn(new CheckIn(caller.Sub, householdId, needId, at, location));
+        // The visit is the caller's own (keyed by their id): another volunteer's phone choosing the same id has its own.
+        var outcome = await grains.Visit(caller.Sub, visitId).CheckIn(new CheckIn(caller.Sub, householdId, needId, at, location));
         return outcome.ToResult(visit => visit, $"/api/v1/visits/{visitId}");
     }
 
-    private static async Task<IResult> CheckOut(
-        string visitId, CheckOutBody body, Caller caller, Access access, IGrainFactory grains, ServiceCatalogue catalogue)
+    private static async Task<IResult> CheckOut(string visitId, CheckOutBody body, Caller caller, IGrainFactory grains)
     {
         if (!caller.IsVolunteer)
         {
@@ -91,37 +92,36 @@ public static class VisitsApi
         v.Id("visitId", visitId);
         var at = v.Time("at", body.At);
         var location = v.Location("location", body.Location);
-        var services = v.List("services", body.Services, s => catalogue.Find(s) is not null);
+        var services = Services(v, body.Services);
         var notes = v.OptionalText("notes", body.Notes, 2000);
         if (!v.IsValid)
         {
             return v.Problem();
         }
 
-        var existing = await access.Visit(caller, visitId);
-        if (existing.Denied is not null)
-        {
-            return existing.Denied;
-        }
-
-        var outcome = await grains.GetGrain<IVisitGrain>(visitId).CheckOut(new CheckOut(caller.Sub, at, location, services, notes));
+        var outcome = await grains.Visit(caller.Sub, visitId).CheckOut(new CheckOut(caller.Sub, at, location, services, notes));
         return outcome.ToOk(visit => visit);
     }
 
-    private static async Task<IResult> Get(string visitId, Caller caller, Access access)
+    private static async Task<IResult> Get(string visitId, string? volunteerId, Caller caller, Access access)
     {
-        if (!Ids.IsValid(visitId))
+        if (Shape(visitId, volunteerId) is { } invalid)
         {
-            return ApiProblems.Invalid("visitId", Ids.IdRule);
+            return invalid;
         }
 
-        var visit = await access.Visit(caller, visitId);
+        var visit = await access.Visit(caller, visitId, volunteerId: volunteerId);
         return visit.Denied ?? (visit.Value is { } found ? TypedResults.Ok(found) : NoVisit(visitId));
     }
 
-    private static async Task<IResult> Certify(string visitId, Caller caller, Access access, Workspace.Certifier certifier)
+    private static async Task<IResult> Certify(string visitId, string? volunteerId, Caller caller, Access access, Workspace.Certifier certifier)
     {
-        var visit = await access.Visit(caller, visitId, self: false);
+        if (Shape(visitId, volunteerId) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var visit = await access.Visit(caller, visitId, self: false, volunteerId);
         if (visit.Denied is not null || visit.Value is null)
         {
             return visit.Denied ?? NoVisit(visitId);
@@ -131,26 +131,31 @@ public static class VisitsApi
         return await certifier.CertifyResultAsync(visit.Value, caller.Sub);
     }
 
-    private static async Task<IResult> Reject(string visitId, RejectBody body, Caller caller, Access access, IGrainFactory grains)
+    private static async Task<IResult> Reject(string visitId, string? volunteerId, RejectBody body, Caller caller, Access access, IGrainFactory grains)
     {
         var v = new Validation();
+        v.Id("visitId", visitId);
+        OptionalId(v, "volunteerId", volunteerId);
         var reason = v.Text("reason", body.Reason, 500);
         if (!v.IsValid)
         {
             return v.Problem();
         }
 
-        var visit = await access.Visit(caller, visitId, self: false);
+        var visit = await access.Visit(caller, visitId, self: false, volunteerId);
         if (visit.Denied is not null || visit.Value is null)
         {
             return visit.Denied ?? NoVisit(visitId);
         }
 
-        return (await grains.GetGrain<IVisitGrain>(visitId).Reject(caller.Sub, reason)).ToOk(view => view);
+        return (await grains.Visit(visit.Value.KeyOf()).Reject(caller.Sub, reason)).ToOk(view => view);
     }
 
-    private static async Task<IResult> Backfill(
-        string visitId, BackfillBody body, Caller caller, Access access, IGrainFactory grains, ServiceCatalogue catalogue)
+    /// <summary>
+    /// The request's shape only (types, required fields, raw ranges): every rule about districts, the volunteer, the
+    /// household, the times and the catalogue is the visit grain's, which answers it naming the field.
+    /// </summary>
+    private static async Task<IResult> Backfill(string visitId, BackfillBody body, Caller caller, Access access, IGrainFactory grains)
     {
         if (access.Staff(caller) is { } denied)
         {
@@ -161,15 +166,10 @@ public static class VisitsApi
         v.Id("visitId", visitId);
         var volunteerId = v.Id("volunteerId", body.VolunteerId);
         var householdId = v.Id("householdId", body.HouseholdId);
-        var needId = NeedOf(v, body.NeedId, householdId);
+        var needId = NeedShape(v, body.NeedId);
         var checkedInAt = v.Time("checkedInAt", body.CheckedInAt);
         var checkedOutAt = v.Time("checkedOutAt", body.CheckedOutAt);
-        if (body.CheckedInAt is not null && body.CheckedOutAt is not null && checkedOutAt <= checkedInAt)
-        {
-            v.Add("checkedOutAt", "签退应晚于签到 / Must be after checkedInAt");
-        }
-
-        var services = v.List("services", body.Services, s => catalogue.Find(s) is not null);
+        var services = Services(v, body.Services);
         var notes = v.OptionalText("notes", body.Notes, 2000);
         var reason = v.Text("reason", body.Reason, 500);
         if (!v.IsValid)
@@ -177,42 +177,40 @@ public static class VisitsApi
             return v.Problem();
         }
 
-        var household = await access.Household(caller, householdId);
-        if (household.Denied is not null)
-        {
-            return household.Denied;
-        }
-
-        var existing = await access.Visit(caller, visitId, self: false);
-        if (existing.Denied is not null)
-        {
-            return existing.Denied;
-        }
-
-        if (await grains.GetGrain<IVolunteerGrain>(volunteerId).Get() is null)
-        {
-            return ApiProblems.Invalid("volunteerId", "未知的义工 / Unknown volunteer");
-        }
-
-        var outcome = await grains.GetGrain<IVisitGrain>(visitId).Backfill(
-            new Backfill(volunteerId, householdId, needId, checkedInAt, checkedOutAt, services, notes, reason, caller.Sub));
-        return outcome.ToResult(view => view, $"/api/v1/visits/{visitId}");
+        var by = new Actor(caller.Sub, caller.IsOperator, [.. caller.Districts]);
+        var outcome = await grains.Visit(volunteerId, visitId).Backfill(
+            new Backfill(volunteerId, householdId, needId, checkedInAt, checkedOutAt, services, notes, reason, by));
+        return outcome.ToResult(view => view, $"/api/v1/visits/{visitId}?volunteerId={volunteerId}");
     }
 
-    /// <summary>An optional need id must be one of the household's own: a need, or a menu order the volunteer took.</summary>
-    private static string? NeedOf(Validation v, string? needId, string householdId)
+    private static string? OptionalId(Validation v, string field, string? id) => string.IsNullOrEmpty(id) ? null : v.Id(field, id);
+
+    /// <summary>An optional need: absent, or shaped as the service makes need and order ids (whether the household has it is the grains' question).</summary>
+    private static string? NeedShape(Validation v, string? needId)
     {
         if (string.IsNullOrEmpty(needId))
         {
             return null;
         }
 
-        if ((Ids.OwnerHousehold(needId, 'n') ?? Ids.OwnerHousehold(needId, 'o')) is not { } owner || (householdId.Length > 0 && owner != householdId))
+        if ((Ids.OwnerHousehold(needId, 'n') ?? Ids.OwnerHousehold(needId, 'o')) is null)
         {
-            v.Add("needId", "不是该家庭的需求 / Not a need of this household");
+            v.Add("needId", "不是需求或订单编号 / Not a need or order id");
         }
 
         return needId;
+    }
+
+    /// <summary>Service item ids, shaped as ids; whether each is in the catalogue is the visit grain's question.</summary>
+    private static IReadOnlyList<string> Services(Validation v, IReadOnlyList<string?>? services) =>
+        v.List("services", services, s => s.Length <= Ids.MaxLength);
+
+    private static IResult? Shape(string visitId, string? volunteerId)
+    {
+        var v = new Validation();
+        v.Id("visitId", visitId);
+        OptionalId(v, "volunteerId", volunteerId);
+        return v.IsValid ? null : v.Problem();
     }
 
     private static IResult NoVisit(string visitId) => ApiProblems.NotFound($"服务记录 {visitId} 不存在 / No visit {visitId}");

@@ -154,7 +154,7 @@ public static class VolunteersApi
             return volunteer.Denied;
         }
 
-        if (visitId is not null && (await grains.GetGrain<IVisitGrain>(visitId).Get())?.VolunteerId != volunteerId)
+        if (visitId is not null && await grains.Visit(volunteerId, visitId).Get() is null)
         {
             return ApiProblems.Invalid("visitId", "不是该义工的服务记录 / Not a visit of this volunteer");
         }

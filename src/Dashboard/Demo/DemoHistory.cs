@@ -51,8 +51,8 @@ public static class DemoHistory
             var checkedIn = Daytime(now, day, random, zone);
             var backfill = new Backfill(
                 need.VolunteerId, need.HouseholdId, need.NeedId, checkedIn, checkedIn + TimeSpan.FromMinutes(random.Next(40, 150)),
-                services, "探访、聊天、量血压", Reason, DemoSeeder.By);
-            Check(await grains.GetGrain<IVisitGrain>($"demo-{need.NeedId}-{k}").Backfill(backfill));
+                services, "探访、聊天、量血压", Reason, DemoSeeder.Backfiller);
+            await BackfillAsync(grains, $"demo-{need.NeedId}-{k}", backfill);
         }
 
         // One in five phones reports from a kilometre away (flag "outsideRadius").
@@ -60,7 +60,7 @@ public static class DemoHistory
         var at = need.Location is { } home
             ? new ReportedLocation(home.Lat + (away ? 0.01 : 0), home.Lng, 15)
             : null;
-        var visit = grains.GetGrain<IVisitGrain>($"demo-{need.NeedId}-latest");
+        var visit = grains.Visit(need.VolunteerId, $"demo-{need.NeedId}-latest");
         Check(await visit.CheckIn(new CheckIn(need.VolunteerId, need.HouseholdId, need.NeedId, latestIn, at)));
         Check(await visit.CheckOut(new CheckOut(need.VolunteerId, latestOut, at, services, "陪同聊天，检查家居安全")));
     }
@@ -82,8 +82,23 @@ public static class DemoHistory
         var checkedIn = Daytime(now, random.Next(3, 28), random, zone);
         var backfill = new Backfill(
             volunteerId, households[random.Next(households.Count)], null, checkedIn, checkedIn + TimeSpan.FromMinutes(random.Next(60, 180)),
-            [], "社区义诊活动", Reason, DemoSeeder.By);
-        Check(await grains.GetGrain<IVisitGrain>($"demo-{volunteerId}-event").Backfill(backfill));
+            [], "社区义诊活动", Reason, DemoSeeder.Backfiller);
+        await BackfillAsync(grains, $"demo-{volunteerId}-event", backfill);
+    }
+
+    /// <summary>
+    /// A back-fill older than <c>Rules:BackfillCertifyWithin</c> waits for a second person (四眼原则): the demo's
+    /// second coordinator certifies it, as one would in a working city.
+    /// </summary>
+    private static async Task BackfillAsync(IGrainFactory grains, string visitId, Backfill backfill)
+    {
+        var visit = grains.Visit(backfill.VolunteerId, visitId);
+        var recorded = await visit.Backfill(backfill);
+        Check(recorded);
+        if (recorded.Value!.Status == VisitStatus.CheckedOut)
+        {
+            Check(await visit.Certify(DemoSeeder.Reviewer));
+        }
     }
 
     /// <summary>A local working-day time (08:00–17:00) <paramref name="daysAgo"/> days before today.</summary>

@@ -23,6 +23,12 @@ public sealed partial class DemoSeeder(
 {
     public const string By = "demo-seed";
 
+    /// <summary>The demo's coordinator who back-fills its history (any district).</summary>
+    public static readonly Actor Backfiller = Actor.Operator(By);
+
+    /// <summary>The second person who certifies the demo's back-fills that wait for one.</summary>
+    public const string Reviewer = "demo-reviewer";
+
     private readonly TimeZoneInfo _zone = TimeZones.Find(rules.Value.TimeZone);
     private readonly TaskCompletionSource _seeded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

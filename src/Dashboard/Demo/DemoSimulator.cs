@@ -38,7 +38,7 @@ public sealed partial class DemoSimulator(
                 foreach (var visit in open.Where(v => v.DueAt <= now).ToList())
                 {
                     open.Remove(visit);
-                    await grains.GetGrain<IVisitGrain>(visit.VisitId)
+                    await grains.Visit(visit.VolunteerId, visit.VisitId)
                         .CheckOut(new CheckOut(visit.VolunteerId, now, Jitter(random, visit.Location), [visit.ItemId], null));
                 }
 
@@ -70,7 +70,7 @@ public sealed partial class DemoSimulator(
         // The phone reports a visit begun a few minutes ago, so the visit earns some hours in a demo that runs for minutes.
         var at = now - TimeSpan.FromMinutes(random.Next(10, 25));
         var visitId = $"sim-{Guid.NewGuid():N}"[..24];
-        var outcome = await grains.GetGrain<IVisitGrain>(visitId)
+        var outcome = await grains.Visit(pairing.VolunteerId, visitId)
             .CheckIn(new CheckIn(pairing.VolunteerId, household.HouseholdId, pairing.NeedId, at, Jitter(random, file.Profile.Location)));
         if (outcome.Succeeded)
         {

@@ -12,7 +12,7 @@ public sealed class PhotoOptions
 {
     public const string SectionName = "Photos";
 
-    /// <summary>The blob container of visit photos, one blob per photo: <c>{visitId}/{photoId}</c>.</summary>
+    /// <summary>The blob container of visit photos, one blob per photo: <c>{volunteerId}|{visitId}/{photoId}</c> (the visit's key).</summary>
     public string Container { get; set; } = "boai-visit-photos";
 
     /// <summary>Largest photo accepted; the phone resizes before it uploads, so this only stops mistakes and abuse.</summary>

@@ -1,6 +1,7 @@
 using Boai.Orleans.Dashboard.Api;
 using Boai.Orleans.Districts;
 using Boai.Orleans.Households;
+using Boai.Orleans.Ledger;
 using Boai.Orleans.Model;
 using Boai.Orleans.Orders;
 using Boai.Orleans.Teams;
@@ -8,6 +9,9 @@ using Boai.Orleans.Visits;
 using Boai.Orleans.Volunteers;
 
 namespace Boai.Orleans.Dashboard.Security;
+
+/// <summary>A visit a phone id names: whose it is, where.</summary>
+public sealed record VisitCandidate(VisitKey Key, string DistrictId, string HouseholdId);
 
 /// <summary>An object the caller may act on, or the answer that refuses it.</summary>
 public readonly record struct Guarded<T>(T? Value, IResult? Denied)
@@ -20,7 +24,7 @@ public readonly record struct Guarded<T>(T? Value, IResult? Denied)
 /// (loaded from its grain), never only the route. Volunteers reach only themselves; coordinators their districts;
 /// operators everything.
 /// </summary>
-public sealed class Access(IGrainFactory grains, DistrictDirectory districts)
+public sealed class Access(IGrainFactory grains, DistrictDirectory districts, IVisitLog log)
 {
     /// <summary>A district's records (coordinators of it, operators).</summary>
     public IResult? District(Caller caller, string districtId)
@@ -77,23 +81,73 @@ public sealed class Access(IGrainFactory grains, DistrictDirectory districts)
             : Guarded<VolunteerView>.Deny(ApiProblems.Forbidden());
     }
 
-    /// <summary>A visit: its own volunteer (when <paramref name="self"/>), or staff of its district. A missing visit is null.</summary>
-    public async Task<Guarded<VisitView?>> Visit(Caller caller, string visitId, bool self = true)
+    /// <summary>
+    /// A visit by the id its phone chose: a volunteer's own (the token names the volunteer; when <paramref name="self"/>),
+    /// or, for staff of its district, the visit with that id (<paramref name="volunteerId"/> chooses when volunteers'
+    /// phones chose the same id). A missing visit is null.
+    /// </summary>
+    public async Task<Guarded<VisitView?>> Visit(Caller caller, string visitId, bool self = true, string? volunteerId = null)
     {
-        if (caller.IsVolunteer && !self)
+        if (caller.IsVolunteer)
         {
-            return Guarded<VisitView?>.Deny(ApiProblems.Forbidden());
+            if (!self || (volunteerId is not null && !caller.IsVolunteerItself(volunteerId)))
+            {
+                return Guarded<VisitView?>.Deny(ApiProblems.Forbidden());
+            }
+
+            return new Guarded<VisitView?>(await grains.Visit(caller.Sub, visitId).Get(), null);
         }
 
-        var visit = await grains.GetGrain<IVisitGrain>(visitId).Get();
+        var key = volunteerId is not null
+            ? new Guarded<VisitKey?>(new VisitKey(volunteerId, visitId), null)
+            : await FindVisit(visitId, c => caller.CoversDistrict(c.DistrictId));
+        if (key.Denied is not null || key.Value is not { } found)
+        {
+            return new Guarded<VisitView?>(null, key.Denied);
+        }
+
+        var visit = await grains.Visit(found).Get();
         if (visit is null)
         {
             return new Guarded<VisitView?>(null, null);
         }
 
-        var allowed = caller.IsVolunteer ? caller.IsVolunteerItself(visit.VolunteerId) : caller.CoversDistrict(visit.DistrictId);
-        return allowed ? new Guarded<VisitView?>(visit, null) : Guarded<VisitView?>.Deny(ApiProblems.Forbidden());
+        return caller.CoversDistrict(visit.DistrictId) ? new Guarded<VisitView?>(visit, null) : Guarded<VisitView?>.Deny(ApiProblems.Forbidden());
     }
+
+    /// <summary>
+    /// The visit a phone id names, found through the ledger's visit rows (every volunteer's visit with that id is one
+    /// range read): null when there is none; when several volunteers' phones chose the id, the one <paramref name="mine"/>
+    /// accepts, 403 when none is, and a 400 naming <c>volunteerId</c> when more than one is.
+    /// </summary>
+    public async Task<Guarded<VisitKey?>> FindVisit(string visitId, Func<VisitCandidate, bool> mine)
+    {
+        var candidates = await VisitCandidates(visitId);
+        if (candidates.Count <= 1)
+        {
+            return new Guarded<VisitKey?>(candidates.Count == 0 ? null : candidates[0].Key, null);
+        }
+
+        var visible = candidates.Where(mine).ToList();
+        return visible.Count switch
+        {
+            0 => Guarded<VisitKey?>.Deny(ApiProblems.Forbidden()),
+            1 => new Guarded<VisitKey?>(visible[0].Key, null),
+            _ => Guarded<VisitKey?>.Deny(Ambiguous(visitId)),
+        };
+    }
+
+    /// <summary>Every volunteer's visit whose phone chose this id: whose, in which district and household.</summary>
+    public async Task<IReadOnlyList<VisitCandidate>> VisitCandidates(string visitId) =>
+        (await log.ReadVisitAsync(visitId))
+            .GroupBy(e => e.Visit.VolunteerId, StringComparer.Ordinal)
+            .Select(g => g.MaxBy(e => e.Seq)!.Visit)
+            .Select(v => new VisitCandidate(v.Key, v.DistrictId, v.HouseholdId))
+            .ToList();
+
+    public static IResult Ambiguous(string visitId) => ApiProblems.Invalid(
+        "volunteerId",
+        $"多位义工的探访使用了 {visitId}，请用 volunteerId 指明 / Several volunteers' visits use the id {visitId}: name one with volunteerId");
 
     /// <summary>A pairing, found through the household its id names.</summary>
     public async Task<Guarded<PairingView>> Pairing(Caller caller, string pairingId)

@@ -37,8 +37,11 @@ public sealed record PendingVisitDto(
 /// <summary>One page of a district's queue; <c>total</c> counts every pending visit of the window.</summary>
 public sealed record PendingVisitsPage(string DistrictId, string Status, int Total, int Skip, int Take, IReadOnlyList<PendingVisitDto> Items);
 
-/// <summary>Certify or reject many visits at once; a reason is required to reject.</summary>
-public sealed record DecisionsBody(IReadOnlyList<string?>? VisitIds, string? Decision, string? Reason);
+/// <summary>
+/// Certify or reject many visits at once; a reason is required to reject. <c>volunteerIds</c>, optional, parallel to
+/// <c>visitIds</c>, says whose visit each id is when volunteers' phones chose the same id (the queue sends it).
+/// </summary>
+public sealed record DecisionsBody(IReadOnlyList<string?>? VisitIds, string? Decision, string? Reason, IReadOnlyList<string?>? VolunteerIds = null);
 
 /// <summary>What became of one visit of a bulk decision: its HTTP status as if decided alone, the visit or the problem's title.</summary>
 public sealed record DecisionResult(string VisitId, int Status, VisitView? Visit, string? Title);
@@ -110,10 +113,13 @@ public static class CertificationApi
         var district = grains.GetGrain<IDistrictGrain>(districtId);
         var names = (await district.GetVolunteers()).ToDictionary(x => x.VolunteerId, x => Masking.Name(x.MaskedName), StringComparer.Ordinal);
         var communities = (await district.GetHouseholds()).ToDictionary(h => h.HouseholdId, h => h.Community, StringComparer.Ordinal);
-        var needsTwo = page.Select(p => certifier.NeedsTwo(p.Entry.Flags, p.Entry.Hours)).ToList();
-        var firsts = await Task.WhenAll(page.Select((p, i) => needsTwo[i] ? certifier.FirstApprovalOf(p.Entry.VisitId) : Task.FromResult<Certification.FirstApproval?>(null)));
-        // The phone app's photos live with the visit's service record (ServiceRecordGrain), not in the ledger.
-        var records = await Task.WhenAll(page.Select(p => grains.GetGrain<IServiceRecordGrain>(p.Entry.VisitId).Get()));
+        // A pending back-fill waits for a second person; its recorder approved it first.
+        var needsTwo = page.Select(p => p.Entry.Backfilled || certifier.NeedsTwo(p.Entry.Flags, p.Entry.Hours)).ToList();
+        var firsts = await Task.WhenAll(page.Select((p, i) => needsTwo[i] && !p.Entry.Backfilled
+            ? certifier.FirstApprovalOf(new VisitKey(p.Entry.VolunteerId, p.Entry.VisitId))
+            : Task.FromResult<Certification.FirstApproval?>(null)));
+        // The phone app's photos live with the visit's service record (ServiceRecordGrain, keyed by the visit's key), not in the ledger.
+        var records = await Task.WhenAll(page.Select(p => grains.GetGrain<IServiceRecordGrain>(new VisitKey(p.Entry.VolunteerId, p.Entry.VisitId).ToString()).Get()));
         var items = page.Select(p => p.Entry).Select((e, i) => new PendingVisitDto(
             e.VisitId,
             e.VolunteerId,
@@ -133,7 +139,7 @@ public static class CertificationApi
             e.BackfillReason,
             e.RecordedAt,
             needsTwo[i],
-            firsts[i]?.By,
+            e.Backfilled ? e.BackfilledBy : firsts[i]?.By,
             records[i]?.Photos.Select(p => p.PhotoId).ToList() ?? [])).ToList();
         return TypedResults.Ok(new PendingVisitsPage(districtId, Pending, pending.Count, from, count, items));
     }
@@ -142,7 +148,7 @@ public static class CertificationApi
         string districtId, DecisionsBody body, Caller caller, Access access, IGrainFactory grains, IOptions<CertificationOptions> options, Certifier certifier)
     {
         var v = new Validation();
-        var ids = new List<string>();
+        var ids = new List<(string VisitId, string? VolunteerId)>();
         if (body.VisitIds is not { Count: > 0 } visitIds)
         {
             v.Add("visitIds", "至少一条服务记录 / At least one visit");
@@ -153,12 +159,18 @@ public static class CertificationApi
         }
         else
         {
+            if (body.VolunteerIds is { } volunteerIds && volunteerIds.Count != visitIds.Count)
+            {
+                v.Add("volunteerIds", "须与 visitIds 一一对应 / One per visit id, in the same order");
+            }
+
             for (var i = 0; i < visitIds.Count; i++)
             {
                 var id = v.Id($"visitIds[{i}]", visitIds[i]);
-                if (id.Length > 0 && !ids.Contains(id))
+                var volunteerId = body.VolunteerIds?.ElementAtOrDefault(i) is { Length: > 0 } given ? v.Id($"volunteerIds[{i}]", given) : null;
+                if (id.Length > 0 && !ids.Contains((id, volunteerId)))
                 {
-                    ids.Add(id);
+                    ids.Add((id, volunteerId));
                 }
             }
         }
@@ -181,9 +193,9 @@ public static class CertificationApi
         }
 
         var results = new List<DecisionResult>(ids.Count);
-        foreach (var visitId in ids)
+        foreach (var (visitId, volunteerId) in ids)
         {
-            results.Add(await DecideOneAsync(districtId, visitId, reject, reason, caller, access, grains, certifier));
+            results.Add(await DecideOneAsync(districtId, visitId, volunteerId, reject, reason, caller, access, grains, certifier));
         }
 
         var decided = results.Count(r => r.Status is StatusCodes.Status200OK or StatusCodes.Status202Accepted);
@@ -191,9 +203,22 @@ public static class CertificationApi
     }
 
     private static async Task<DecisionResult> DecideOneAsync(
-        string districtId, string visitId, bool reject, string? reason, Caller caller, Access access, IGrainFactory grains, Certifier certifier)
+        string districtId, string visitId, string? volunteerId, bool reject, string? reason, Caller caller, Access access, IGrainFactory grains, Certifier certifier)
     {
-        var visit = await access.Visit(caller, visitId, self: false);
+        if (volunteerId is null)
+        {
+            // The visit of this district with that id, whatever other districts' volunteers' phones chose.
+            var here = (await access.VisitCandidates(visitId)).Where(c => c.DistrictId == districtId).ToList();
+            if (here.Count > 1)
+            {
+                return new DecisionResult(visitId, StatusCodes.Status400BadRequest, null,
+                    $"多位义工的探访使用了 {visitId}，请给出 volunteerIds / Several volunteers' visits use the id {visitId}: send volunteerIds");
+            }
+
+            volunteerId = here.FirstOrDefault()?.Key.VolunteerId;
+        }
+
+        var visit = volunteerId is null ? new Guarded<VisitView?>(null, null) : await access.Visit(caller, visitId, self: false, volunteerId);
         if (visit.Denied is not null)
         {
             return new DecisionResult(visitId, StatusCodes.Status403Forbidden, null, "无权访问 / Forbidden");
@@ -208,7 +233,7 @@ public static class CertificationApi
         Outcome<VisitView> outcome;
         if (reject)
         {
-            outcome = await grains.GetGrain<IVisitGrain>(visitId).Reject(caller.Sub, reason!);
+            outcome = await grains.Visit(visit.Value.KeyOf()).Reject(caller.Sub, reason!);
         }
         else
         {

@@ -5,7 +5,7 @@ namespace Boai.Orleans.Certification;
 public sealed record FirstApproval([property: Id(0)] string By, [property: Id(1)] DateTimeOffset At);
 
 /// <summary>
-/// The first approval of a visit that needs two people to certify it (key: visit id). The certification itself stays
+/// The first approval of a visit that needs two people to certify it (key: the visit's <c>VisitKey</c>). The certification itself stays
 /// the visit's own; this grain only remembers who approved first, so the second certifier can be told apart.
 /// </summary>
 public interface IVisitApprovalGrain : IGrainWithStringKey

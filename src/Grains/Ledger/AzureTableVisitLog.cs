@@ -34,7 +34,8 @@ public sealed class LedgerOptions
 /// <see cref="LedgerOptions.Partitions"/>. Each event is three rows of its partition, written in one entity-group
 /// transaction with up to 32 other events and the partition's cursor row:
 /// <c>e|{seq}</c> (the partition's log, read from the cursor when a partition catches up),
-/// <c>v|{visitId}|{step}</c> (inserted, never replaced: a step of a visit exists at most once; a visit is one range read),
+/// <c>v|{visitId}|{volunteerId}|{step}</c> (inserted, never replaced: a step of a visit exists at most once; the visits
+/// of every volunteer whose phone chose one id are one range read, which is how coordinators find a visit by its id),
 /// <c>w|{volunteerId}|{seq}</c> (a volunteer's history, one range read per partition), and <c>c</c> (the cursor:
 /// events up to it reached every projection).
 /// </summary>
@@ -69,7 +70,7 @@ public sealed class AzureTableVisitLog(BoaiTables tables, IOptions<LedgerOptions
         {
             var json = JsonSerializer.Serialize(e, Json);
             actions.Add(new(TableTransactionActionType.Add, Row(pk, EventRow(e.Seq), e, json)));
-            actions.Add(new(TableTransactionActionType.Add, Row(pk, VisitRow(e.Visit.VisitId, e.Step), e, json)));
+            actions.Add(new(TableTransactionActionType.Add, Row(pk, VisitRow(e.Visit, e.Step), e, json)));
             actions.Add(new(TableTransactionActionType.Add, Row(pk, VolunteerRow(e.Visit.VolunteerId, e.Seq), e, json)));
         }
 
@@ -86,7 +87,8 @@ public sealed class AzureTableVisitLog(BoaiTables tables, IOptions<LedgerOptions
             var failed = events[index / 3];
             if (index % 3 == 1)
             {
-                var stored = (await ReadVisitAsync(failed.Visit.VisitId, cancellationToken)).FirstOrDefault(s => StepKey(s.Step) == StepKey(failed.Step));
+                var stored = (await ReadVisitAsync(failed.Visit.VisitId, cancellationToken))
+                    .FirstOrDefault(s => s.Visit.VolunteerId == failed.Visit.VolunteerId && StepKey(s.Step) == StepKey(failed.Step));
                 throw new LedgerStepExistsException(stored ?? failed);
             }
 
@@ -196,7 +198,11 @@ public sealed class AzureTableVisitLog(BoaiTables tables, IOptions<LedgerOptions
 
     private static string EventRow(long seq) => "e|" + seq.ToString("D16", CultureInfo.InvariantCulture);
 
-    private static string VisitRow(string visitId, VisitStep step) => $"v|{visitId}|{StepKey(step)}";
+    /// <summary>
+    /// Scoped by volunteer under the phone's id (rows written before visits were scoped, <c>v|{visitId}|{step}</c>, sit in
+    /// the same range and are told apart by the volunteer their event names).
+    /// </summary>
+    private static string VisitRow(VisitRecord visit, VisitStep step) => $"v|{visit.VisitId}|{visit.VolunteerId}|{StepKey(step)}";
 
     private static string VolunteerRow(string volunteerId, long seq) => $"w|{volunteerId}|" + seq.ToString("D16", CultureInfo.InvariantCulture);
 

@@ -15,8 +15,8 @@ public sealed class LedgerStepExistsException(LedgerEvent existing) : Exception(
 
 /// <summary>
 /// The visit ledger's storage (志愿服务记录): an append-only log in a fixed number of partitions, one entity-group
-/// transaction per append. The partition of an event is a hash of its visit id, so every event of a visit is in
-/// one partition and in that partition's order.
+/// transaction per append. The partition of an event is a hash of its visit id (the phone's id), so every event of a
+/// visit is in one partition and in that partition's order, and so are the visits of other volunteers with that id.
 /// </summary>
 public interface IVisitLog
 {
@@ -30,7 +30,10 @@ public interface IVisitLog
     /// </summary>
     Task AppendAsync(int partition, IReadOnlyList<LedgerEvent> events, long cursor, CancellationToken cancellationToken = default);
 
-    /// <summary>Every stored event of the visit, in order (one range query).</summary>
+    /// <summary>
+    /// Every stored event of the visits with this phone id, in order (one range query): one volunteer's visit, or
+    /// several when volunteers chose the same id; each event names its volunteer (<see cref="VisitRecord.VolunteerId"/>).
+    /// </summary>
     Task<IReadOnlyList<LedgerEvent>> ReadVisitAsync(string visitId, CancellationToken cancellationToken = default);
 
     /// <summary>The partition's dispatch cursor and every event after it.</summary>

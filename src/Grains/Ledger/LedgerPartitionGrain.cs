@@ -151,7 +151,7 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
                 catch (LedgerStepExistsException exists)
                 {
                     // Nothing of the transaction was written: that step is answered with what is stored, the rest goes again.
-                    var index = batch.FindIndex(p => p.Visit.VisitId == exists.Event.Visit.VisitId);
+                    var index = batch.FindIndex(p => p.Visit.Key == exists.Event.Visit.Key);
                     if (index < 0)
                     {
                         _tailKnown = false;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Boai.Orleans.Model;
+using Boai.Orleans.Visits;
 
 namespace Boai.Orleans.Ledger;
 
@@ -19,7 +20,8 @@ public sealed record LedgerEntry(
     string? Notes,
     bool Backfilled,
     string? BackfillReason,
-    DateTimeOffset RecordedAt);
+    DateTimeOffset RecordedAt,
+    string? BackfilledBy = null);
 
 /// <summary>A coordinator's decision on a visit (or the automatic certification of a clean one); a record of its own.</summary>
 public sealed record LedgerDecision(
@@ -96,14 +98,14 @@ public sealed class VisitLedger(IVisitLog log) : IVisitLedger
     public static LedgerVisit ToLedgerVisit(VisitRecord v) => new(
         new LedgerEntry(
             v.VisitId, v.VolunteerId, v.HouseholdId, v.DistrictId, v.NeedId, v.CheckedInAt, v.CheckedOutAt ?? v.CheckedInAt,
-            v.DurationMinutes ?? 0, v.Hours ?? 0, v.Flags, v.Services, v.Notes, v.Backfilled, v.BackfillReason, v.CheckOutReceivedAt ?? v.CheckInReceivedAt),
+            v.DurationMinutes ?? 0, v.Hours ?? 0, v.Flags, v.Services, v.Notes, v.Backfilled, v.BackfillReason, v.CheckOutReceivedAt ?? v.CheckInReceivedAt, v.BackfilledBy),
         v.DecidedBy is null || v.Status is VisitStatus.CheckedIn or VisitStatus.CheckedOut
             ? null
             : new LedgerDecision(v.VisitId, v.VolunteerId, v.DistrictId, v.CheckedInAt, v.Status, v.DecidedBy, v.DecidedAt ?? v.CheckOutReceivedAt ?? v.CheckInReceivedAt, v.DecisionReason));
 
     private static async Task<List<LedgerVisit>> LatestAsync(IAsyncEnumerable<LedgerEvent> events, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken)
     {
-        var latest = new Dictionary<string, LedgerEvent>(StringComparer.Ordinal);
+        var latest = new Dictionary<VisitKey, LedgerEvent>();
         await foreach (var e in events.WithCancellation(cancellationToken))
         {
             var at = e.Visit.CheckedInAt;
@@ -112,9 +114,9 @@ public sealed class VisitLedger(IVisitLog log) : IVisitLedger
                 continue;
             }
 
-            if (!latest.TryGetValue(e.Visit.VisitId, out var seen) || seen.Seq < e.Seq)
+            if (!latest.TryGetValue(e.Visit.Key, out var seen) || seen.Seq < e.Seq)
             {
-                latest[e.Visit.VisitId] = e;
+                latest[e.Visit.Key] = e;
             }
         }
 

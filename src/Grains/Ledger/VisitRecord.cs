@@ -1,4 +1,5 @@
 using Boai.Orleans.Model;
+using Boai.Orleans.Visits;
 
 namespace Boai.Orleans.Ledger;
 
@@ -44,6 +45,11 @@ public sealed record VisitRecord
     [Id(22)] public string? BackfillReason { get; init; }
     /// <summary>Menu orders the volunteer took for this household: the check-out completes them.</summary>
     [Id(23)] public IReadOnlyList<string> OrderIds { get; init; } = [];
+    /// <summary>Who back-filled the visit: they may not also certify it (四眼原则).</summary>
+    [Id(24)] public string? BackfilledBy { get; init; }
+
+    /// <summary>The visit's key: its volunteer and the phone's id.</summary>
+    public VisitKey Key => new(VolunteerId, VisitId);
 
     /// <summary>Checked out (or back-filled): its hours exist, pending or decided.</summary>
     public bool Finished => CheckedOutAt is not null;

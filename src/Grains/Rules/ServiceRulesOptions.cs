@@ -19,6 +19,15 @@ public sealed class ServiceRulesOptions
     /// <summary>A visit longer than this is flagged <c>overCap</c>.</summary>
     public TimeSpan MaxVisitDuration { get; set; } = TimeSpan.FromHours(8);
 
+    /// <summary>A back-filled visit (补录) longer than this is refused: no back-fill mints more hours than one long day.</summary>
+    public TimeSpan MaxBackfillDuration { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// A back-fill of a visit older than this (or over <see cref="MaxVisitDuration"/>) is not certified by the coordinator
+    /// who records it: it waits for a second coordinator or an operator.
+    /// </summary>
+    public TimeSpan BackfillCertifyWithin { get; set; } = TimeSpan.FromDays(31);
+
     /// <summary>A check-in or check-out farther than this from the household is flagged <c>outsideRadius</c>.</summary>
     public double VisitRadiusMeters { get; set; } = 500;
 

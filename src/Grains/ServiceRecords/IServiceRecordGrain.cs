@@ -3,7 +3,8 @@ using Boai.Orleans.Model;
 namespace Boai.Orleans.ServiceRecords;
 
 /// <summary>
-/// The service record's extras of one visit, keyed by the visit's id (the phone made it). Kept apart from the visit
+/// The service record's extras of one visit, keyed by the visit's <c>VisitKey</c> (its volunteer and the id the phone
+/// made). Kept apart from the visit
 /// grain, which owns check-in, check-out and hours; every command is idempotent so the phone's outbox may repeat it.
 /// </summary>
 public interface IServiceRecordGrain : IGrainWithStringKey

@@ -2,6 +2,7 @@ using Boai.Orleans.Storage;
 using System.Collections.Immutable;
 using Boai.Orleans.Live;
 using Boai.Orleans.Model;
+using Boai.Orleans.Visits;
 
 namespace Boai.Orleans.ServiceRecords;
 
@@ -25,6 +26,9 @@ public sealed class ServiceRecordGrain(
     [PersistentState("serviceRecord")] IPersistentState<ServiceRecordState> state) : Grain, IServiceRecordGrain
 {
     private ServiceRecordState S => state.State;
+
+    /// <summary>The phone's id of the visit (the grain's key is its <see cref="VisitKey"/>).</summary>
+    private string VisitId => VisitKey.Parse(this.GetPrimaryKeyString()).VisitId;
 
     public Task<ServiceRecordView?> Get() => Task.FromResult(S.Owner is null ? null : View(S));
 
@@ -59,7 +63,7 @@ public sealed class ServiceRecordGrain(
             }
 
             // A replay may follow a first attempt that failed after the write: the journal entry is idempotent.
-            await GrainFactory.GetGrain<IVolunteerJournalGrain>(S.Owner!.VolunteerId).Add(new JournalEntry(this.GetPrimaryKeyString(), S.Owner.HouseholdId, S.SubmittedAt.Value));
+            await GrainFactory.GetGrain<IVolunteerJournalGrain>(S.Owner!.VolunteerId).Add(new JournalEntry(VisitId, S.Owner.HouseholdId, S.SubmittedAt.Value));
             return Outcome<ServiceRecordView>.Ok(View(S));
         }
 
@@ -68,14 +72,14 @@ public sealed class ServiceRecordGrain(
         next.Notes = notes;
         next.SubmittedAt = at;
         await state.WriteOrReloadAsync(next, this);
-        await GrainFactory.GetGrain<IVolunteerJournalGrain>(owner.VolunteerId).Add(new JournalEntry(this.GetPrimaryKeyString(), owner.HouseholdId, at));
+        await GrainFactory.GetGrain<IVolunteerJournalGrain>(owner.VolunteerId).Add(new JournalEntry(VisitId, owner.HouseholdId, at));
         if (observations.Count > 0)
         {
             // Live events leave from what is stored: after the write above.
             LiveEvent attention = new VisitAttentionEvent
             {
                 DistrictId = owner.DistrictId,
-                VisitId = this.GetPrimaryKeyString(),
+                VisitId = VisitId,
                 VolunteerId = owner.VolunteerId,
                 HouseholdId = owner.HouseholdId,
                 Observations = observations,
@@ -125,7 +129,7 @@ public sealed class ServiceRecordGrain(
 
 
     private ServiceRecordView View(ServiceRecordState s) => new(
-        this.GetPrimaryKeyString(),
+        VisitId,
         s.Owner!.VolunteerId,
         s.Owner.HouseholdId,
         s.Owner.DistrictId,

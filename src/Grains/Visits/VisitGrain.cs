@@ -14,7 +14,8 @@ namespace Boai.Orleans.Visits;
 /// append to the ledger, the only storage request the caller waits for, and the grain adopts the new state only once
 /// that append is durable. A failed append changes nothing, and the next request reads the ledger again, so a retry is
 /// answered from what storage holds, never from memory. The volunteer, household, district and orders follow from
-/// the committed events (<see cref="LedgerPartitionGrain"/>).
+/// the committed events (<see cref="LedgerPartitionGrain"/>). Keyed by <see cref="VisitKey"/>: the visit of one
+/// volunteer, whatever other volunteers' phones chose the same id.
 /// </summary>
 public sealed class VisitGrain(
     IVisitLog log,
@@ -27,12 +28,19 @@ public sealed class VisitGrain(
     private LedgerEvent? _last;
     private bool _loaded;
 
-    private string VisitId => this.GetPrimaryKeyString();
+    private VisitKey Key => VisitKey.Parse(this.GetPrimaryKeyString());
+
+    private string VisitId => Key.VisitId;
 
     private ILedgerPartitionGrain Partition => GrainFactory.GetGrain<ILedgerPartitionGrain>(log.PartitionOf(VisitId));
 
     public async Task<Outcome<VisitView>> CheckIn(CheckIn request)
     {
+        if (request.VolunteerId != Key.VolunteerId)
+        {
+            return Failure.Forbidden("这不是你的探访 / This visit belongs to another volunteer");
+        }
+
         var fingerprint = Fingerprint(request.VolunteerId, request.HouseholdId, request.NeedId, request.At, request.Location);
         // Not read before a first check-in: the append itself refuses a step that is stored already (then it is read).
         if (_loaded && _visit is { } existing)
@@ -110,27 +118,16 @@ public sealed class VisitGrain(
 
     public async Task<Outcome<VisitView>> Backfill(Backfill request)
     {
+        if (request.VolunteerId != Key.VolunteerId)
+        {
+            return Failure.Invalid("volunteerId", "不是此探访的义工 / Not the volunteer of this visit");
+        }
+
         var fingerprint = Fingerprint(request.VolunteerId, request.HouseholdId, request.NeedId, request.CheckedInAt, null)
             + "|" + Fingerprint(request.Reason, string.Join(',', request.Services), request.Notes, request.CheckedOutAt, null);
         if (_loaded && _visit is { } existing)
         {
             return SameBackfill(existing, fingerprint);
-        }
-
-        var now = time.GetUtcNow();
-        if (request.CheckedInAt > now + _rules.MaxClockSkew)
-        {
-            return Failure.Invalid("checkedInAt", "时间晚于服务器时间 / Time is in the future");
-        }
-
-        if (request.CheckedOutAt < request.CheckedInAt)
-        {
-            return Failure.Invalid("checkedOutAt", "签退时间不能早于签到时间 / Check-out cannot precede check-in");
-        }
-
-        if (request.Services.FirstOrDefault(s => catalogue.Find(s) is null) is { } unknown)
-        {
-            return Failure.Invalid("services", $"服务清单中没有 {unknown} / {unknown} is not a catalogue item");
         }
 
         var household = GrainFactory.GetGrain<IHouseholdGrain>(request.HouseholdId);
@@ -139,15 +136,50 @@ public sealed class VisitGrain(
             return Failure.NotFound("家庭不存在 / Household not found");
         }
 
-        if (await GrainFactory.GetGrain<IVolunteerGrain>(request.VolunteerId).Get() is null)
+        if (!request.By.Covers(districtId))
+        {
+            return Failure.Forbidden("只能补录本镇区家庭的探访 / Back-fill visits of your own districts' households only");
+        }
+
+        if (await GrainFactory.GetGrain<IVolunteerGrain>(request.VolunteerId).Get() is not { } volunteer)
         {
             return Failure.Invalid("volunteerId", "志愿者不存在 / Unknown volunteer");
         }
 
-        var minutes = HoursRules.DurationMinutes(request.CheckedInAt, request.CheckedOutAt);
-        List<string> flags = request.CheckedOutAt - request.CheckedInAt > _rules.MaxVisitDuration ? [HoursRules.OverCap] : [];
+        if (!request.By.Covers(volunteer.Profile.DistrictId))
+        {
+            return Failure.Forbidden("只能为本镇区的义工补录 / Back-fill visits of your own districts' volunteers only");
+        }
 
-        // The coordinator who back-fills a visit vouches for it: it is certified as it is recorded.
+        // The volunteer serves the household (a pairing or an order they took), or is of its district (an event, a
+        // visit nobody paired); the need, if named, must be the household's.
+        var context = await household.GetVisitContext(request.VolunteerId, request.NeedId);
+        if (context.Failure is { Kind: not FailureKind.Forbidden } refused)
+        {
+            return refused;
+        }
+
+        if (context.Failure is not null && volunteer.Profile.DistrictId != districtId)
+        {
+            return Failure.Forbidden("该义工既未服务此家庭，也不属于其镇区 / The volunteer neither serves this household nor belongs to its district");
+        }
+
+        var now = time.GetUtcNow();
+        if (BackfillRules.TimeProblem(request.CheckedInAt, request.CheckedOutAt, now, _rules) is var (field, message))
+        {
+            return Failure.Invalid(field, message);
+        }
+
+        if (UnknownService(request.Services) is { } unknown)
+        {
+            return unknown;
+        }
+
+        var minutes = HoursRules.DurationMinutes(request.CheckedInAt, request.CheckedOutAt);
+        var flags = BackfillRules.Flags(request.CheckedInAt, request.CheckedOutAt, now, _rules);
+        // The coordinator who back-fills a visit within the limits vouches for it: certified as it is recorded. Over
+        // them it waits for a second person, and its recorder may not be that person (四眼原则).
+        var certified = flags.Count == 0;
         var record = new VisitRecord
         {
             VisitId = VisitId,
@@ -160,17 +192,18 @@ public sealed class VisitGrain(
             CheckInRequest = fingerprint,
             Backfilled = true,
             BackfillReason = request.Reason,
+            BackfilledBy = request.By.Sub,
             CheckedOutAt = request.CheckedOutAt,
             CheckOutReceivedAt = now,
             DurationMinutes = minutes,
             Hours = HoursRules.Hours(minutes, _rules),
-            Flags = flags,
+            Flags = [.. flags],
             Services = [.. request.Services],
             Notes = request.Notes,
-            Status = VisitStatus.Certified,
-            DecidedBy = request.By,
-            DecisionReason = request.Reason,
-            DecidedAt = now,
+            Status = certified ? VisitStatus.Certified : VisitStatus.CheckedOut,
+            DecidedBy = certified ? request.By.Sub : null,
+            DecisionReason = certified ? request.Reason : null,
+            DecidedAt = certified ? now : null,
         };
         var appended = await AppendAsync(VisitStep.Backfilled, record);
         if (appended.AlreadyStored)
@@ -214,9 +247,9 @@ public sealed class VisitGrain(
             return Failure.Invalid("at", "签退时间不能早于签到时间 / Check-out cannot precede check-in");
         }
 
-        if (request.Services.FirstOrDefault(s => catalogue.Find(s) is null) is { } unknown)
+        if (UnknownService(request.Services) is { } unknown)
         {
-            return Failure.Invalid("services", $"服务清单中没有 {unknown} / {unknown} is not a catalogue item");
+            return unknown;
         }
 
         var minutes = HoursRules.DurationMinutes(visit.CheckedInAt, request.At);
@@ -276,6 +309,13 @@ public sealed class VisitGrain(
                 : "此探访已有决定 / This visit was already decided");
         }
 
+        if (decision == VisitStatus.Certified && visit.Backfilled && visit.BackfilledBy == by)
+        {
+            return Failure.Conflict(
+                "补录人不能认证自己补录的探访，需另一位社工或运营者认证 / The coordinator who back-filled this visit cannot certify it: a second coordinator or an operator must",
+                VisitRules.SecondPersonRequired);
+        }
+
         var next = visit with { Status = decision, DecidedBy = by, DecisionReason = reason, DecidedAt = time.GetUtcNow() };
         var appended = await AppendAsync(VisitStep.Decided, next);
         if (appended.AlreadyStored)
@@ -294,7 +334,8 @@ public sealed class VisitGrain(
     {
         if (!_loaded)
         {
-            var events = await log.ReadVisitAsync(VisitId);
+            // The phone's id may name other volunteers' visits too: this grain's is its volunteer's.
+            var events = (await log.ReadVisitAsync(VisitId)).Where(e => e.Visit.VolunteerId == Key.VolunteerId).ToList();
             _last = events.Count == 0 ? null : events[^1];
             _visit = _last?.Visit;
             _loaded = true;
@@ -373,6 +414,13 @@ public sealed class VisitGrain(
             ? Failure.Conflict("此 visitId 已被使用 / This visitId is already used")
             : Outcome<VisitView>.Ok(View(existing));
 
+    /// <summary>Services must be items of the catalogue (服务清单): the one place that says so for visits.</summary>
+    private Failure? UnknownService(IReadOnlyList<string> services)
+    {
+        var i = services.ToList().FindIndex(s => catalogue.Find(s) is null);
+        return i < 0 ? null : Failure.Invalid($"services[{i}]", $"服务清单中没有 {services[i]} / {services[i]} is not a catalogue item");
+    }
+
     private IEnumerable<string> Flags(DateTimeOffset at, DateTimeOffset receivedAt, ReportedLocation? location, GeoPoint? householdLocation)
     {
         if (HoursRules.IsLate(at, receivedAt, _rules))
@@ -414,5 +462,6 @@ public sealed class VisitGrain(
         v.CheckOutReceivedAt,
         v.DecidedBy,
         v.DecisionReason,
-        v.Backfilled);
+        v.Backfilled,
+        v.BackfilledBy);
 }

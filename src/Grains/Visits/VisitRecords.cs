@@ -18,7 +18,10 @@ public sealed record CheckOut(
     [property: Id(3)] IReadOnlyList<string> Services,
     [property: Id(4)] string? Notes);
 
-/// <summary>A visit a coordinator records after the fact (补录), with the reason it was not checked in on a phone.</summary>
+/// <summary>
+/// A visit a coordinator records after the fact (补录), with the reason it was not checked in on a phone; <see cref="By"/>
+/// is who records it and the districts they may record into.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record Backfill(
     [property: Id(0)] string VolunteerId,
@@ -29,7 +32,7 @@ public sealed record Backfill(
     [property: Id(5)] IReadOnlyList<string> Services,
     [property: Id(6)] string? Notes,
     [property: Id(7)] string Reason,
-    [property: Id(8)] string By);
+    [property: Id(8)] Actor By);
 
 /// <summary>A visit as the contract shows it; the API maps it one to one.</summary>
 [GenerateSerializer, Immutable]
@@ -51,4 +54,5 @@ public sealed record VisitView(
     [property: Id(14)] DateTimeOffset? CheckOutReceivedAt,
     [property: Id(15)] string? DecidedBy,
     [property: Id(16)] string? DecisionReason,
-    [property: Id(17)] bool Backfilled);
+    [property: Id(17)] bool Backfilled,
+    [property: Id(18)] string? BackfilledBy = null);

@@ -296,7 +296,7 @@ public sealed partial class VolunteerGrain(
         {
             // From the projection, which may lag the ledger: the ledger knows whether that visit is still open. (Read, not
             // asked of the visit grain: that one may be waiting on this grain.)
-            var stored = await log.ReadVisitAsync(open.VisitId);
+            var stored = (await log.ReadVisitAsync(open.VisitId)).Where(e => e.Visit.VolunteerId == VolunteerId).ToList();
             if (stored.Count == 0 || stored[^1].Visit.Status != VisitStatus.CheckedIn)
             {
                 open = null;
