@@ -1,4 +1,3 @@
-using Boai.Orleans.Catalogue;
 using Boai.Orleans.Dashboard.Security;
 using Boai.Orleans.Households;
 using Boai.Orleans.Orders;
@@ -100,7 +99,7 @@ public static class ResidentApi
                 .Select(v => new ResidentVisit(v.VisitId, names[v.VolunteerId], v.CheckedInAt, v.CheckedOutAt, Rated(v.VisitId))).ToList()));
     }
 
-    private static Task<IResult> Order(ResidentOrderBody body, Caller caller, IGrainFactory grains, ServiceCatalogue catalogue, TimeProvider time)
+    private static Task<IResult> Order(ResidentOrderBody body, Caller caller, IGrainFactory grains)
     {
         if (OwnHousehold(caller) is not { } householdId)
         {
@@ -114,7 +113,7 @@ public static class ResidentApi
             return district is null
                 ? Guarded<string>.Deny(ApiProblems.NotFound($"家庭 {id} 不存在 / No household {id}"))
                 : new Guarded<string>(district, null);
-        }, grains, catalogue, time);
+        }, grains);
     }
 
     private static async Task<IResult> Rate(string visitId, SatisfactionBody body, Caller caller, Access access, IGrainFactory grains, TimeProvider time)
