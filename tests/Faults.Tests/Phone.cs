@@ -22,20 +22,20 @@ internal sealed class Phone(IGrainFactory grains, FaultSeed.Pair pair, VisitHist
         var checkIn = new CheckIn(pair.VolunteerId, pair.HouseholdId, pair.NeedId, now.AddMinutes(-60), FaultSeed.AtHome);
         var checkOut = new CheckOut(pair.VolunteerId, now.AddMinutes(-1), FaultSeed.AtHome, ["elderly-visit"], "陪伴聊天");
 
-        await UntilAcknowledgedAsync("check-in", visitId, g => g.CheckIn(checkIn));
+        await UntilAcknowledgedAsync("check-in", pair.VolunteerId, visitId, g => g.CheckIn(checkIn));
         history.AcknowledgedCheckIn(visitId);
-        var visit = await UntilAcknowledgedAsync("check-out", visitId, g => g.CheckOut(checkOut));
+        var visit = await UntilAcknowledgedAsync("check-out", pair.VolunteerId, visitId, g => g.CheckOut(checkOut));
         history.AcknowledgedCheckOut(visit);
     }
 
-    private async Task<VisitView> UntilAcknowledgedAsync(string operation, string visitId, Func<IVisitGrain, Task<Outcome<VisitView>>> call)
+    private async Task<VisitView> UntilAcknowledgedAsync(string operation, string volunteerId, string visitId, Func<IVisitGrain, Task<Outcome<VisitView>>> call)
     {
         var clock = Stopwatch.StartNew();
         while (true)
         {
             try
             {
-                var outcome = await call(grains.GetGrain<IVisitGrain>(visitId)).WaitAsync(AttemptTimeout);
+                var outcome = await call(grains.Visit(volunteerId, visitId)).WaitAsync(AttemptTimeout);
                 Assert.True(outcome.Succeeded, $"{operation} of {visitId} was refused: {outcome.Failure?.Kind} {outcome.Failure?.Title}");
                 return outcome.Value!;
             }

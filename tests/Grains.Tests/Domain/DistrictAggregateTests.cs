@@ -61,12 +61,12 @@ public sealed class DistrictAggregateTests(DomainCluster domain)
                 case 4 or 5:
                     if (openVisits.Remove(volunteer, out var open))
                     {
-                        await Grains.GetGrain<IVisitGrain>(open).CheckOut(new CheckOut(volunteer, domain.Clock.GetUtcNow(), Seed.AtHome, [], null));
+                        await Grains.Visit(volunteer, open).CheckOut(new CheckOut(volunteer, domain.Clock.GetUtcNow(), Seed.AtHome, [], null));
                     }
                     else
                     {
                         var visitId = Seed.Unique("visit");
-                        var checkIn = await Grains.GetGrain<IVisitGrain>(visitId).CheckIn(new CheckIn(volunteer, household, null, domain.Clock.GetUtcNow().AddMinutes(-30), Seed.AtHome));
+                        var checkIn = await Grains.Visit(volunteer, visitId).CheckIn(new CheckIn(volunteer, household, null, domain.Clock.GetUtcNow().AddMinutes(-30), Seed.AtHome));
                         if (checkIn.Succeeded)
                         {
                             openVisits[volunteer] = visitId;

@@ -53,7 +53,7 @@ public sealed class DueTodayTests(DomainCluster domain)
         var (pairing, household, volunteer) = await PlannedSoonAsync("shenwan");
         var district = Grains.GetGrain<IDistrictGrain>("shenwan");
         var visitId = Seed.Unique("visit");
-        var visit = Grains.GetGrain<IVisitGrain>(visitId);
+        var visit = Grains.Visit(volunteer, visitId);
         var need = Assert.Single(await district.GetDueToday(), d => d.PairingId == pairing).NeedId;
 
         var checkedIn = await visit.CheckIn(new CheckIn(volunteer, household, need, domain.Clock.GetUtcNow(), Seed.AtHome));

@@ -30,7 +30,7 @@ public sealed class LedgerTests(DomainCluster domain) : IDisposable
     {
         var (volunteer, household, need) = await Seed.PairedAsync(Grains);
         var visitId = Seed.Unique("visit");
-        var visit = Grains.GetGrain<IVisitGrain>(visitId);
+        var visit = Grains.Visit(volunteer, visitId);
         var request = new CheckIn(volunteer, household, need, Now.AddMinutes(-30), Seed.AtHome);
 
         domain.Ledger.FailNextAppends(landed: landed);
@@ -49,7 +49,7 @@ public sealed class LedgerTests(DomainCluster domain) : IDisposable
         await RestartAsync();
         var stored = Assert.Single(await Log.ReadVisitAsync(visitId));
         Assert.Equal(VisitStep.CheckedIn, stored.Step);
-        Assert.Equal(VisitStatus.CheckedIn, (await Grains.GetGrain<IVisitGrain>(visitId).Get())!.Status);
+        Assert.Equal(VisitStatus.CheckedIn, (await Grains.Visit(volunteer, visitId).Get())!.Status);
         Assert.Equal(visitId, (await Grains.GetGrain<IVolunteerGrain>(volunteer).Get())!.VisitInProgress);
         Assert.Single(await Grains.GetGrain<IDistrictGrain>("shiqi").GetActiveVisits(), a => a.VisitId == visitId);
     }
@@ -61,7 +61,7 @@ public sealed class LedgerTests(DomainCluster domain) : IDisposable
     {
         var (volunteer, household, need) = await Seed.PairedAsync(Grains);
         var visitId = Seed.Unique("visit");
-        var visit = Grains.GetGrain<IVisitGrain>(visitId);
+        var visit = Grains.Visit(volunteer, visitId);
         Assert.True((await visit.CheckIn(new CheckIn(volunteer, household, need, Now.AddMinutes(-60), Seed.AtHome))).Succeeded);
         var request = new CheckOut(volunteer, Now.AddMinutes(-5), Seed.AtHome, ["elderly-visit"], null);
 
@@ -95,7 +95,7 @@ public sealed class LedgerTests(DomainCluster domain) : IDisposable
     {
         var (volunteer, household, need) = await Seed.PairedAsync(Grains);
         var visitId = Seed.Unique("visit");
-        var visit = Grains.GetGrain<IVisitGrain>(visitId);
+        var visit = Grains.Visit(volunteer, visitId);
         await visit.CheckIn(new CheckIn(volunteer, household, need, Now.AddMinutes(-60), Seed.AtHome));
         await visit.CheckOut(new CheckOut(volunteer, Now.AddMinutes(-5), Seed.AtHome, ["elderly-visit"], null));
 
@@ -118,7 +118,7 @@ public sealed class LedgerTests(DomainCluster domain) : IDisposable
     public async Task A_check_out_replayed_after_2000_later_visits_counts_nothing()
     {
         var (volunteer, household, need) = await Seed.PairedAsync(Grains);
-        var first = Grains.GetGrain<IVisitGrain>(Seed.Unique("visit"));
+        var first = Grains.Visit(volunteer, Seed.Unique("visit"));
         await first.CheckIn(new CheckIn(volunteer, household, need, Now.AddHours(-2), Seed.AtHome));
         var checkOut = new CheckOut(volunteer, Now.AddHours(-1), Seed.AtHome, ["elderly-visit"], null);
         var answered = await first.CheckOut(checkOut);
@@ -128,8 +128,8 @@ public sealed class LedgerTests(DomainCluster domain) : IDisposable
             var later = await Task.WhenAll(Enumerable.Range(0, 100).Select(i =>
             {
                 var at = Now.AddDays(-2).AddMinutes((chunk * 100) + i);
-                return Grains.GetGrain<IVisitGrain>(Seed.Unique("bf")).Backfill(
-                    new Backfill(volunteer, household, need, at, at.AddMinutes(30), [], null, "纸质记录补录", "coordinator-1"));
+                return Grains.Visit(volunteer, Seed.Unique("bf")).Backfill(
+                    new Backfill(volunteer, household, need, at, at.AddMinutes(30), [], null, "纸质记录补录", Actor.Operator("coordinator-1")));
             }));
             Assert.All(later, o => Assert.True(o.Created, o.Failure?.Title));
         }
@@ -141,7 +141,7 @@ public sealed class LedgerTests(DomainCluster domain) : IDisposable
         var replay = await first.CheckOut(checkOut);
         await RestartAsync();
         var replayAfterRestart = await first.CheckOut(checkOut);
-        var firstEvent = (await Log.ReadVisitAsync(first.GetPrimaryKeyString())).Single(e => e.Step == VisitStep.CheckedOut);
+        var firstEvent = (await Log.ReadVisitAsync(VisitKey.Parse(first.GetPrimaryKeyString()).VisitId)).Single(e => e.Step == VisitStep.CheckedOut);
         await Grains.GetGrain<IVolunteerGrain>(volunteer).Apply([firstEvent]);
         await Grains.GetGrain<IHouseholdGrain>(household).Apply([firstEvent]);
         await Grains.GetGrain<IDistrictGrain>("shiqi").Apply([firstEvent]);
@@ -179,7 +179,7 @@ public sealed class LedgerTests(DomainCluster domain) : IDisposable
                 var at = Now.AddDays(-1).AddMinutes(op);
                 var request = new CheckIn(volunteer, household, need, at, Seed.AtHome);
                 var visitId = Seed.Unique("visit");
-                var outcome = await Grains.GetGrain<IVisitGrain>(visitId).CheckIn(request);
+                var outcome = await Grains.Visit(volunteer, visitId).CheckIn(request);
                 Assert.Equal(!open.ContainsKey(who), outcome.Succeeded);
                 if (outcome.Succeeded)
                 {
@@ -191,7 +191,7 @@ public sealed class LedgerTests(DomainCluster domain) : IDisposable
             {
                 var v = visits[index];
                 var request = new CheckOut(volunteer, v.CheckIn.At.AddMinutes(15 + random.Next(200)), Seed.AtHome, ["elderly-visit"], null);
-                var outcome = await Grains.GetGrain<IVisitGrain>(v.VisitId).CheckOut(request);
+                var outcome = await Grains.Visit(volunteer, v.VisitId).CheckOut(request);
                 Assert.True(outcome.Succeeded, $"check-out {op}: {outcome.Failure?.Title}");
                 visits[index] = v with { CheckOut = request };
             }
@@ -199,14 +199,14 @@ public sealed class LedgerTests(DomainCluster domain) : IDisposable
             {
                 // A coordinator decides a random visit (a conflict if it is open or decided: that changes nothing).
                 var v = visits[random.Next(visits.Count)];
-                var grain = Grains.GetGrain<IVisitGrain>(v.VisitId);
+                var grain = Grains.Visit(volunteer, v.VisitId);
                 _ = random.Next(2) == 0 ? await grain.Certify("coordinator-1") : await grain.Reject("coordinator-1", "重复");
             }
             else if (kind < 9 && visits.Count > 0)
             {
                 // A phone retries an earlier request.
                 var v = visits[random.Next(visits.Count)];
-                var grain = Grains.GetGrain<IVisitGrain>(v.VisitId);
+                var grain = Grains.Visit(volunteer, v.VisitId);
                 var checkIn = await grain.CheckIn(v.CheckIn);
                 Assert.True(checkIn.Succeeded, $"check-in retry {op}: {checkIn.Failure?.Title}");
                 if (v.CheckOut is { } again)
@@ -218,8 +218,8 @@ public sealed class LedgerTests(DomainCluster domain) : IDisposable
             else
             {
                 var at = Now.AddDays(-3).AddMinutes(op);
-                var backfill = new Backfill(volunteer, household, need, at, at.AddMinutes(45), [], null, "补录", "coordinator-1");
-                var outcome = await Grains.GetGrain<IVisitGrain>(Seed.Unique("bf")).Backfill(backfill);
+                var backfill = new Backfill(volunteer, household, need, at, at.AddMinutes(45), [], null, "补录", Actor.Operator("coordinator-1"));
+                var outcome = await Grains.Visit(volunteer, Seed.Unique("bf")).Backfill(backfill);
                 Assert.True(outcome.Created, $"back-fill {op}: {outcome.Failure?.Title}");
             }
 
@@ -273,7 +273,7 @@ public sealed class LedgerTests(DomainCluster domain) : IDisposable
     {
         var (volunteer, household, need) = await Seed.PairedAsync(Grains, "dongqu");
         var visitId = Seed.Unique("visit");
-        var visit = Grains.GetGrain<IVisitGrain>(visitId);
+        var visit = Grains.Visit(volunteer, visitId);
         await visit.CheckIn(new CheckIn(volunteer, household, need, Now.AddMinutes(-50), Seed.AtHome));
         await DomainCluster.SettledAsync(Grains);
 
@@ -320,7 +320,7 @@ public sealed class LedgerTests(DomainCluster domain) : IDisposable
                         visitIds.Add(visitId);
                     }
 
-                    var visit = Grains.GetGrain<IVisitGrain>(visitId);
+                    var visit = Grains.Visit(pair.Volunteer, visitId);
                     var at = Now.AddHours(-3).AddMinutes(k * 20);
                     Assert.True((await visit.CheckIn(new CheckIn(pair.Volunteer, pair.Household, pair.Need, at, Seed.AtHome))).Succeeded);
                     Assert.True((await visit.CheckOut(new CheckOut(pair.Volunteer, at.AddMinutes(10), Seed.AtHome, [], null))).Succeeded);

@@ -117,10 +117,10 @@ public sealed class OrderTests(DomainCluster domain)
         Assert.True((await order.Claim(volunteer)).Succeeded);
 
         // Not paired with the household: only the order lets the volunteer in, and only them.
-        var refused = await Grains.GetGrain<IVisitGrain>(Seed.Unique("visit")).CheckIn(new CheckIn(stranger, household, null, Now.AddMinutes(-60), Seed.AtHome));
+        var refused = await Grains.Visit(stranger, Seed.Unique("visit")).CheckIn(new CheckIn(stranger, household, null, Now.AddMinutes(-60), Seed.AtHome));
         Assert.Equal(FailureKind.Forbidden, refused.Failure?.Kind);
         var visitId = Seed.Unique("visit");
-        var visit = Grains.GetGrain<IVisitGrain>(visitId);
+        var visit = Grains.Visit(volunteer, visitId);
         var checkedIn = await visit.CheckIn(new CheckIn(volunteer, household, orderId, Now.AddMinutes(-60), Seed.AtHome));
         Assert.True(checkedIn.Succeeded, checkedIn.Failure?.Title);
         var checkedOut = await visit.CheckOut(new CheckOut(volunteer, Now.AddMinutes(-15), Seed.AtHome, ["elderly-visit"], "陪伴"));
@@ -143,7 +143,7 @@ public sealed class OrderTests(DomainCluster domain)
         Assert.Equal(0.75, (await Grains.GetGrain<IVolunteerGrain>(volunteer).GetHours())!.PendingHours);
 
         // Done: the order no longer lets its volunteer in.
-        var again = await Grains.GetGrain<IVisitGrain>(Seed.Unique("visit")).CheckIn(new CheckIn(volunteer, household, orderId, Now.AddMinutes(-5), Seed.AtHome));
+        var again = await Grains.Visit(volunteer, Seed.Unique("visit")).CheckIn(new CheckIn(volunteer, household, orderId, Now.AddMinutes(-5), Seed.AtHome));
         Assert.NotNull(again.Failure);
     }
 

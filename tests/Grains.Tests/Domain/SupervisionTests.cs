@@ -90,7 +90,7 @@ public sealed class SupervisionTests(DomainCluster domain)
     private async Task VisitAsync(string volunteer, string household, string need)
     {
         var now = domain.Clock.GetUtcNow();
-        var visit = Grains.GetGrain<IVisitGrain>(Seed.Unique("visit"));
+        var visit = Grains.Visit(volunteer, Seed.Unique("visit"));
         Assert.True((await visit.CheckIn(new CheckIn(volunteer, household, need, now.AddMinutes(-60), Seed.AtHome))).Succeeded);
         Assert.True((await visit.CheckOut(new CheckOut(volunteer, now.AddMinutes(-5), Seed.AtHome, ["elderly-visit"], "探访"))).Succeeded);
     }

@@ -38,7 +38,7 @@ public sealed class TelemetryTests(DomainCluster domain)
 
         // A district no other test of this collection visits, so what is seen here is this test's.
         var (volunteer, household, need) = await Seed.PairedAsync(domain.Client, "tanzhou");
-        var visit = domain.Client.GetGrain<IVisitGrain>(Seed.Unique("visit"));
+        var visit = domain.Client.Visit(volunteer, Seed.Unique("visit"));
         var now = domain.Clock.GetUtcNow();
         var checkIn = new CheckIn(volunteer, household, need, now.AddMinutes(-30), Seed.AtHome);
         Assert.True((await visit.CheckIn(checkIn)).Created);

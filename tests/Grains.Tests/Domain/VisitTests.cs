@@ -19,7 +19,7 @@ public sealed class VisitTests(DomainCluster domain)
     public async Task Retries_of_check_in_and_check_out_change_nothing()
     {
         var (volunteer, household, need) = await Seed.PairedAsync(Grains);
-        var visit = Grains.GetGrain<IVisitGrain>(Seed.Unique("visit"));
+        var visit = Grains.Visit(volunteer, Seed.Unique("visit"));
         var checkIn = new CheckIn(volunteer, household, need, Now.AddMinutes(-90), Seed.AtHome);
         var checkOut = new CheckOut(volunteer, Now.AddMinutes(-5), Seed.AtHome, ["elderly-visit"], "聊天");
 
@@ -47,7 +47,7 @@ public sealed class VisitTests(DomainCluster domain)
     public async Task Same_visit_id_with_a_different_body_is_a_conflict()
     {
         var (volunteer, household, need) = await Seed.PairedAsync(Grains);
-        var visit = Grains.GetGrain<IVisitGrain>(Seed.Unique("visit"));
+        var visit = Grains.Visit(volunteer, Seed.Unique("visit"));
         await visit.CheckIn(new CheckIn(volunteer, household, need, Now.AddMinutes(-10), Seed.AtHome));
 
         var other = await visit.CheckIn(new CheckIn(volunteer, household, need, Now.AddMinutes(-9), Seed.AtHome));
@@ -60,7 +60,7 @@ public sealed class VisitTests(DomainCluster domain)
     {
         var volunteer = await Seed.VolunteerAsync(Grains);
 
-        var outcome = await Grains.GetGrain<IVisitGrain>(Seed.Unique("visit")).CheckOut(new CheckOut(volunteer, Now, Seed.AtHome, [], null));
+        var outcome = await Grains.Visit(volunteer, Seed.Unique("visit")).CheckOut(new CheckOut(volunteer, Now, Seed.AtHome, [], null));
 
         Assert.Equal(FailureKind.Conflict, outcome.Failure?.Kind);
     }
@@ -69,7 +69,7 @@ public sealed class VisitTests(DomainCluster domain)
     public async Task Check_out_never_precedes_its_check_in()
     {
         var (volunteer, household, need) = await Seed.PairedAsync(Grains);
-        var visit = Grains.GetGrain<IVisitGrain>(Seed.Unique("visit"));
+        var visit = Grains.Visit(volunteer, Seed.Unique("visit"));
         await visit.CheckIn(new CheckIn(volunteer, household, need, Now.AddMinutes(-10), Seed.AtHome));
 
         var outcome = await visit.CheckOut(new CheckOut(volunteer, Now.AddMinutes(-20), Seed.AtHome, [], null));
@@ -82,7 +82,7 @@ public sealed class VisitTests(DomainCluster domain)
     public async Task A_late_upload_is_accepted_and_flagged()
     {
         var (volunteer, household, need) = await Seed.PairedAsync(Grains);
-        var visit = Grains.GetGrain<IVisitGrain>(Seed.Unique("visit"));
+        var visit = Grains.Visit(volunteer, Seed.Unique("visit"));
         var offlineSince = Now.AddHours(-50);
 
         var checkIn = await visit.CheckIn(new CheckIn(volunteer, household, need, offlineSince, Seed.AtHome));
@@ -99,7 +99,7 @@ public sealed class VisitTests(DomainCluster domain)
     {
         var (volunteer, household, need) = await Seed.PairedAsync(Grains);
 
-        var outcome = await Grains.GetGrain<IVisitGrain>(Seed.Unique("visit")).CheckIn(new CheckIn(volunteer, household, need, Now.AddHours(-73), Seed.AtHome));
+        var outcome = await Grains.Visit(volunteer, Seed.Unique("visit")).CheckIn(new CheckIn(volunteer, household, need, Now.AddHours(-73), Seed.AtHome));
 
         Assert.Equal(FailureKind.Invalid, outcome.Failure?.Kind);
     }
@@ -109,8 +109,8 @@ public sealed class VisitTests(DomainCluster domain)
     {
         var (volunteer, household, need) = await Seed.PairedAsync(Grains);
         var at = Now.AddMinutes(-1);
-        var phoneA = Grains.GetGrain<IVisitGrain>(Seed.Unique("visit-a"));
-        var phoneB = Grains.GetGrain<IVisitGrain>(Seed.Unique("visit-b"));
+        var phoneA = Grains.Visit(volunteer, Seed.Unique("visit-a"));
+        var phoneB = Grains.Visit(volunteer, Seed.Unique("visit-b"));
 
         var outcomes = await Task.WhenAll(
             phoneA.CheckIn(new CheckIn(volunteer, household, need, at, Seed.AtHome)),
@@ -127,7 +127,7 @@ public sealed class VisitTests(DomainCluster domain)
     public async Task An_out_of_radius_visit_waits_for_certification()
     {
         var (volunteer, household, need) = await Seed.PairedAsync(Grains);
-        var visit = Grains.GetGrain<IVisitGrain>(Seed.Unique("visit"));
+        var visit = Grains.Visit(volunteer, Seed.Unique("visit"));
         var farAway = new ReportedLocation(22.60, 113.50, 10);
 
         await visit.CheckIn(new CheckIn(volunteer, household, need, Now.AddHours(-2), farAway));
@@ -149,7 +149,7 @@ public sealed class VisitTests(DomainCluster domain)
     public async Task A_visit_over_the_cap_is_flagged_not_silently_counted()
     {
         var (volunteer, household, need) = await Seed.PairedAsync(Grains);
-        var visit = Grains.GetGrain<IVisitGrain>(Seed.Unique("visit"));
+        var visit = Grains.Visit(volunteer, Seed.Unique("visit"));
 
         await visit.CheckIn(new CheckIn(volunteer, household, need, Now.AddHours(-10), Seed.AtHome));
         var outcome = await visit.CheckOut(new CheckOut(volunteer, Now.AddMinutes(-1), Seed.AtHome, [], null));
@@ -164,7 +164,7 @@ public sealed class VisitTests(DomainCluster domain)
         var volunteer = await Seed.VolunteerAsync(Grains);
         var household = await Seed.HouseholdAsync(Grains);
 
-        var outcome = await Grains.GetGrain<IVisitGrain>(Seed.Unique("visit")).CheckIn(new CheckIn(volunteer, household, null, Now, Seed.AtHome));
+        var outcome = await Grains.Visit(volunteer, Seed.Unique("visit")).CheckIn(new CheckIn(volunteer, household, null, Now, Seed.AtHome));
 
         Assert.Equal(FailureKind.Forbidden, outcome.Failure?.Kind);
     }
@@ -173,8 +173,8 @@ public sealed class VisitTests(DomainCluster domain)
     public async Task Star_level_follows_certified_hours()
     {
         var (volunteer, household, need) = await Seed.PairedAsync(Grains);
-        var backfills = Enumerable.Range(0, 14).Select(i => Grains.GetGrain<IVisitGrain>(Seed.Unique("bf")).Backfill(new Backfill(
-            volunteer, household, need, Now.AddDays(-30 + i), Now.AddDays(-30 + i).AddHours(7.5), [], null, "纸质记录补录", "coordinator-1")));
+        var backfills = Enumerable.Range(0, 14).Select(i => Grains.Visit(volunteer, Seed.Unique("bf")).Backfill(new Backfill(
+            volunteer, household, need, Now.AddDays(-30 + i), Now.AddDays(-30 + i).AddHours(7.5), [], null, "纸质记录补录", Actor.Operator("coordinator-1"))));
         var outcomes = await Task.WhenAll(backfills);
         var hours = await Grains.GetGrain<IVolunteerGrain>(volunteer).GetHours();
 
@@ -190,7 +190,7 @@ public sealed class VisitTests(DomainCluster domain)
         var visits = new List<IVisitGrain>();
         for (var i = 0; i < 6; i++)
         {
-            var visit = Grains.GetGrain<IVisitGrain>(Seed.Unique("visit"));
+            var visit = Grains.Visit(volunteer, Seed.Unique("visit"));
             var start = Now.AddHours(-60 + (i * 8));
             await visit.CheckIn(new CheckIn(volunteer, household, need, start, Seed.AtHome));
             await visit.CheckOut(new CheckOut(volunteer, start.AddMinutes(40 + (i * 17)), Seed.AtHome, ["elderly-visit"], null));
