@@ -86,12 +86,18 @@ public sealed class VisitsApiTests(DashboardFixture fixture)
     {
         var paired = await fixture.Records.PairedAsync("shiqi");
         var visitId = NewId("visit");
-        await Expect(fixture.Dashboard.Volunteer(paired.VolunteerId).PostAsJsonAsync($"/api/v1/visits/{visitId}/check-in", CheckIn(paired.HouseholdId)), HttpStatusCode.Created);
+        var owner = fixture.Dashboard.Volunteer(paired.VolunteerId);
+        await Expect(owner.PostAsJsonAsync($"/api/v1/visits/{visitId}/check-in", CheckIn(paired.HouseholdId)), HttpStatusCode.Created);
         var other = await fixture.Records.VolunteerAsync("shiqi");
 
+        // Visit ids are the volunteer's own: the other volunteer's visit with this id was never checked in.
         using var response = await fixture.Dashboard.Volunteer(other).PostAsJsonAsync($"/api/v1/visits/{visitId}/check-out", CheckOut());
+        using var read = await fixture.Dashboard.Volunteer(other).GetAsync($"/api/v1/visits/{visitId}");
 
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, read.StatusCode);
+        var visit = await Expect(owner.GetAsync($"/api/v1/visits/{visitId}"), HttpStatusCode.OK);
+        Assert.Equal("checkedIn", visit["status"]!.GetValue<string>());
     }
 
     [Fact]

@@ -199,14 +199,14 @@ public sealed class LedgerTests(DomainCluster domain) : IDisposable
             {
                 // A coordinator decides a random visit (a conflict if it is open or decided: that changes nothing).
                 var v = visits[random.Next(visits.Count)];
-                var grain = Grains.Visit(volunteer, v.VisitId);
+                var grain = Grains.Visit(volunteers[v.Volunteer].Volunteer, v.VisitId);
                 _ = random.Next(2) == 0 ? await grain.Certify("coordinator-1") : await grain.Reject("coordinator-1", "重复");
             }
             else if (kind < 9 && visits.Count > 0)
             {
                 // A phone retries an earlier request.
                 var v = visits[random.Next(visits.Count)];
-                var grain = Grains.Visit(volunteer, v.VisitId);
+                var grain = Grains.Visit(volunteers[v.Volunteer].Volunteer, v.VisitId);
                 var checkIn = await grain.CheckIn(v.CheckIn);
                 Assert.True(checkIn.Succeeded, $"check-in retry {op}: {checkIn.Failure?.Title}");
                 if (v.CheckOut is { } again)
