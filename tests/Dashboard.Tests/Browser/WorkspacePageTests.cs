@@ -88,8 +88,9 @@ public sealed class WorkspacePageTests(DashboardFixture fixture)
         Assert.Equal(surveyVolunteer, file["pairings"]![0]!["volunteerId"]!.GetValue<string>());
         Assert.Contains("时间晚于服务器时间", seen.GetProperty("backfillServerError").GetString());
         Assert.True(seen.GetProperty("backfilled").GetBoolean());
+        Assert.Contains("coord-workspace", seen.GetProperty("backfillHeld").GetString());
 
-        // Two certified from the queue (1 h and 0.5 h), then a 2 h back-fill, certified as it is recorded.
+        // Two certified from the queue (1 h and 0.5 h), then a 2 h back-fill, certified as it is recorded; the 10 h one waits.
         var hours = await Expect(fixture.Dashboard.Operator().GetAsync($"/api/v1/volunteers/{certify.VolunteerId}/hours"), HttpStatusCode.OK);
         Assert.Equal(3.5, hours["certifiedHours"]!.GetValue<double>());
         Assert.All(seen.GetProperty("shots").EnumerateArray(), s => Assert.True(File.Exists(s.GetString())));

@@ -194,6 +194,28 @@ try {
   await page.waitForSelector('[data-testid=backfill-form]', { state: 'detached', ...wait });
   result.backfilled = true;
 
+  // Over the cap (10 h): recorded, but it waits in the queue for a second coordinator (四眼原则).
+  await page.click('[data-testid=backfill] summary');
+  await page.waitForSelector('[data-testid=backfill-form]', wait);
+  const twoDaysAgo = new Date(Date.now() - 2 * 86400000);
+  await page.fill('[data-testid=backfill-in]', local(twoDaysAgo));
+  await page.fill('[data-testid=backfill-out]', local(new Date(twoDaysAgo.getTime() + 10 * 3600000)));
+  await page.fill('[data-testid=backfill-reason]', '外出活动，纸质记录补录');
+  await page.click('[data-testid=backfill-submit]');
+  await page.waitForSelector('[data-testid=backfill-form]', { state: 'detached', ...wait });
+  result.backfillToast = await page.textContent('[data-testid=toast]:last-child').catch(() => null);
+  await page.waitForSelector('[data-testid=pending-visit] [data-testid=second-approval]', wait);
+  result.backfillHeld = await page.textContent('[data-testid=pending-visit] [data-testid=second-approval]');
+  await page.locator('[data-testid=certify-panel]').scrollIntoViewIfNeeded();
+  await shot(page, 'backfill-held-zh');
+  await setLang(page, 'en');
+  await shot(page, 'backfill-held-en');
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.locator('[data-testid=pending-visit] [data-testid=second-approval]').scrollIntoViewIfNeeded();
+  await shot(page, 'backfill-held-phone-en');
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await setLang(page, 'zh-CN');
+
   await page.click('[data-testid=open-volunteer-form]');
   await page.waitForSelector('[data-testid=volunteer-form]', wait);
   await page.selectOption('[data-testid=volunteer-status]', 'left');

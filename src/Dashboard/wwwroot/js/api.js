@@ -121,7 +121,7 @@ export const workspace = {
   endPairing: (pairingId) => json(`/api/v1/pairings/${enc(pairingId)}`, { method: 'DELETE' }),
   pendingVisits: (districtId, skip = 0, take = 50) => json(`/api/v1/districts/${enc(districtId)}/visits?status=pending&skip=${skip}&take=${take}`),
   decide: (districtId, body) => json(`/api/v1/districts/${enc(districtId)}/visits/decisions`, { method: 'POST', body }),
-  visit: (visitId) => json(`/api/v1/visits/${enc(visitId)}`),
+  visit: (visitId, volunteerId) => json(`/api/v1/visits/${enc(visitId)}${volunteerId ? `?volunteerId=${enc(volunteerId)}` : ''}`),
   backfill: (visitId, body) => json(`/api/v1/visits/${enc(visitId)}/backfill`, { method: 'POST', body }),
   /** A visit photo as an object URL (the route needs the bearer header, which an <img src> cannot send); revoke it when done. */
   async photoUrl(visitId, photoId) {

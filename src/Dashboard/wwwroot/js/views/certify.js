@@ -195,13 +195,17 @@ export function initCertify() {
     }
     try {
       const visit = await workspace.backfill(`bf-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`, body);
-      toast(t('backfill.done', { hours: formatHours(visit.hours) }), 'success');
+      // Over the limits (flags overCap / late) a back-fill waits for a second coordinator or an operator.
+      toast(t(visit.status === 'certified' ? 'backfill.done' : 'backfill.pending', { hours: formatHours(visit.hours) }), 'success');
       backfillOpen = false;
       backfillNode = null;
       render();
     } catch (error) {
       showErrors(form, problemErrors(error));
+      return;
     }
+    // A back-fill that waits for a second person joins the queue.
+    await load();
   }
 
   function toggle(visitId, on) {
@@ -270,7 +274,14 @@ export function initCertify() {
     busy = true;
     render();
     try {
-      const answer = await workspace.decide(districtId, { visitIds: [...selected], decision, reason: reason || null });
+      // Visit ids are the phones' and unique per volunteer: each goes with its volunteer.
+      const chosen = (data?.items ?? []).filter((v) => selected.has(v.visitId));
+      const answer = await workspace.decide(districtId, {
+        visitIds: chosen.map((v) => v.visitId),
+        volunteerIds: chosen.map((v) => v.volunteerId),
+        decision,
+        reason: reason || null,
+      });
       const refused = answer.results.filter((r) => r.status !== 200 && r.status !== 202);
       const held = answer.results.filter((r) => r.status === 202).length;
       toast(t(decision === 'certify' ? 'certify.certified' : 'certify.rejected', { count: answer.decided - held }), answer.refused ? 'error' : 'success');
@@ -291,7 +302,7 @@ export function initCertify() {
   async function openRecord(pending) {
     let visit = null;
     try {
-      visit = await workspace.visit(pending.visitId);
+      visit = await workspace.visit(pending.visitId, pending.volunteerId);
     } catch (error) {
       toastError(error);
     }
