@@ -74,10 +74,19 @@ public sealed class OrdersApiTests(DashboardFixture fixture)
 
         var household = await fixture.Records.HouseholdAsync(District);
         var (start, _) = MondayMorning();
-        var backwards = await Expect(
+        // The API checks the shape (priority 1–5); the catalogue and the window are the order grain's (issue 15, finding 2).
+        var shape = await Expect(
             coordinator.PostAsJsonAsync("/api/v1/orders", new { householdId = household, itemId = "no-such-item", windowStart = start, windowEnd = start.AddHours(-1), priority = 9 }),
             HttpStatusCode.BadRequest);
-        Assert.Equal(["itemId", "priority", "windowEnd"], backwards["errors"]!.AsObject().Select(e => e.Key).Order());
+        var item = await Expect(
+            coordinator.PostAsJsonAsync("/api/v1/orders", new { householdId = household, itemId = "no-such-item", windowStart = start, windowEnd = start.AddHours(-1) }),
+            HttpStatusCode.BadRequest);
+        var backwards = await Expect(
+            coordinator.PostAsJsonAsync("/api/v1/orders", new { householdId = household, itemId = "elderly-visit", windowStart = start, windowEnd = start.AddHours(-1) }),
+            HttpStatusCode.BadRequest);
+        Assert.Equal(["priority"], shape["errors"]!.AsObject().Select(e => e.Key));
+        Assert.Equal(["itemId"], item["errors"]!.AsObject().Select(e => e.Key));
+        Assert.Equal(["windowEnd"], backwards["errors"]!.AsObject().Select(e => e.Key));
         var board = await Expect(coordinator.GetAsync($"/api/v1/districts/{District}/orders"), HttpStatusCode.OK);
         Assert.DoesNotContain(board.AsArray(), o => o!["householdId"]!.GetValue<string>() == household);
     }

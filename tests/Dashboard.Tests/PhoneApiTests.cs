@@ -91,8 +91,9 @@ public sealed class PhoneApiTests(DashboardFixture fixture)
         await Expect(fixture.Dashboard.Coordinator("shiqi").GetAsync($"/api/v1/visits/{visitId}/photos/p1"), HttpStatusCode.Forbidden);
         await Expect(fixture.Dashboard.Operator().GetAsync($"/api/v1/visits/{visitId}/photos/p1"), HttpStatusCode.Forbidden);
         var other = await fixture.Records.VolunteerAsync("dongqu");
-        await Expect(fixture.Dashboard.Volunteer(other).GetAsync($"/api/v1/visits/{visitId}/photos/p1"), HttpStatusCode.Forbidden);
-        await Expect(fixture.Dashboard.Volunteer(other).PutAsync($"/api/v1/visits/{visitId}/photos/p2", Image(Jpeg)), HttpStatusCode.Forbidden);
+        // Visit ids are per volunteer: another volunteer's visit with this id does not exist (issue 15, finding 3).
+        await Expect(fixture.Dashboard.Volunteer(other).GetAsync($"/api/v1/visits/{visitId}/photos/p1"), HttpStatusCode.NotFound);
+        await Expect(fixture.Dashboard.Volunteer(other).PutAsync($"/api/v1/visits/{visitId}/photos/p2", Image(Jpeg)), HttpStatusCode.NotFound);
         await Expect(phone.GetAsync($"/api/v1/visits/{visitId}/photos/nope"), HttpStatusCode.NotFound);
 
         // Refused uploads answer problem+json and store nothing.
@@ -141,7 +142,7 @@ public sealed class PhoneApiTests(DashboardFixture fixture)
         await Expect(phone.PostAsJsonAsync($"/api/v1/visits/{visitId}/check-out", CheckOut()), HttpStatusCode.OK);
         await Refused(phone.PostAsJsonAsync($"/api/v1/visits/{visitId}/record", new { observations = new[] { new { kind = "weather", note = "" } } }), HttpStatusCode.BadRequest, "observations[0].kind");
         var other = await fixture.Records.VolunteerAsync("nanqu");
-        await Expect(fixture.Dashboard.Volunteer(other).PostAsJsonAsync($"/api/v1/visits/{visitId}/record", body), HttpStatusCode.Forbidden);
+        await Expect(fixture.Dashboard.Volunteer(other).PostAsJsonAsync($"/api/v1/visits/{visitId}/record", body), HttpStatusCode.NotFound);
 
         var record = await Expect(phone.PostAsJsonAsync($"/api/v1/visits/{visitId}/record", body), HttpStatusCode.Created);
         Assert.Equal(2, record["observations"]!.AsArray().Count);

@@ -83,10 +83,13 @@ public static class ResidentApi
             names[volunteerId] = Masking.Name((await grains.GetGrain<IVolunteerGrain>(volunteerId).Get())?.Profile.Name);
         }
 
-        var visitIds = orders.Select(o => o.VisitId).OfType<string>().Concat(file.RecentVisits.Select(v => v.VisitId)).Distinct(StringComparer.Ordinal).ToList();
-        var records = (await Task.WhenAll(visitIds.Select(id => grains.GetGrain<IServiceRecordGrain>(id).Get())))
-            .OfType<ServiceRecordView>().ToDictionary(r => r.VisitId, StringComparer.Ordinal);
-        int? Rated(string? visitId) => visitId is not null && records.TryGetValue(visitId, out var r) ? r.Rating?.Satisfaction : null;
+        // Service records are keyed by the visit's volunteer and the phone's id.
+        var visits = orders.Where(o => o.VisitId is not null && o.VolunteerId is not null).Select(o => new VisitKey(o.VolunteerId!, o.VisitId!))
+            .Concat(file.RecentVisits.Select(v => new VisitKey(v.VolunteerId, v.VisitId))).Distinct().ToList();
+        var records = (await Task.WhenAll(visits.Select(k => grains.GetGrain<IServiceRecordGrain>(k.ToString()).Get())))
+            .OfType<ServiceRecordView>().ToDictionary(r => new VisitKey(r.VolunteerId, r.VisitId));
+        int? Rated(string? volunteerId, string? visitId) =>
+            visitId is not null && volunteerId is not null && records.TryGetValue(new VisitKey(volunteerId, visitId), out var r) ? r.Rating?.Satisfaction : null;
 
         return TypedResults.Ok(new ResidentHome(
             householdId,
@@ -94,9 +97,9 @@ public static class ResidentApi
             file.Profile.Community,
             orders.Select(o => new ResidentOrder(
                 o.OrderId, o.ItemId, o.Status, o.WindowStart, o.WindowEnd, o.Notes,
-                o.VolunteerId is null ? null : names[o.VolunteerId], o.VisitId, Rated(o.VisitId))).ToList(),
+                o.VolunteerId is null ? null : names[o.VolunteerId], o.VisitId, Rated(o.VolunteerId, o.VisitId))).ToList(),
             file.RecentVisits.OrderByDescending(v => v.CheckedInAt)
-                .Select(v => new ResidentVisit(v.VisitId, names[v.VolunteerId], v.CheckedInAt, v.CheckedOutAt, Rated(v.VisitId))).ToList()));
+                .Select(v => new ResidentVisit(v.VisitId, names[v.VolunteerId], v.CheckedInAt, v.CheckedOutAt, Rated(v.VolunteerId, v.VisitId))).ToList()));
     }
 
     private static Task<IResult> Order(ResidentOrderBody body, Caller caller, IGrainFactory grains)

@@ -208,14 +208,15 @@ public static class CertificationApi
         if (volunteerId is null)
         {
             // The visit of this district with that id, whatever other districts' volunteers' phones chose.
-            var here = (await access.VisitCandidates(visitId)).Where(c => c.DistrictId == districtId).ToList();
+            var candidates = await access.VisitCandidates(visitId);
+            var here = candidates.Count == 1 ? candidates : candidates.Where(c => c.DistrictId == districtId).ToList();
             if (here.Count > 1)
             {
                 return new DecisionResult(visitId, StatusCodes.Status400BadRequest, null,
                     $"多位义工的探访使用了 {visitId}，请给出 volunteerIds / Several volunteers' visits use the id {visitId}: send volunteerIds");
             }
 
-            volunteerId = here.FirstOrDefault()?.Key.VolunteerId;
+            volunteerId = here.Count == 0 ? null : here[0].Key.VolunteerId;
         }
 
         var visit = volunteerId is null ? new Guarded<VisitView?>(null, null) : await access.Visit(caller, visitId, self: false, volunteerId);

@@ -3,7 +3,7 @@ namespace Boai.Orleans.Visits;
 /// <summary>
 /// A visit inside the service: the volunteer and the id their phone chose. Phone ids are unique per volunteer only, so
 /// two volunteers choosing one id each get their own visit; the routes keep the phone's id and the service adds the
-/// volunteer (from the token, or the visit-id lookup for coordinators). Volunteer ids never contain the separator.
+/// volunteer (from the token, or the visit-id lookup for coordinators).
 /// </summary>
 [GenerateSerializer, Immutable]
 public readonly record struct VisitKey([property: Id(0)] string VolunteerId, [property: Id(1)] string VisitId)
@@ -15,8 +15,9 @@ public readonly record struct VisitKey([property: Id(0)] string VolunteerId, [pr
 
     public static VisitKey Parse(string key)
     {
-        var at = key.IndexOf(Separator, StringComparison.Ordinal);
-        if (at <= 0 || at == key.Length - 1)
+        // Visit ids (checked by the API) never hold the separator; a token's subject might.
+        var at = key.LastIndexOf(Separator);
+        if (at < 0)
         {
             throw new ArgumentException($"Not a visit key: {key}", nameof(key));
         }
