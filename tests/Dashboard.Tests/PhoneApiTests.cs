@@ -5,6 +5,7 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Boai.Orleans.Dashboard.Phone;
 using Boai.Orleans.Live;
+using Boai.Orleans.Visits;
 using Microsoft.AspNetCore.SignalR.Client;
 using static Boai.Orleans.Dashboard.Tests.Records;
 
@@ -105,7 +106,7 @@ public sealed class PhoneApiTests(DashboardFixture fixture)
         var oversized = new byte[max + 1];
         Jpeg.CopyTo(oversized, 0);
         await Refused(phone.PutAsync($"/api/v1/visits/{visitId}/photos/p5", Image(oversized)), HttpStatusCode.RequestEntityTooLarge, null);
-        Assert.Equal(1, await fixture.Dashboard.Get<PhotoStore>().CountAsync(visitId, CancellationToken.None));
+        Assert.Equal(1, await fixture.Dashboard.Get<PhotoStore>().CountAsync(new VisitKey(paired.VolunteerId, visitId).ToString(), CancellationToken.None));
 
         for (var i = 2; i <= 6; i++)
         {
@@ -113,7 +114,7 @@ public sealed class PhoneApiTests(DashboardFixture fixture)
         }
 
         await Expect(phone.PutAsync($"/api/v1/visits/{visitId}/photos/p7", Image(Jpeg)), HttpStatusCode.Conflict);
-        Assert.Equal(6, await fixture.Dashboard.Get<PhotoStore>().CountAsync(visitId, CancellationToken.None));
+        Assert.Equal(6, await fixture.Dashboard.Get<PhotoStore>().CountAsync(new VisitKey(paired.VolunteerId, visitId).ToString(), CancellationToken.None));
     }
 
     [Fact]

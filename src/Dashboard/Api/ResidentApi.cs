@@ -140,12 +140,12 @@ public static class ResidentApi
         }
 
         // The visit of this household with that id (other volunteers' phones may have chosen it elsewhere).
-        var key = (await access.VisitCandidates(visitId)).FirstOrDefault(c => c.HouseholdId == householdId)?.Key;
+        var candidates = await access.VisitCandidates(visitId);
+        var key = candidates.FirstOrDefault(c => c.HouseholdId == householdId)?.Key;
         var visit = key is { } found ? await grains.Visit(found).Get() : null;
         if (visit is null || visit.HouseholdId != householdId)
         {
-            // Another household's visit is not even acknowledged to exist.
-            return visit is null ? ApiProblems.NotFound($"服务记录 {visitId} 不存在 / No visit {visitId}") : ApiProblems.Forbidden();
+            return candidates.Count == 0 ? ApiProblems.NotFound($"服务记录 {visitId} 不存在 / No visit {visitId}") : ApiProblems.Forbidden();
         }
 
         if (visit.CheckedOutAt is null)
