@@ -96,7 +96,7 @@ export function initCertify() {
         { 'data-label': t('certify.col.flags') },
         h('span.chips', {}, visit.flags.map((flag) => h('span.chip.chip-alert', { 'data-flag': flag }, tValue('flag', flag))), visit.backfilled ? h('span.chip', {}, t('certify.backfilled')) : null,
           visit.needsSecondApproval
-            ? h('span.chip', { 'data-testid': 'second-approval' }, visit.firstApprovedBy ? t('certify.awaitingSecond', { by: visit.firstApprovedBy }) : t('certify.needsTwo'))
+            ? h('span.chip.chip-sentence', { 'data-testid': 'second-approval' }, visit.firstApprovedBy ? t('certify.awaitingSecond', { by: visit.firstApprovedBy }) : t('certify.needsTwo'))
             : null),
       ),
       h(
