@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Boai.Orleans.Ledger;
 using Boai.Orleans.Live;
 using Boai.Orleans.Model;
+using Boai.Orleans.Visits;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -29,7 +30,7 @@ public sealed partial class PendingQueueGrain(
         var now = time.GetUtcNow();
         foreach (var visit in await ledger.PendingInDistrictAsync(DistrictId, now - _options.PendingWindow, now.AddDays(1), cancellationToken))
         {
-            _pending[visit.Entry.VisitId] = visit.Entry.CheckedInAt;
+            _pending[new VisitKey(visit.Entry.VolunteerId, visit.Entry.VisitId).ToString()] = visit.Entry.CheckedInAt;
         }
 
         // Watchers read the count with the queue when they open it; from here on they hear of each change.
@@ -44,11 +45,11 @@ public sealed partial class PendingQueueGrain(
             var v = e.Visit;
             if (v.Finished && v.Status == VisitStatus.CheckedOut)
             {
-                _pending[v.VisitId] = v.CheckedInAt;
+                _pending[v.Key.ToString()] = v.CheckedInAt;
             }
             else
             {
-                _pending.Remove(v.VisitId);
+                _pending.Remove(v.Key.ToString());
             }
         }
 

@@ -25,9 +25,9 @@ public sealed class PendingQueueTests(DomainCluster domain)
         var second = await VisitAsync(volunteer, household, need);
         await DomainCluster.EventuallyAsync(queue.Count, c => c == start + 2);
 
-        Assert.True((await Grains.GetGrain<IVisitGrain>(first).Certify("coord-henglan")).Succeeded);
+        Assert.True((await Grains.Visit(volunteer, first).Certify("coord-henglan")).Succeeded);
         Assert.Equal(start + 1, await DomainCluster.EventuallyAsync(queue.Count, c => c == start + 1));
-        Assert.True((await Grains.GetGrain<IVisitGrain>(second).Reject("coord-henglan", "重复记录")).Succeeded);
+        Assert.True((await Grains.Visit(volunteer, second).Reject("coord-henglan", "重复记录")).Succeeded);
         Assert.Equal(start, await DomainCluster.EventuallyAsync(queue.Count, c => c == start));
 
         // A visit still pending when it leaves the queue's window (92 days by check-in) no longer counts.
@@ -41,7 +41,7 @@ public sealed class PendingQueueTests(DomainCluster domain)
     {
         var now = domain.Clock.GetUtcNow();
         var visitId = Seed.Unique("visit");
-        var visit = Grains.GetGrain<IVisitGrain>(visitId);
+        var visit = Grains.Visit(volunteer, visitId);
         Assert.True((await visit.CheckIn(new CheckIn(volunteer, household, need, now.AddMinutes(-60), Seed.AtHome))).Succeeded);
         Assert.True((await visit.CheckOut(new CheckOut(volunteer, now.AddMinutes(-5), Seed.AtHome, ["elderly-visit"], "探访"))).Succeeded);
         return visitId;

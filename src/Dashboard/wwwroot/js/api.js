@@ -124,8 +124,9 @@ export const workspace = {
   visit: (visitId, volunteerId) => json(`/api/v1/visits/${enc(visitId)}${volunteerId ? `?volunteerId=${enc(volunteerId)}` : ''}`),
   backfill: (visitId, body) => json(`/api/v1/visits/${enc(visitId)}/backfill`, { method: 'POST', body }),
   /** A visit photo as an object URL (the route needs the bearer header, which an <img src> cannot send); revoke it when done. */
-  async photoUrl(visitId, photoId) {
-    const response = await send(`/api/v1/visits/${enc(visitId)}/photos/${enc(photoId)}`, { accept: 'image/*' });
+  async photoUrl(visitId, photoId, volunteerId) {
+    const whose = volunteerId ? `?volunteerId=${enc(volunteerId)}` : '';
+    const response = await send(`/api/v1/visits/${enc(visitId)}/photos/${enc(photoId)}${whose}`, { accept: 'image/*' });
     return URL.createObjectURL(await response.blob());
   },
 };

@@ -351,7 +351,7 @@ export function initCertify() {
     for (const photoId of ids) {
       const frame = h('a.photo', { 'data-photo-id': photoId, target: '_blank', rel: 'noopener' }, h('span.muted.small', {}, t('app.loading')));
       strip.append(frame);
-      workspace.photoUrl(pending.visitId, photoId).then(
+      workspace.photoUrl(pending.visitId, photoId, pending.volunteerId).then(
         (url) => {
           photoUrls.push(url);
           frame.href = url;
