@@ -6,6 +6,8 @@ using Boai.Orleans.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Providers;
+using Orleans.Storage;
 using Orleans.TestingHost;
 
 namespace Boai.Orleans.Persistence.Tests;
@@ -115,6 +117,31 @@ public sealed class GrainStorageTests(AzuriteFixture azurite) : IAsyncLifetime
             Assert.True(x.note.RecordExists);
             Assert.Equal($"visit {x.i}", x.note.Text);
         });
+    }
+
+    [Fact]
+    public async Task A_write_whose_state_storage_already_holds_succeeds_with_the_stored_etag_and_any_other_conflict_stays_one()
+    {
+        // The SDK retried an insert whose first attempt landed: the provider sees a conflict, storage holds this state.
+        var grain = Cluster.Client.GetGrain<INoteGrain>("h-ambiguous");
+        await grain.SetAsync("checked in");
+        var storage = Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME);
+        var grainId = grain.GetGrainId();
+        var retried = new GrainState<Note>(new Note { Text = "checked in", Revision = 1 });
+
+        await storage.WriteStateAsync("note", grainId, retried);
+
+        Assert.True(retried.RecordExists);
+        var reread = new GrainState<Note>();
+        await storage.ReadStateAsync("note", grainId, reread);
+        Assert.Equal(reread.ETag, retried.ETag);
+        Assert.Equal("checked in", reread.State!.Text);
+
+        // A stale writer with other content is refused, and storage keeps what it had.
+        var stale = new GrainState<Note>(new Note { Text = "something else", Revision = 1 });
+        await Assert.ThrowsAnyAsync<InconsistentStateException>(() => storage.WriteStateAsync("note", grainId, stale));
+        await storage.ReadStateAsync("note", grainId, reread);
+        Assert.Equal("checked in", reread.State!.Text);
     }
 
     private string ServiceId => Cluster.Silos[0].ServiceProvider.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId;
