@@ -95,7 +95,7 @@ public sealed class GrainStateFaultTests(DomainCluster domain) : IDisposable
         var (volunteerId, household, need) = await Seed.PairedAsync(Grains, District);
         var volunteer = Grains.GetGrain<IVolunteerGrain>(volunteerId);
         var now = domain.Clock.GetUtcNow();
-        var visit = Grains.GetGrain<IVisitGrain>(Seed.Unique("visit"));
+        var visit = Grains.Visit(volunteerId, Seed.Unique("visit"));
         Assert.True((await visit.CheckIn(new CheckIn(volunteerId, household, need, now.AddMinutes(-60), Seed.AtHome))).Succeeded);
         Assert.True((await visit.CheckOut(new CheckOut(volunteerId, now.AddMinutes(-15), Seed.AtHome, [], null))).Succeeded);
         await DomainCluster.SettledAsync(Grains);
