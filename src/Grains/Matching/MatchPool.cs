@@ -14,6 +14,7 @@ public sealed class MatchPool
     private readonly Dictionary<string, int> categoryIndex = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, int> districtIndex = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int[]> servedBy = new(StringComparer.Ordinal);
+    private MatchCells? cells;
 
     public MatchPool(IReadOnlyList<MatchVolunteer> volunteers)
     {
@@ -165,6 +166,9 @@ public sealed class MatchPool
     internal int[] IdRank { get; }
 
     public MatchVolunteer this[int index] => Volunteers[index];
+
+    /// <summary>The volunteers by home location, built on first use (thread-safe: a race builds it twice, equal).</summary>
+    internal MatchCells Cells => LazyInitializer.EnsureInitialized(ref cells, () => new MatchCells(this));
 
     internal int SkillIndex(string skill) => skillIndex.GetValueOrDefault(skill, -1);
 

@@ -74,7 +74,7 @@ internal struct Evaluation
 /// The scoring rules: eligibility, the seven factors and the bounded best-N selection. One home for the rules,
 /// used by both <see cref="Matcher"/> and <see cref="DistrictPlanner"/>. Options are copied at construction.
 /// </summary>
-internal sealed class MatchScorer
+internal sealed partial class MatchScorer
 {
     private readonly double wSkills;
     private readonly double wDistance;
@@ -228,7 +228,13 @@ internal sealed class MatchScorer
     /// many. A bounded heap keeps it O(n log take) with no allocation. <paramref name="allowed"/>, when given, limits
     /// the volunteers considered.
     /// </summary>
-    public int Rank(NeedQuery q, MatchPool pool, int take, bool[]? allowed, int[] indexes, double[] scores)
+    public int Rank(NeedQuery q, MatchPool pool, int take, bool[]? allowed, int[] indexes, double[] scores) =>
+        allowed is null && q.HasLocation && pool.Count >= NearFrom
+            ? RankNear(q, pool, take, indexes, scores)
+            : RankAll(q, pool, take, allowed, indexes, scores);
+
+    /// <summary><see cref="Rank"/> by looking at every volunteer of the pool.</summary>
+    internal int RankAll(NeedQuery q, MatchPool pool, int take, bool[]? allowed, int[] indexes, double[] scores)
     {
         take = Math.Min(take, pool.Count);
         var ranks = pool.IdRank;
