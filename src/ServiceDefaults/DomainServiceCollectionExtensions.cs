@@ -37,6 +37,7 @@ public static class DomainServiceCollectionExtensions
         services.AddOptions<LedgerOptions>().Bind(configuration.GetSection(LedgerOptions.SectionName));
         services.TryAddSingleton<IVisitLog, AzureTableVisitLog>();
         services.TryAddSingleton<IVisitLedger, VisitLedger>();
+        services.TryAddSingleton<IDistrictStoreFactory, TableDistrictStoreFactory>();
         return services;
     }
 

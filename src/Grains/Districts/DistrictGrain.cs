@@ -1,6 +1,6 @@
-using Boai.Orleans.Catalogue;
 using System.Collections.Immutable;
 using System.Globalization;
+using Boai.Orleans.Catalogue;
 using Boai.Orleans.Households;
 using Boai.Orleans.Ledger;
 using Boai.Orleans.Live;
@@ -16,43 +16,32 @@ using Orleans.Concurrency;
 namespace Boai.Orleans.Districts;
 
 /// <summary>
-/// Live aggregates of one district, kept current by whole snapshots from its households and volunteers and by visit
-/// events: a repeated message changes nothing. Reentrant so that concurrent updates share one storage write
-/// (<see cref="GroupCommit"/>); each update is acknowledged only once written, and its live events go out after that.
+/// One district: its live projection and summary (<see cref="DistrictLive"/>), its matching and plan
+/// (<see cref="DistrictMatching"/>) and its visits due today with their clock (<see cref="DistrictDueToday"/>), kept in
+/// one store (<see cref="IDistrictStore"/>). The grain only routes updates to them and commits: reentrant so that
+/// concurrent updates share one storage write (<see cref="GroupCommit"/>); each update is acknowledged only once
+/// written, and the live events of all three leave after that, from one outbox, in the order they were made.
 /// </summary>
 [Reentrant]
 public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
 {
     private const string ClockReminder = "district-clock";
-    private readonly Dictionary<string, HouseholdSummary> _households = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, VolunteerSummary> _volunteers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ActiveVisit> _active = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _checkInsToday = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, double> _hoursThisMonth = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, DueVisit> _dueToday = new(StringComparer.Ordinal);
     private readonly List<LiveEvent> _outbox = [];
-    private readonly LedgerPositions _ledger = new();
-    private readonly BoaiTables _tables;
     private readonly TimeProvider _time;
-    private readonly ServiceRulesOptions _rules;
     private readonly DistrictClockOptions _clock;
     private readonly DistrictInfo _info;
     private readonly ILogger<DistrictGrain> _logger;
-    private readonly TimeZoneInfo _zone;
-    private readonly DistrictProjection _projection;
+    private readonly IDistrictStore _store;
+    private readonly DistrictLive _live;
+    private readonly DistrictDueToday _due;
+    private readonly DistrictMatching _matching;
     private readonly GroupCommit _commit;
-    private readonly Matcher _matcher;
-    private readonly DistrictPlanner _planner;
-    private readonly MatchingOptions _matching;
-    private readonly OrderEligibility _orderEligibility;
-    private readonly ServiceCatalogue _catalogue;
-    private DateOnly _today;
-    private string _month = "";
     private DistrictSummary? _lastPublished;
     private bool _refreshing;
+    private bool _preparing;
 
     public DistrictGrain(
-        BoaiTables tables,
+        IDistrictStoreFactory stores,
         TimeProvider time,
         IOptions<ServiceRulesOptions> rules,
         IOptions<DistrictClockOptions> clock,
@@ -61,20 +50,16 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         ServiceCatalogue catalogue,
         ILogger<DistrictGrain> logger)
     {
-        _catalogue = catalogue;
-        _tables = tables;
         _time = time;
-        _rules = rules.Value;
         _clock = clock.Value;
-        _matching = matching.Value;
-        _matcher = new Matcher(_matching);
-        _planner = new DistrictPlanner(_matching);
         _logger = logger;
-        _zone = TimeZones.Find(_rules.TimeZone);
-        _orderEligibility = new OrderEligibility(matching.Value, _zone);
+        var zone = TimeZones.Find(rules.Value.TimeZone);
         var id = this.GetPrimaryKeyString();
         _info = directory.Find(id) ?? new DistrictInfo(id, id, id, new GeoPoint(0, 0), []);
-        _projection = new DistrictProjection(id);
+        _store = stores.Create(id);
+        _live = new DistrictLive(_info, _store, _outbox, zone, rules.Value);
+        _due = new DistrictDueToday(id, _store, _outbox, zone, rules.Value);
+        _matching = new DistrictMatching(id, _live, _outbox, matching.Value, catalogue, time, zone);
         _commit = new GroupCommit(WriteAsync);
     }
 
@@ -82,85 +67,32 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var table = await _tables.Districts;
         var now = _time.GetUtcNow();
-        _today = TimeZones.LocalDate(now, _zone);
-        _month = MonthOf(now);
-        foreach (var row in await _projection.LoadAsync(table, cancellationToken))
+        _live.Start(now);
+        _due.Start(_live.Today);
+        foreach (var row in await _store.LoadAsync(cancellationToken))
         {
-            var key = row.RowKey;
-            if (key.StartsWith(DistrictProjection.Household, StringComparison.Ordinal))
-            {
-                var h = DistrictProjection.Read<HouseholdSummary>(row);
-                _households[h.HouseholdId] = h;
-            }
-            else if (key.StartsWith(DistrictProjection.Volunteer, StringComparison.Ordinal))
-            {
-                var v = DistrictProjection.Read<VolunteerSummary>(row);
-                _volunteers[v.VolunteerId] = v;
-            }
-            else if (key.StartsWith(DistrictProjection.Active, StringComparison.Ordinal))
-            {
-                var a = DistrictProjection.Read<ActiveVisit>(row);
-                _active[a.VisitId] = a;
-            }
-            else if (key.StartsWith(DistrictProjection.Today, StringComparison.Ordinal))
-            {
-                var visitId = DistrictProjection.Read<string>(row);
-                if (row.GetString("Tag") == _today.ToString("O"))
-                {
-                    _checkInsToday.Add(visitId);
-                }
-                else
-                {
-                    _projection.Delete(DistrictProjection.Today, visitId);
-                }
-            }
-            else if (key.StartsWith(DistrictProjection.Due, StringComparison.Ordinal))
-            {
-                var due = DistrictProjection.Read<DueVisit>(row);
-                if (row.GetString("Tag") == _today.ToString("O"))
-                {
-                    _dueToday[due.PairingId] = due;
-                }
-                else
-                {
-                    _projection.Delete(DistrictProjection.Due, due.PairingId);
-                }
-            }
-            else if (key.StartsWith(DistrictProjection.Position, StringComparison.Ordinal))
-            {
-                _ledger.Applied[int.Parse(key[DistrictProjection.Position.Length..], CultureInfo.InvariantCulture)] = DistrictProjection.Read<long>(row);
-            }
-            else if (key.StartsWith(DistrictProjection.Month, StringComparison.Ordinal))
-            {
-                var (visitId, hours) = DistrictProjection.Read<MonthVisit>(row);
-                if (row.GetString("Tag") == _month)
-                {
-                    _hoursThisMonth[visitId] = hours;
-                }
-                else
-                {
-                    _projection.Delete(DistrictProjection.Month, visitId);
-                }
-            }
+            _ = _live.Load(row) || _due.Load(row);
         }
 
         // Plans that changed while the district slept (or a first day with due-today lists) are added now.
-        foreach (var household in _households.Values)
+        foreach (var household in _live.Households.Values)
         {
-            PlanDueToday(household);
+            _due.Plan(household);
         }
 
         _lastPublished = Summary(now);
         this.RegisterGrainTimer(OnClockAsync, new GrainTimerCreationOptions(_clock.Period, _clock.Period) { KeepAlive = true, Interleave = true });
         await this.RegisterOrUpdateReminder(ClockReminder, _clock.ReminderPeriod, _clock.ReminderPeriod, cancellationToken);
+
+        // The matching pool of a large district takes seconds to prepare: on the thread pool, after the activation.
+        _ = WarmMatchingAsync();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         Telemetry.DistrictDeactivated(DistrictId);
-        if (_projection.HasChanges || _outbox.Count > 0)
+        if (_store.HasChanges || _outbox.Count > 0)
         {
             await _commit.CommitAsync();
         }
@@ -169,51 +101,44 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
     public Task UpsertHousehold(HouseholdSummary household)
     {
         var now = _time.GetUtcNow();
-        _households.TryGetValue(household.HouseholdId, out var previous);
-        _households[household.HouseholdId] = household;
-        _projection.Put(DistrictProjection.Household, household.HouseholdId, household);
-        AddCoverageEvents(previous?.Uncovered ?? [], household.HouseholdId, household.Uncovered, now);
+        _live.UpsertHousehold(household, now, _matching.NeedUncovered, _matching.NeedCovered);
         RollCalendar(now);
-        PlanDueToday(household);
-        HouseholdsChanged();
+        _due.Plan(household);
+        _matching.HouseholdsChanged();
+        PrepareSuggestionsSoon();
         return _commit.CommitAsync();
     }
 
     public Task RemoveHousehold(string householdId)
     {
-        if (!_households.Remove(householdId, out var previous))
+        if (!_live.RemoveHousehold(householdId, _time.GetUtcNow(), _matching.NeedUncovered, _matching.NeedCovered))
         {
             return Task.CompletedTask;
         }
 
-        _projection.Delete(DistrictProjection.Household, householdId);
-        AddCoverageEvents(previous.Uncovered, householdId, [], _time.GetUtcNow());
-        foreach (var due in _dueToday.Values.Where(d => d.HouseholdId == householdId && d.Waiting).ToList())
-        {
-            RemoveDue(due.PairingId);
-        }
-
-        HouseholdsChanged();
+        _due.RemoveHousehold(householdId);
+        _matching.HouseholdsChanged();
+        PrepareSuggestionsSoon();
         return _commit.CommitAsync();
     }
 
     public Task UpsertVolunteer(VolunteerSummary volunteer)
     {
-        _volunteers[volunteer.VolunteerId] = volunteer;
-        VolunteersChanged(volunteer.VolunteerId, volunteer.Status == VolunteerStatus.Active);
-        _projection.Put(DistrictProjection.Volunteer, volunteer.VolunteerId, volunteer);
+        var before = _live.UpsertVolunteer(volunteer);
+        _matching.VolunteerChanged(before, volunteer);
+        PrepareSuggestionsSoon();
         return _commit.CommitAsync();
     }
 
     public Task RemoveVolunteer(string volunteerId)
     {
-        if (!_volunteers.Remove(volunteerId))
+        if (!_live.Volunteers.TryGetValue(volunteerId, out var before) || !_live.RemoveVolunteer(volunteerId))
         {
             return Task.CompletedTask;
         }
 
-        VolunteersChanged(volunteerId, stillEligible: false);
-        _projection.Delete(DistrictProjection.Volunteer, volunteerId);
+        _matching.VolunteerChanged(before, null);
+        PrepareSuggestionsSoon();
         return _commit.CommitAsync();
     }
 
@@ -222,87 +147,31 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         RollCalendar(_time.GetUtcNow());
         foreach (var e in events)
         {
-            if (!_ledger.TryAdvance(e))
+            if (!_live.Ledger.TryAdvance(e))
             {
                 continue;
             }
 
-            _projection.Put(DistrictProjection.Position, e.Partition.ToString(CultureInfo.InvariantCulture), e.Seq);
+            _store.Put(DistrictRowKind.Position, e.Partition.ToString(CultureInfo.InvariantCulture), e.Seq);
             var v = e.Visit;
             var visit = new ActiveVisit(v.VisitId, v.VolunteerId, v.HouseholdId, v.CheckedInAt);
             switch (e.Step)
             {
                 case VisitStep.CheckedIn:
-                    VisitCheckedIn(visit);
+                    if (_live.VisitCheckedIn(visit))
+                    {
+                        _due.CheckedIn(visit);
+                    }
+
                     break;
                 case VisitStep.CheckedOut or VisitStep.Backfilled:
-                    VisitCheckedOut(visit, v.CheckedOutAt!.Value, v.Hours ?? 0);
+                    _due.CheckedOut(visit.VisitId, v.CheckedOutAt!.Value);
+                    _live.VisitCheckedOut(visit, v.CheckedOutAt!.Value, v.Hours ?? 0);
                     break;
             }
         }
 
         return _commit.CommitAsync();
-    }
-
-    private void VisitCheckedIn(ActiveVisit visit)
-    {
-        if (_active.ContainsKey(visit.VisitId) || _hoursThisMonth.ContainsKey(visit.VisitId))
-        {
-            return;
-        }
-
-        _active[visit.VisitId] = visit;
-        _projection.Put(DistrictProjection.Active, visit.VisitId, visit);
-        if (TimeZones.LocalDate(visit.At, _zone) == _today)
-        {
-            _checkInsToday.Add(visit.VisitId);
-            _projection.Put(DistrictProjection.Today, visit.VisitId, visit.VisitId, _today.ToString("O"));
-
-            // The volunteer's earliest visit due here today that nobody has checked in yet has started.
-            var due = _dueToday.Values
-                .Where(d => d.Waiting && d.HouseholdId == visit.HouseholdId && d.VolunteerId == visit.VolunteerId)
-                .OrderBy(d => d.SlotStart)
-                .FirstOrDefault();
-            if (due is not null)
-            {
-                PutDue(due with { VisitId = visit.VisitId, CheckedInAt = visit.At });
-            }
-        }
-
-        _outbox.Add(new VisitCheckedInEvent
-        {
-            DistrictId = DistrictId,
-            VisitId = visit.VisitId,
-            VolunteerId = visit.VolunteerId,
-            HouseholdId = visit.HouseholdId,
-            At = visit.At,
-        });
-    }
-
-    private void VisitCheckedOut(ActiveVisit visit, DateTimeOffset checkedOutAt, double hours)
-    {
-        _active.Remove(visit.VisitId);
-        _projection.Delete(DistrictProjection.Active, visit.VisitId);
-        if (_dueToday.Values.FirstOrDefault(d => d.VisitId == visit.VisitId) is { CheckedOutAt: null } started)
-        {
-            PutDue(started with { CheckedOutAt = checkedOutAt });
-        }
-
-        if (MonthOf(checkedOutAt) == _month)
-        {
-            _hoursThisMonth[visit.VisitId] = hours;
-            _projection.Put(DistrictProjection.Month, visit.VisitId, new MonthVisit(visit.VisitId, hours), _month);
-        }
-
-        _outbox.Add(new VisitCheckedOutEvent
-        {
-            DistrictId = DistrictId,
-            VisitId = visit.VisitId,
-            VolunteerId = visit.VolunteerId,
-            HouseholdId = visit.HouseholdId,
-            At = checkedOutAt,
-            Hours = hours,
-        });
     }
 
     public Task<DistrictSummary> GetSummary()
@@ -312,44 +181,34 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         return Task.FromResult(Summary(now));
     }
 
-    public Task<IReadOnlyList<UncoveredNeed>> GetUncovered() =>
-        Task.FromResult<IReadOnlyList<UncoveredNeed>>(
-            _households.Values.SelectMany(h => h.Uncovered).OrderBy(u => u.Since).ThenBy(u => u.NeedId, StringComparer.Ordinal).ToList());
+    public Task<IReadOnlyList<UncoveredNeed>> GetUncovered() => Task.FromResult(_live.Uncovered());
 
     public Task<IReadOnlyList<HouseholdSummary>> GetHouseholds() =>
-        Task.FromResult<IReadOnlyList<HouseholdSummary>>(_households.Values.OrderBy(h => h.HouseholdId, StringComparer.Ordinal).ToList());
+        Task.FromResult<IReadOnlyList<HouseholdSummary>>(_live.Households.Values.OrderBy(h => h.HouseholdId, StringComparer.Ordinal).ToList());
 
     public Task<IReadOnlyList<VolunteerSummary>> GetVolunteers() =>
-        Task.FromResult<IReadOnlyList<VolunteerSummary>>(_volunteers.Values.OrderBy(v => v.VolunteerId, StringComparer.Ordinal).ToList());
+        Task.FromResult<IReadOnlyList<VolunteerSummary>>(_live.Volunteers.Values.OrderBy(v => v.VolunteerId, StringComparer.Ordinal).ToList());
 
-    /// <summary>As the clock last recorded it, so the list, the summary and the <c>visitLate</c> events agree.</summary>
-    public Task<IReadOnlyList<DueVisit>> GetDueToday() =>
-        Task.FromResult<IReadOnlyList<DueVisit>>(
-            _dueToday.Values.OrderBy(d => d.SlotStart).ThenBy(d => d.PairingId, StringComparer.Ordinal).ToList());
+    public Task<IReadOnlyList<DueVisit>> GetDueToday() => Task.FromResult(_due.List());
 
-    public Task<IReadOnlyList<ActiveVisit>> GetActiveVisits() =>
-        Task.FromResult<IReadOnlyList<ActiveVisit>>(_active.Values.OrderBy(a => a.At).ToList());
+    public Task<IReadOnlyList<ActiveVisit>> GetActiveVisits() => Task.FromResult(_live.ActiveVisits());
 
-    public Task<IReadOnlyList<string>> VolunteersEligibleFor(OrderMatch order) =>
-        Task.FromResult(_orderEligibility.Volunteers(order, Pool));
+    public Task<IReadOnlyList<SuggestedVolunteer>> Suggest(MatchNeed need, int take) => Task.FromResult(_matching.Suggest(need, take));
 
-    public Task<IReadOnlyList<string>> OrdersEligibleFor(string volunteerId, IReadOnlyList<OrderMatch> orders)
-    {
-        if (!_volunteers.TryGetValue(volunteerId, out var volunteer))
-        {
-            return Task.FromResult<IReadOnlyList<string>>([]);
-        }
+    public Task<IReadOnlyDictionary<string, IReadOnlyList<SuggestedVolunteer>>> GetReadySuggestions() => Task.FromResult(_matching.ReadySuggestions());
 
-        var match = ToMatch(volunteer);
-        return Task.FromResult<IReadOnlyList<string>>(
-            orders.Where(o => _orderEligibility.Volunteer(o, match)).Select(o => o.Need.NeedId).ToList());
-    }
+    public Task<DistrictPlanView> Plan() => Task.FromResult(_matching.Plan());
+
+    public Task<IReadOnlyList<string>> VolunteersEligibleFor(OrderMatch order) => Task.FromResult(_matching.VolunteersEligibleFor(order));
+
+    public Task<IReadOnlyList<string>> OrdersEligibleFor(string volunteerId, IReadOnlyList<OrderMatch> orders) =>
+        Task.FromResult(_matching.OrdersEligibleFor(volunteerId, orders));
 
     public Task Wake() => Task.CompletedTask;
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => OnClockAsync(CancellationToken.None);
 
-    /// <summary>Asks each household whose next due time has passed to look at its coverage again.</summary>
+    /// <summary>Marks late visits, then asks each household whose next due time has passed to look at its coverage again.</summary>
     private async Task OnClockAsync(CancellationToken cancellationToken)
     {
         if (_refreshing)
@@ -362,30 +221,13 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         {
             var now = _time.GetUtcNow();
             var changed = RollCalendar(now);
-            foreach (var planned in _dueToday.Values.ToList())
-            {
-                if (DueTodayRules.Advance(planned, now) is { LateSince: { } since } late && planned.LateSince is null)
-                {
-                    PutDue(late);
-                    _outbox.Add(new VisitLateEvent
-                    {
-                        DistrictId = DistrictId,
-                        NeedId = late.NeedId,
-                        HouseholdId = late.HouseholdId,
-                        VolunteerId = late.VolunteerId,
-                        SlotStart = late.SlotStart,
-                        Since = since,
-                    });
-                    changed = true;
-                }
-            }
-
+            changed |= _due.Advance(now);
             if (changed)
             {
                 await _commit.CommitAsync();
             }
 
-            var due = _households.Values.Where(h => h.NextCheckAt is { } at && at <= now).Select(h => h.HouseholdId).ToList();
+            var due = _live.Households.Values.Where(h => h.NextCheckAt is { } at && at <= now).Select(h => h.HouseholdId).ToList();
             foreach (var householdId in due)
             {
                 try
@@ -404,181 +246,75 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         }
     }
 
-    private void AddCoverageEvents(IReadOnlyList<UncoveredNeed> before, string householdId, IReadOnlyList<UncoveredNeed> after, DateTimeOffset now)
-    {
-        var previous = before.ToDictionary(u => u.NeedId, StringComparer.Ordinal);
-        foreach (var need in after)
-        {
-            if (!previous.Remove(need.NeedId, out var old) || old.Reason != need.Reason || old.Since != need.Since)
-            {
-                NeedUncovered(need);
-                _outbox.Add(new NeedUncoveredEvent
-                {
-                    DistrictId = DistrictId,
-                    NeedId = need.NeedId,
-                    HouseholdId = householdId,
-                    Reason = need.Reason.ToContract(),
-                    Since = need.Since,
-                    ItemId = need.ItemId,
-                    Category = need.Category,
-                });
-                if (need.Reason == UncoveredReason.OrderUnclaimed)
-                {
-                    // Unclaimed too long: the district's coordinators are told, beside the uncovered list.
-                    _outbox.Add(new OrderEscalatedEvent
-                    {
-                        DistrictId = DistrictId, OrderId = need.NeedId, HouseholdId = householdId, ItemId = need.ItemId, Since = need.Since,
-                    });
-                }
-            }
-        }
-
-        foreach (var covered in previous.Values)
-        {
-            NeedNoLongerUncovered(covered.NeedId);
-            _outbox.Add(new NeedCoveredEvent { DistrictId = DistrictId, NeedId = covered.NeedId, HouseholdId = householdId, At = now });
-        }
-    }
-
-    /// <summary>Starts a new day or month of counting; true when something changed.</summary>
+    /// <summary>Starts a new day or month of counting (and a new due-today list); true when something changed.</summary>
     private bool RollCalendar(DateTimeOffset now)
     {
-        var changed = false;
-        var today = TimeZones.LocalDate(now, _zone);
-        if (today != _today)
+        var (newDay, changed) = _live.RollCalendar(now);
+        if (newDay)
         {
-            foreach (var visitId in _checkInsToday)
-            {
-                _projection.Delete(DistrictProjection.Today, visitId);
-            }
-
-            _checkInsToday.Clear();
-            _today = today;
-            foreach (var pairingId in _dueToday.Keys.ToList())
-            {
-                RemoveDue(pairingId);
-            }
-
-            foreach (var household in _households.Values)
-            {
-                PlanDueToday(household);
-            }
-
-            changed = true;
-        }
-
-        var month = MonthOf(now);
-        if (month != _month)
-        {
-            foreach (var visitId in _hoursThisMonth.Keys)
-            {
-                _projection.Delete(DistrictProjection.Month, visitId);
-            }
-
-            _hoursThisMonth.Clear();
-            _month = month;
-            changed = true;
+            _due.NewDay(_live.Today, _live.Households.Values);
         }
 
         return changed;
     }
 
+    private DistrictSummary Summary(DateTimeOffset now) => _live.Summary(now, _due.Count, _due.Late);
+
+    private async Task WarmMatchingAsync()
+    {
+        try
+        {
+            await _matching.WarmAsync();
+        }
+        catch (Exception ex)
+        {
+            // The pool is made on first use instead.
+            Log.SuggestionsFailed(_logger, ex, DistrictId);
+        }
+    }
+
+    private void PrepareSuggestionsSoon()
+    {
+        if (!_matching.HasDue || _preparing)
+        {
+            return;
+        }
+
+        _preparing = true;
+        _ = PrepareSuggestionsAsync();
+    }
+
     /// <summary>
-    /// Brings the household's visits due today in line with its planned slots (<see cref="DueTodayRules"/>). A visit
-    /// already checked in stays as it is; one still waiting follows its pairing (moved, ended or suspended).
+    /// Makes the due ready suggestions and publishes them. Runs in a later turn of this grain, so the update that
+    /// uncovered the needs is not held up by it, and its <c>needUncovered</c> events leave first.
     /// </summary>
-    private void PlanDueToday(HouseholdSummary household)
+    private async Task PrepareSuggestionsAsync()
     {
-        var plans = (household.Planned ?? [])
-            .Select(p => DueTodayRules.Plan(p, household.HouseholdId, _today, _zone, _rules))
-            .OfType<DueVisit>()
-            .ToDictionary(d => d.PairingId, StringComparer.Ordinal);
-        foreach (var existing in _dueToday.Values.Where(d => d.HouseholdId == household.HouseholdId).ToList())
+        try
         {
-            if (!plans.Remove(existing.PairingId, out var plan))
+            await Task.Yield();
+            while (_matching.HasDue)
             {
-                if (existing.Waiting)
-                {
-                    RemoveDue(existing.PairingId);
-                }
-            }
-            else if (existing.Waiting && (plan.SlotStart != existing.SlotStart || plan.SlotEnd != existing.SlotEnd || plan.VolunteerId != existing.VolunteerId))
-            {
-                PutDue(plan);
+                _matching.PrepareDue();
+                await _commit.CommitAsync();
             }
         }
-
-        foreach (var plan in plans.Values)
+        catch (Exception ex)
         {
-            PutDue(plan);
+            // The suggestions route and the uncovered list make them again on the next read.
+            Log.SuggestionsFailed(_logger, ex, DistrictId);
+        }
+        finally
+        {
+            _preparing = false;
         }
     }
-
-    private void PutDue(DueVisit due)
-    {
-        _dueToday[due.PairingId] = due;
-        _projection.Put(DistrictProjection.Due, due.PairingId, due, _today.ToString("O"));
-    }
-
-    private void RemoveDue(string pairingId)
-    {
-        _dueToday.Remove(pairingId);
-        _projection.Delete(DistrictProjection.Due, pairingId);
-    }
-
-    private DistrictSummary Summary(DateTimeOffset now)
-    {
-        var openNeeds = 0;
-        var uncovered = 0;
-        foreach (var h in _households.Values)
-        {
-            openNeeds += h.OpenNeeds;
-            uncovered += h.Uncovered.Count;
-        }
-
-        var activeSince = now - _rules.ActiveVolunteerWindow;
-        var registered = 0;
-        var active = 0;
-        foreach (var v in _volunteers.Values)
-        {
-            if (v.Status == VolunteerStatus.Left)
-            {
-                continue;
-            }
-
-            registered++;
-            if (v.LastServedAt >= activeSince)
-            {
-                active++;
-            }
-        }
-
-        Telemetry.UncoveredNeedsNow(DistrictId, uncovered);
-        return new DistrictSummary(
-            DistrictId,
-            _info.Name,
-            _info.NameEn,
-            _households.Count,
-            openNeeds,
-            uncovered,
-            _active.Count,
-            _checkInsToday.Count,
-            Math.Round(_hoursThisMonth.Values.Sum(), 2),
-            registered,
-            active,
-            registered == 0 ? 0 : Math.Round(active / (double)registered, 3),
-            openNeeds == 0 ? 1 : Math.Round(1 - (Math.Min(uncovered, openNeeds) / (double)openNeeds), 3),
-            _dueToday.Count,
-            _dueToday.Values.Count(d => d.State == DueVisitState.Late));
-    }
-
-    private string MonthOf(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, _zone).ToString("yyyyMM", System.Globalization.CultureInfo.InvariantCulture);
 
     private async Task WriteAsync()
     {
-        if (_projection.HasChanges)
+        if (_store.HasChanges)
         {
-            await _projection.FlushAsync(await _tables.Districts);
+            await _store.FlushAsync();
         }
 
         var summary = Summary(_time.GetUtcNow());
@@ -606,8 +342,6 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         }
     }
 
-    private sealed record MonthVisit(string VisitId, double Hours);
-
     private static partial class Log
     {
         [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Coverage refresh of household {HouseholdId} in district {DistrictId} failed")]
@@ -615,5 +349,8 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
 
         [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Publishing {Count} live events of district {DistrictId} failed")]
         public static partial void PublishFailed(ILogger logger, Exception exception, int count, string districtId);
+
+        [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Preparing suggestions for uncovered needs of district {DistrictId} failed")]
+        public static partial void SuggestionsFailed(ILogger logger, Exception exception, string districtId);
     }
 }

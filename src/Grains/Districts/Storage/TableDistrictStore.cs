@@ -248,7 +248,7 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
         return text.ToString();
     }
 
-    private static int JsonLength(TableEntity row) => row.Values.OfType<string>().Sum(s => s.Length);
+    private static int JsonLength(TableEntity row) => row.Select(p => p.Value).OfType<string>().Sum(s => s.Length);
 
     /// <summary>
     /// One transaction. A delete of a row that is not there (put and deleted before a flush, or deleted twice) fails
@@ -348,4 +348,10 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
             return (int)(hash % (uint)count);
         }
     }
+}
+
+/// <summary>Each district's store in the districts table (<see cref="BoaiTables.Districts"/>), one partition per district.</summary>
+public sealed class TableDistrictStoreFactory(BoaiTables tables) : IDistrictStoreFactory
+{
+    public IDistrictStore Create(string districtId) => new TableDistrictStore(districtId, () => tables.Districts);
 }

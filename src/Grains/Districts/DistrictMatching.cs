@@ -1,0 +1,300 @@
+using System.Security.Cryptography;
+using System.Text;
+using Boai.Orleans.Catalogue;
+using Boai.Orleans.Live;
+using Boai.Orleans.Matching;
+using Boai.Orleans.Model;
+using Boai.Orleans.Orders;
+using Boai.Orleans.Rules;
+
+namespace Boai.Orleans.Districts;
+
+/// <summary>
+/// Matching (服务匹配) on the district's live state, never on a scan of storage: suggestions for one need, the
+/// whole-district plan, and the suggestions made ready unasked when a volunteer's leaving or pausing uncovers a need.
+/// The prepared pool (<see cref="MatchPool"/>, with its location cells) is made again only after a volunteer changed
+/// in a way matching sees, and is built away from the grain's turn.
+/// </summary>
+internal sealed class DistrictMatching(
+    string districtId,
+    DistrictLive live,
+    List<LiveEvent> outbox,
+    MatchingOptions options,
+    ServiceCatalogue catalogue,
+    TimeProvider time,
+    TimeZoneInfo zone)
+{
+    private const string PlanAlgorithm = "minCostMaxFlow";
+
+    private readonly Matcher _matcher = new(options);
+    private readonly DistrictPlanner _planner = new(options);
+    private readonly OrderEligibility _orderEligibility = new(options, zone);
+
+    // Needs whose ready suggestions are to be (re)made, with their household.
+    private readonly Dictionary<string, string> _suggestionsDue = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Ready> _ready = new(StringComparer.Ordinal);
+    private MatchPool? _pool;
+    private int _poolVersion;
+    private int _stateVersion;
+    private DistrictPlanView? _plan;
+    private int _planVersion = -1;
+
+    /// <summary>Needs waiting for their ready suggestions (<see cref="PrepareDue"/>).</summary>
+    public bool HasDue => _suggestionsDue.Count > 0;
+
+    /// <summary>The prepared pool; made on the grain's turn when no warm one is there.</summary>
+    public MatchPool Pool => _pool ??= BuildPool(live.Volunteers.Values.ToList());
+
+    /// <summary>Builds the pool on the thread pool (a 越秀-size district takes seconds), adopted only if no volunteer changed meanwhile.</summary>
+    public async Task WarmAsync()
+    {
+        if (_pool is not null)
+        {
+            return;
+        }
+
+        var version = _poolVersion;
+        var volunteers = live.Volunteers.Values.ToList();
+        var pool = await Task.Run(() => BuildPool(volunteers));
+        if (_pool is null && version == _poolVersion)
+        {
+            _pool = pool;
+        }
+    }
+
+    public IReadOnlyList<SuggestedVolunteer> Suggest(MatchNeed need, int take) =>
+        take <= options.SuggestionsWhenUncovered && _ready.TryGetValue(need.NeedId, out var ready) && ready.PoolVersion == _poolVersion
+            ? ready.Suggestions.Take(take).ToList()
+            : Rank(need, take);
+
+    public IReadOnlyDictionary<string, IReadOnlyList<SuggestedVolunteer>> ReadySuggestions()
+    {
+        var result = new Dictionary<string, IReadOnlyList<SuggestedVolunteer>>(StringComparer.Ordinal);
+        if (options.SuggestionsWhenUncovered == 0)
+        {
+            return result;
+        }
+
+        foreach (var need in live.Households.Values.SelectMany(h => h.Uncovered).Where(n => GetsReadySuggestions(n.Reason)))
+        {
+            // Made again when the volunteers changed since (or the grain was reactivated): a read is never stale.
+            if (!_ready.TryGetValue(need.NeedId, out var ready) || ready.PoolVersion != _poolVersion)
+            {
+                ready = new Ready(need.HouseholdId, Rank(Match(need), options.SuggestionsWhenUncovered), _poolVersion);
+                _ready[need.NeedId] = ready;
+            }
+
+            result[need.NeedId] = ready.Suggestions;
+        }
+
+        return result;
+    }
+
+    public DistrictPlanView Plan()
+    {
+        if (_plan is null || _planVersion != _stateVersion)
+        {
+            _plan = MakePlan();
+            _planVersion = _stateVersion;
+        }
+
+        return _plan;
+    }
+
+    public IReadOnlyList<string> VolunteersEligibleFor(OrderMatch order) => _orderEligibility.Volunteers(order, Pool);
+
+    public IReadOnlyList<string> OrdersEligibleFor(string volunteerId, IReadOnlyList<OrderMatch> orders)
+    {
+        if (!live.Volunteers.TryGetValue(volunteerId, out var volunteer))
+        {
+            return [];
+        }
+
+        var match = ToMatch(volunteer);
+        return orders.Where(o => _orderEligibility.Volunteer(o, match)).Select(o => o.Need.NeedId).ToList();
+    }
+
+    public void HouseholdsChanged() => _stateVersion++;
+
+    /// <summary>
+    /// A volunteer changed: when matching sees the change, the pool is made again on next use, and ready suggestions
+    /// naming one who is out are made again.
+    /// </summary>
+    public void VolunteerChanged(VolunteerSummary? before, VolunteerSummary? after)
+    {
+        if (before is not null && after is not null && SameForMatching(before, after))
+        {
+            return;
+        }
+
+        _pool = null;
+        _poolVersion++;
+        _stateVersion++;
+        if (after is { Status: VolunteerStatus.Active })
+        {
+            return;
+        }
+
+        var volunteerId = (before ?? after)!.VolunteerId;
+        foreach (var (needId, ready) in _ready)
+        {
+            if (ready.Suggestions.Any(s => s.VolunteerId == volunteerId))
+            {
+                _suggestionsDue[needId] = ready.HouseholdId;
+            }
+        }
+    }
+
+    public void NeedUncovered(UncoveredNeed need)
+    {
+        if (GetsReadySuggestions(need.Reason) && options.SuggestionsWhenUncovered > 0)
+        {
+            _suggestionsDue[need.NeedId] = need.HouseholdId;
+        }
+        else
+        {
+            NeedCovered(need.NeedId);
+        }
+    }
+
+    public void NeedCovered(string needId)
+    {
+        _suggestionsDue.Remove(needId);
+        _ready.Remove(needId);
+    }
+
+    /// <summary>Ranks the volunteers for each due need and puts a <see cref="SuggestionsReadyEvent"/> each in the outbox.</summary>
+    public void PrepareDue()
+    {
+        var due = _suggestionsDue.ToList();
+        _suggestionsDue.Clear();
+        foreach (var (needId, householdId) in due)
+        {
+            var need = live.Households.TryGetValue(householdId, out var h) ? h.Uncovered.FirstOrDefault(n => n.NeedId == needId) : null;
+            if (need is null || !GetsReadySuggestions(need.Reason))
+            {
+                _ready.Remove(needId);
+                continue;
+            }
+
+            var suggestions = Rank(Match(need), options.SuggestionsWhenUncovered);
+            _ready[needId] = new Ready(householdId, suggestions, _poolVersion);
+            outbox.Add(new SuggestionsReadyEvent
+            {
+                DistrictId = districtId,
+                NeedId = needId,
+                HouseholdId = householdId,
+                Reason = need.Reason.ToContract(),
+                Suggestions = suggestions,
+            });
+        }
+    }
+
+    /// <summary>
+    /// Min-cost max-flow over the needs no pairing serves (no pairing, volunteer left or paused): as many covered as
+    /// possible, then the best total score, nobody above <see cref="MatchingOptions.MaxPairingsPerVolunteer"/>
+    /// counting their active pairings. Needs that still have a paired volunteer (overdue, major change) are left out:
+    /// what they need is that volunteer's visit, not a second pairing.
+    /// </summary>
+    private DistrictPlanView MakePlan()
+    {
+        var uncovered = live.Households.Values.SelectMany(h => h.Uncovered).ToDictionary(n => n.NeedId, StringComparer.Ordinal);
+        var pairable = uncovered.Values.Where(n => IsPairable(n.Reason)).Select(n => Match(n)).ToList();
+        var plan = _planner.Plan(pairable, Pool);
+
+        var proposals = plan.Assignments.Select(a =>
+        {
+            var n = uncovered[a.NeedId];
+            return new PlanProposal(n.NeedId, n.HouseholdId, n.ItemId, n.Category, n.Reason, n.Since, n.Priority, a.VolunteerId, MaskedName(a.VolunteerId), a.Score, a.Factors);
+        }).ToList();
+
+        var unassigned = new List<PlanUnassigned>();
+        foreach (var needId in plan.UnassignedNeedIds)
+        {
+            var n = uncovered[needId];
+            // Someone passes the hard rules for it alone: their capacity went to other needs of the plan.
+            var need = Match(n);
+            var why = _matcher.Suggest(need, Pool, 1).Count > 0 ? PlanWhy.CapacityUsed
+                : need.RequiredTrainings is { Count: > 0 } && !Pool.Volunteers.Any(v => v.Active && TrainingRules.Covers(v.Trainings, need.RequiredTrainings)) ? PlanWhy.NoTrainedVolunteer
+                : PlanWhy.NoEligibleVolunteer;
+            unassigned.Add(Unassigned(n, why));
+        }
+
+        foreach (var n in uncovered.Values.Where(n => !IsPairable(n.Reason)))
+        {
+            unassigned.Add(Unassigned(n, n.Reason is UncoveredReason.Overdue or UncoveredReason.MajorChangeNotVisited ? PlanWhy.AlreadyPaired : PlanWhy.NotPairable));
+        }
+
+        unassigned.Sort((a, b) => a.Since.CompareTo(b.Since) is var c and not 0 ? c : string.CompareOrdinal(a.NeedId, b.NeedId));
+        return new DistrictPlanView(
+            districtId, PlanIdOf(proposals), time.GetUtcNow(), PlanAlgorithm, options.MaxPairingsPerVolunteer, uncovered.Count, proposals, unassigned, plan.TotalScore);
+
+        static PlanUnassigned Unassigned(UncoveredNeed n, string why) =>
+            new(n.NeedId, n.HouseholdId, n.ItemId, n.Category, n.Reason, n.Since, n.Priority, why);
+    }
+
+    /// <summary>Needs a new pairing would cover.</summary>
+    private static bool IsPairable(UncoveredReason reason) =>
+        reason is UncoveredReason.NoActivePairing or UncoveredReason.VolunteerLeft or UncoveredReason.VolunteerPaused;
+
+    private static bool GetsReadySuggestions(UncoveredReason reason) => reason is UncoveredReason.VolunteerLeft or UncoveredReason.VolunteerPaused;
+
+    private static string PlanIdOf(IEnumerable<PlanProposal> proposals)
+    {
+        var text = new StringBuilder();
+        foreach (var p in proposals)
+        {
+            text.Append(p.NeedId).Append('\t').Append(p.VolunteerId).Append('\n');
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16];
+    }
+
+    /// <summary>Everything of a volunteer's summary that matching, or a suggestion's masked name, reads.</summary>
+    private static bool SameForMatching(VolunteerSummary a, VolunteerSummary b) =>
+        a.Status == b.Status
+        && a.MaskedName == b.MaskedName
+        && a.DistrictId == b.DistrictId
+        && a.MaxTravelKm.Equals(b.MaxTravelKm)
+        && a.Home == b.Home
+        && a.ActivePairings == b.ActivePairings
+        && a.Rating.Equals(b.Rating)
+        && a.Skills.SequenceEqual(b.Skills)
+        && a.Availability.SequenceEqual(b.Availability)
+        && a.AcceptedCategories.SequenceEqual(b.AcceptedCategories)
+        && a.HouseholdsServed.SequenceEqual(b.HouseholdsServed)
+        && (a.Trainings ?? []).SequenceEqual(b.Trainings ?? []);
+
+    private List<SuggestedVolunteer> Rank(MatchNeed need, int take) =>
+        _matcher.Suggest(need, Pool, take).Select(s => new SuggestedVolunteer(s.VolunteerId, MaskedName(s.VolunteerId), s.Score, s.Factors)).ToList();
+
+    private string MaskedName(string volunteerId) =>
+        live.Volunteers.TryGetValue(volunteerId, out var v) ? Masking.Name(v.MaskedName) : string.Empty;
+
+    private MatchPool BuildPool(List<VolunteerSummary> volunteers)
+    {
+        var pool = new MatchPool(volunteers.Select(ToMatch).ToList());
+        _ = pool.Cells;
+        return pool;
+    }
+
+    /// <summary>The need as the matcher sees it, with the trainings its catalogue item requires.</summary>
+    private MatchNeed Match(UncoveredNeed need) => need.ToMatch() with { RequiredTrainings = catalogue.TrainingsFor(need.ItemId) };
+
+    private MatchVolunteer ToMatch(VolunteerSummary v) => new(
+        v.VolunteerId,
+        v.DistrictId,
+        v.Home?.Lat,
+        v.Home?.Lng,
+        v.Skills,
+        v.Availability,
+        v.AcceptedCategories,
+        v.MaxTravelKm,
+        v.ActivePairings,
+        v.Rating,
+        v.HouseholdsServed.ToHashSet(StringComparer.Ordinal),
+        v.Status == VolunteerStatus.Active,
+        TrainingRules.Valid(v.Trainings, catalogue, TimeZones.LocalDate(time.GetUtcNow(), zone)));
+
+    private sealed record Ready(string HouseholdId, IReadOnlyList<SuggestedVolunteer> Suggestions, int PoolVersion);
+}
