@@ -50,8 +50,8 @@ public static class DistrictScaleBenchmark
         var rssBefore = o.SiloPid is { } p1 ? MemoryProbe.Rss(p1) : 0;
         // What the activation reads: the district's one partition, every row deserialized, without a silo.
         var readClock = Stopwatch.StartNew();
-        var rows = await new DistrictProjection(o.District).LoadAsync(new TableClient(o.StorageConnectionString, o.DistrictTable), CancellationToken.None);
-        var volunteerRows = rows.Count(r => r.RowKey.StartsWith(DistrictProjection.Volunteer, StringComparison.Ordinal) && DistrictProjection.Read<VolunteerSummary>(r) is not null);
+        var rows = await new TableDistrictStore(o.District, new TableClient(o.StorageConnectionString, o.DistrictTable)).LoadAsync(CancellationToken.None);
+        var volunteerRows = rows.Count(r => r.Kind == DistrictRowKind.Volunteer);
         var partitionReadMs = readClock.Elapsed.TotalMilliseconds;
         Log($"partition read: {rows.Count:N0} rows ({volunteerRows:N0} volunteers) in {partitionReadMs / 1000:0.0} s");
 

@@ -8,12 +8,11 @@ namespace Boai.Orleans.Bench.DistrictScale;
 
 /// <summary>
 /// Writes one district of 越秀 size straight into its storage rows, as the district grain itself writes them
-/// (<see cref="DistrictProjection"/>): a row per volunteer and per household, 100 rows to a transaction. Minutes,
-/// where the HTTP API would take hours; the district reads them all when it next activates.
+/// (<see cref="TableDistrictStore"/>: households and volunteers many to a bucket row). Minutes, where the HTTP API would
+/// take hours; the district reads them all when it next activates.
 /// </summary>
 internal static class DistrictSeeder
 {
-    private const int RowsPerFlush = 2_000;
     private static readonly string[] Skills = ["visiting", "housework", "tutoring", "medical-escort", "psychological-support", "repair"];
     private static readonly string[] Categories = ["elderly", "children", "disabled", "hardship"];
     private static readonly string[] Communities = ["悦来社区", "民众社区", "永宁社区", "新基社区", "沙口社区"];
@@ -21,46 +20,20 @@ internal static class DistrictSeeder
     public static async Task SeedAsync(TableClient districts, string districtId, GeoPoint centre, int volunteers, int households, int uncovered, DateTimeOffset now)
     {
         await districts.CreateIfNotExistsAsync();
-        var chunks = new List<Func<DistrictProjection, int>>();
-        for (var start = 0; start < volunteers; start += RowsPerFlush)
+        var store = new TableDistrictStore(districtId, districts);
+        for (var i = 0; i < volunteers; i++)
         {
-            var from = start;
-            chunks.Add(p =>
-            {
-                var end = Math.Min(volunteers, from + RowsPerFlush);
-                for (var i = from; i < end; i++)
-                {
-                    var v = Volunteer(districtId, centre, i, now);
-                    p.Put(DistrictProjection.Volunteer, v.VolunteerId, v);
-                }
-
-                return end - from;
-            });
+            var v = Volunteer(districtId, centre, i, now);
+            store.Put(DistrictRowKind.Volunteer, v.VolunteerId, v);
         }
 
-        for (var start = 0; start < households; start += RowsPerFlush)
+        for (var i = 0; i < households; i++)
         {
-            var from = start;
-            chunks.Add(p =>
-            {
-                var end = Math.Min(households, from + RowsPerFlush);
-                for (var i = from; i < end; i++)
-                {
-                    var h = Household(districtId, centre, i, i < uncovered, now);
-                    p.Put(DistrictProjection.Household, h.HouseholdId, h);
-                }
-
-                return end - from;
-            });
+            var h = Household(districtId, centre, i, i < uncovered, now);
+            store.Put(DistrictRowKind.Household, h.HouseholdId, h);
         }
 
-        // A few flushes at once: one partition, so Azurite (single-threaded) is the limit either way.
-        await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (chunk, _) =>
-        {
-            var projection = new DistrictProjection(districtId);
-            chunk(projection);
-            await projection.FlushAsync(districts);
-        });
+        await store.FlushAsync();
     }
 
     /// <summary>The district's service teams (1,400 in 越秀), through their grains: each is its own grain state.</summary>

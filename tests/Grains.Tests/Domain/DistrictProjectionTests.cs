@@ -1,39 +1,118 @@
 using Azure.Data.Tables;
 using Boai.Orleans.Districts;
+using Boai.Orleans.Model;
 
 namespace Boai.Orleans.Grains.Tests.Domain;
 
 [Collection(DomainClusterCollection.Name)]
 public sealed class DistrictProjectionTests(DomainCluster domain)
 {
+    private static readonly DateTimeOffset At = new(2026, 11, 30, 9, 0, 0, TimeSpan.FromHours(8));
+
     [Fact]
     public async Task Deletes_go_out_with_the_upserts_and_a_row_never_written_does_not_fail_the_flush()
     {
-        var table = new TableClient(domain.Azurite.ConnectionString, "projection" + Guid.NewGuid().ToString("N")[..8]);
-        await table.CreateAsync();
-        var projection = new DistrictProjection("xiaolan");
+        var table = await NewTableAsync();
+        var store = new TableDistrictStore("xiaolan", table);
         for (var i = 0; i < 150; i++)
         {
-            projection.Put(DistrictProjection.Active, $"visit-{i}", $"visit-{i}");
+            store.Put(DistrictRowKind.Active, $"visit-{i}", Visit($"visit-{i}"));
         }
 
-        await projection.FlushAsync(table);
+        await store.FlushAsync();
 
         // 120 deletes of written rows, one of a row never written, one put-then-deleted before the flush, and new rows: 2 transactions.
         for (var i = 0; i < 120; i++)
         {
-            projection.Delete(DistrictProjection.Active, $"visit-{i}");
+            store.Delete(DistrictRowKind.Active, $"visit-{i}");
         }
 
-        projection.Delete(DistrictProjection.Active, "never-written");
-        projection.Put(DistrictProjection.Active, "short-lived", "short-lived");
-        projection.Delete(DistrictProjection.Active, "short-lived");
-        projection.Put(DistrictProjection.Month, "visit-1", "visit-1");
-        await projection.FlushAsync(table);
+        store.Delete(DistrictRowKind.Active, "never-written");
+        store.Put(DistrictRowKind.Active, "short-lived", Visit("short-lived"));
+        store.Delete(DistrictRowKind.Active, "short-lived");
+        store.Put(DistrictRowKind.Month, "visit-1", new MonthVisit("visit-1", 1.5), "202611");
+        await store.FlushAsync();
 
-        var rows = await projection.LoadAsync(table, CancellationToken.None);
-        Assert.False(projection.HasChanges);
+        var rows = await new TableDistrictStore("xiaolan", table).LoadAsync(CancellationToken.None);
+        Assert.False(store.HasChanges);
         var expected = Enumerable.Range(120, 30).Select(i => $"visit-{i}").Append("visit-1").Order(StringComparer.Ordinal);
-        Assert.Equal(expected, rows.Select(DistrictProjection.Read<string>).Order(StringComparer.Ordinal));
+        Assert.Equal(expected, rows.Select(r => r.Id).Order(StringComparer.Ordinal));
+        Assert.Equal("202611", Assert.Single(rows, r => r.Kind == DistrictRowKind.Month).Tag);
     }
+
+    [Fact]
+    public async Task Many_volunteers_share_a_row_and_a_cold_read_returns_each_once_as_last_written()
+    {
+        var table = await NewTableAsync();
+        var store = new TableDistrictStore("xiaolan", table);
+        const int volunteers = 5_000;
+        for (var i = 0; i < volunteers; i++)
+        {
+            store.Put(DistrictRowKind.Volunteer, $"v{i}", Volunteer($"v{i}", "陈**"));
+        }
+
+        store.Put(DistrictRowKind.Household, "h1", Household("h1"));
+        await store.FlushAsync();
+
+        // A second flush rewrites only the changed buckets; a removed volunteer is gone from its bucket.
+        store.Put(DistrictRowKind.Volunteer, "v7", Volunteer("v7", "李**"));
+        store.Delete(DistrictRowKind.Volunteer, "v8");
+        await store.FlushAsync();
+
+        var stored = 0;
+        await foreach (var _ in table.QueryAsync<TableEntity>(select: ["RowKey"]))
+        {
+            stored++;
+        }
+
+        var rows = await new TableDistrictStore("xiaolan", table).LoadAsync(CancellationToken.None);
+        var read = rows.Where(r => r.Kind == DistrictRowKind.Volunteer).ToDictionary(r => r.Id, r => (VolunteerSummary)r.Value);
+        Assert.True(stored <= TableDistrictStore.VolunteerBuckets + 1, $"{stored} rows for {volunteers} volunteers");
+        Assert.Equal(volunteers - 1, read.Count);
+        Assert.Equal("李**", read["v7"].MaskedName);
+        Assert.DoesNotContain("v8", read.Keys);
+        Assert.Equal("h1", ((HouseholdSummary)Assert.Single(rows, r => r.Kind == DistrictRowKind.Household).Value).HouseholdId);
+    }
+
+    [Fact]
+    public async Task Rows_of_the_one_row_per_volunteer_layout_are_read_and_moved_into_buckets_on_the_next_flush()
+    {
+        var table = await NewTableAsync();
+        var old = new TableEntity("xiaolan", "v|v1") { ["Json"] = System.Text.Json.JsonSerializer.Serialize(Volunteer("v1", "陈**"), Json) };
+        await table.AddEntityAsync(old);
+
+        var store = new TableDistrictStore("xiaolan", table);
+        var rows = await store.LoadAsync(CancellationToken.None);
+        Assert.Equal("v1", Assert.Single(rows).Id);
+        Assert.True(store.HasChanges);
+        await store.FlushAsync();
+
+        var keys = new List<string>();
+        await foreach (var row in table.QueryAsync<TableEntity>(select: ["RowKey"]))
+        {
+            keys.Add(row.RowKey);
+        }
+
+        Assert.StartsWith("vb|", Assert.Single(keys), StringComparison.Ordinal);
+        Assert.Equal("v1", Assert.Single(await new TableDistrictStore("xiaolan", table).LoadAsync(CancellationToken.None)).Id);
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
+    private async Task<TableClient> NewTableAsync()
+    {
+        var table = new TableClient(domain.Azurite.ConnectionString, "projection" + Guid.NewGuid().ToString("N")[..8]);
+        await table.CreateAsync();
+        return table;
+    }
+
+    private static ActiveVisit Visit(string id) => new(id, "v1", "h1", At);
+
+    private static VolunteerSummary Volunteer(string id, string name) => new(
+        id, "xiaolan", name, VolunteerStatus.Active, ["visiting"], [], [], 5, new GeoPoint(22.6, 113.25), 0, 4, null, 0, 0, 0, []);
+
+    private static HouseholdSummary Household(string id) => new(id, "xiaolan", "悦来社区", "elderly", RiskLevel.General, 1, [], null, null);
 }
