@@ -10,13 +10,18 @@ internal sealed partial class MatchScorer
     private const double BoundSlack = 1e-6;
 
     /// <summary>
-    /// <see cref="Rank"/> for a need with a location, same answer: first the volunteers who served the household before
+    /// <see cref="Rank"/> for a need with a location (one without is ranked by a scan), same answer: first the volunteers who served the household before
     /// (continuity, the one factor a cell does not bound) and those without a home location, then cells in order of
     /// the best score anyone in them could reach (<see cref="CellBound"/>), until the kept candidates are full and the
     /// next cell's bound is below the worst of them.
     /// </summary>
     internal int RankNear(NeedQuery q, MatchPool pool, int take, int[] indexes, double[] scores)
     {
+        if (!q.HasLocation)
+        {
+            return RankAll(q, pool, take, null, indexes, scores);
+        }
+
         take = Math.Min(take, pool.Count);
         if (take <= 0)
         {

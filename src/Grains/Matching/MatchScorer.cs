@@ -229,7 +229,7 @@ internal sealed partial class MatchScorer
     /// the volunteers considered.
     /// </summary>
     public int Rank(NeedQuery q, MatchPool pool, int take, bool[]? allowed, int[] indexes, double[] scores) =>
-        allowed is null && q.HasLocation && pool.Count >= NearFrom
+        allowed is null && pool.Count >= NearFrom
             ? RankNear(q, pool, take, indexes, scores)
             : RankAll(q, pool, take, allowed, indexes, scores);
 
