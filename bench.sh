@@ -132,7 +132,8 @@ common_env=(
 )
 
 log "starting the silo (gateway port $gateway_port)"
-start_child silo "$build_dir/bench-silo" env "${common_env[@]}" "Cluster__SiloPort=$silo_port" dotnet Boai.Orleans.Silo.dll
+# No silo metrics endpoint: its fixed port may be taken by a ./run.sh on the same machine, and the run reads none.
+start_child silo "$build_dir/bench-silo" env "${common_env[@]}" "Cluster__SiloPort=$silo_port" SiloMetrics__Port=0 dotnet Boai.Orleans.Silo.dll
 silo_pid=$BOAI_LAST_PID
 wait_tcp silo 127.0.0.1 "$gateway_port" 120 "$silo_pid"
 

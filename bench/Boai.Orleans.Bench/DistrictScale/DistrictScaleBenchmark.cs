@@ -155,7 +155,8 @@ public static class DistrictScaleBenchmark
 
     private static async Task<IHost> ClientAsync(int gatewayPort)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        // The hosts bench.sh starts run as Demo (plaintext cluster ports on loopback); the client is one of them.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Demo" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Cluster:Mode"] = "Localhost",
@@ -279,7 +280,8 @@ public sealed record DistrictScaleResult(
     {
         static string Verdict(bool met) => met ? "met" : "**missed**";
         var c = CultureInfo.InvariantCulture;
-        var plan = Plans.Count > 0 ? Plans.OrderBy(p => p.Ms).ElementAt(Plans.Count / 2) : new PlanRun(0, 0, 0);
+        // The first plan is the one computed: the district answers the next ones from its cache while nothing changed.
+        var plan = Plans.Count > 0 ? Plans[0] : new PlanRun(0, 0, 0);
         var ratio = CityOpenLoop.P99 > 0 ? DistrictOpenLoop.P99 / CityOpenLoop.P99 : 0;
         var sb = new StringBuilder();
         sb.AppendLine(c, $"Run {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC on {Machine.Cores} cores, {Machine.RamGiB} GiB RAM, {Machine.Os}, {Machine.Dotnet}, Azurite {Machine.Azurite}; load average {Machine.LoadBefore} before, {Machine.LoadAfter} after (the machine was shared with other builds).");
@@ -304,7 +306,7 @@ public sealed record DistrictScaleResult(
         sb.AppendLine(c, $"| Cold activation: deactivated, then `GET /api/v1/districts/{District}` (the dashboard snapshot) answered ({ActivationUnavailable} answers 503 on the way: the dashboard's 10 s grain-call timeout) | **{ActivationMs / 1000:0.00} s** | ≤ 10 s | {Verdict(ActivationMs <= 10_000)} |");
         sb.AppendLine(c, $"| Silo working set (VmRSS) before deactivation → after the reload | {RssBeforeBytes / 1048576.0:N0} → {RssAfterBytes / 1048576.0:N0} MiB | | |");
         sb.AppendLine(c, $"| Suggestions for one need (`GET /api/v1/needs/{{id}}/suggestions?take=10`), {Suggestions.Count:N0} requests one after another | p50 {Suggestions.P50:0.0} ms, **p99 {Suggestions.P99:0.0} ms** | p99 ≤ 50 ms | {Verdict(Suggestions.P99 <= 50)} |");
-        sb.AppendLine(c, $"| District plan (`GET /api/v1/districts/{District}/plan`) over {plan.Uncovered:N0} uncovered needs, median of {Plans.Count} ({string.Join(", ", Plans.Select(p => $"{p.Ms / 1000:0.00} s"))}) | **{plan.Ms / 1000:0.00} s**, {plan.Proposals:N0} proposals | ≤ 5 s | {Verdict(plan.Ms <= 5_000)} |");
+        sb.AppendLine(c, $"| District plan (`GET /api/v1/districts/{District}/plan`) over {plan.Uncovered:N0} uncovered needs, the first of {Plans.Count} (later ones come from the district's cache: {string.Join(", ", Plans.Select(p => $"{p.Ms / 1000:0.00} s"))}) | **{plan.Ms / 1000:0.00} s**, {plan.Proposals:N0} proposals | ≤ 5 s | {Verdict(plan.Ms <= 5_000)} |");
         sb.AppendLine(c, $"| A paired volunteer leaves (`PUT` status left) → `suggestionsReady` for their need at a watcher | **{LeavingToSuggestionsReadyMs:N0} ms** | | |");
         sb.AppendLine(c, $"| Check-in + check-out pairs, city-wide, closed loop (concurrency as below) | {CityClosedLoopPairsPerSecond:0.0} pairs/s, p99 {CityClosedLoop.P99:N0} ms | | |");
         sb.AppendLine(c, $"| … open loop at {OpenLoopRate:0.0} pairs/s, over all districts | p50 {CityOpenLoop.P50:N0} ms, **p99 {CityOpenLoop.P99:N0} ms** ({CityErrors} errors) | | |");
