@@ -127,7 +127,12 @@ internal sealed class DistrictMatching(
             return;
         }
 
-        _pool = null;
+        // Most changes (status, load, rating, travel range) are applied to the pool in place; others make it again.
+        if (_pool is not null && (after is null || !_pool.TryReplace(ToMatch(after))))
+        {
+            _pool = null;
+        }
+
         _poolVersion++;
         _stateVersion++;
         if (after is { Status: VolunteerStatus.Active })

@@ -13,20 +13,21 @@ internal sealed class MatchCells
     /// <summary>Cell edge in degrees of latitude and longitude.</summary>
     public const double CellDegrees = 0.0025;
 
+    // Each volunteer's cell (index into Cells), -1 without a location.
+    private readonly int[] _cellOf;
+
     public MatchCells(MatchPool pool)
     {
         var byKey = new Dictionary<(int, int), List<int>>();
         var unlocated = new List<int>();
         for (var i = 0; i < pool.Count; i++)
         {
-            var v = pool.Volunteers[i];
-            if (!pool.HasLocation[i])
+            if (KeyOf(pool.Volunteers[i]) is not { } key)
             {
                 unlocated.Add(i);
                 continue;
             }
 
-            var key = ((int)Math.Floor(v.HomeLat!.Value / CellDegrees), (int)Math.Floor(v.HomeLng!.Value / CellDegrees));
             if (!byKey.TryGetValue(key, out var members))
             {
                 byKey[key] = members = [];
@@ -37,6 +38,15 @@ internal sealed class MatchCells
 
         Unlocated = [.. unlocated];
         Cells = [.. byKey.Select(kv => new Cell(pool, kv.Key.Item1, kv.Key.Item2, [.. kv.Value]))];
+        _cellOf = new int[pool.Count];
+        Array.Fill(_cellOf, -1);
+        for (var c = 0; c < Cells.Length; c++)
+        {
+            foreach (var i in Cells[c].Members)
+            {
+                _cellOf[i] = c;
+            }
+        }
     }
 
     /// <summary>Volunteers without a home location: evaluated for every need (same district only).</summary>
@@ -44,11 +54,31 @@ internal sealed class MatchCells
 
     public Cell[] Cells { get; }
 
+    /// <summary>Whether the volunteer's new record stays in the cell (or stays without a location).</summary>
+    public static bool SameCell(MatchVolunteer before, MatchVolunteer after) => KeyOf(before) == KeyOf(after);
+
+    /// <summary>Makes the bounds of volunteer <paramref name="i"/>'s cell again after the pool changed them in place.</summary>
+    public void Refresh(MatchPool pool, int i)
+    {
+        if (_cellOf[i] is var c and >= 0)
+        {
+            Cells[c] = new Cell(pool, Cells[c].LatIndex, Cells[c].LngIndex, Cells[c].Members);
+        }
+    }
+
+    // Same test of a usable location as the pool's.
+    private static (int, int)? KeyOf(MatchVolunteer v) =>
+        v.HomeLat is { } lat && v.HomeLng is { } lng && double.IsFinite(lat) && double.IsFinite(lng)
+            ? ((int)Math.Floor(lat / CellDegrees), (int)Math.Floor(lng / CellDegrees))
+            : null;
+
     internal sealed class Cell
     {
         public Cell(MatchPool pool, int latIndex, int lngIndex, int[] members)
         {
             Members = members;
+            LatIndex = latIndex;
+            LngIndex = lngIndex;
             LatMinRad = Geo.Radians(latIndex * CellDegrees);
             LatMaxRad = Geo.Radians((latIndex + 1) * CellDegrees);
             LngMinRad = Geo.Radians(lngIndex * CellDegrees);
@@ -75,6 +105,10 @@ internal sealed class MatchCells
                 MaxStatedTravelKm = Math.Max(MaxStatedTravelKm, pool.MaxTravelKm[i]);
             }
         }
+
+        public int LatIndex { get; }
+
+        public int LngIndex { get; }
 
         /// <summary>Pool indexes, ascending.</summary>
         public int[] Members { get; }

@@ -6,7 +6,7 @@ namespace Boai.Orleans.Matching;
 /// when a district's volunteers change) and reuse it for every suggestion and plan; it does not depend on
 /// <see cref="MatchingOptions"/>, and it is immutable, so it can be shared across threads.
 /// </summary>
-public sealed class MatchPool
+public sealed partial class MatchPool
 {
     private static readonly Comparer<int> LongestFirst = Comparer<int>.Create((a, b) => b.CompareTo(a));
 
@@ -14,6 +14,7 @@ public sealed class MatchPool
     private readonly Dictionary<string, int> categoryIndex = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, int> districtIndex = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int[]> servedBy = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> indexOf = new(StringComparer.Ordinal);
     private MatchCells? cells;
 
     public MatchPool(IReadOnlyList<MatchVolunteer> volunteers)
@@ -34,13 +35,12 @@ public sealed class MatchPool
         SlotStart = new int[n + 1];
         IdRank = new int[n];
 
-        var ids = new HashSet<string>(StringComparer.Ordinal);
         var served = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         var slotMinutes = new List<int>();
         for (var i = 0; i < n; i++)
         {
             var v = Volunteers[i] ?? throw new ArgumentException("The pool holds a null volunteer.", nameof(volunteers));
-            if (!ids.Add(v.VolunteerId))
+            if (!indexOf.TryAdd(v.VolunteerId, i))
             {
                 throw new ArgumentException($"Volunteer {v.VolunteerId} appears twice in the pool.", nameof(volunteers));
             }

@@ -54,6 +54,47 @@ public sealed class MatchCellsTests
         Assert.Equal(["v-next-cell", "v-far-willing"], suggestions.Select(s => s.VolunteerId));
     }
 
+    [Fact]
+    public void A_volunteer_changed_in_place_ranks_as_in_a_pool_built_again()
+    {
+        var random = new Random(7);
+        var needs = Enumerable.Range(0, 40).Select(k => RandomNeed(random, k)).ToList();
+        var volunteers = Enumerable.Range(0, 3_000).Select(k => RandomVolunteer(random, k, needs.Count)).ToList();
+        var pool = new MatchPool(volunteers);
+        var matcher = new Matcher();
+        _ = needs.Select(n => matcher.Suggest(n, pool, 10)).ToList();
+
+        // Leaving, pausing, a new load, rating or travel range, other known skills: in place; a move elsewhere: not.
+        var replaced = 0;
+        for (var k = 0; k < 600; k++)
+        {
+            var i = random.Next(volunteers.Count);
+            var v = volunteers[i];
+            var changed = (k % 5) switch
+            {
+                0 => v with { Active = !v.Active },
+                1 => v with { ActivePairings = random.Next(0, 6) },
+                2 => v with { Rating = random.Next(0, 6), MaxTravelKm = random.Next(0, 8) },
+                3 => v with { Skills = SkillNames.OrderBy(_ => random.Next()).Take(random.Next(0, 4)).ToArray() },
+                _ => v with { HomeLat = v.HomeLat + (random.NextDouble() * 0.01) },
+            };
+            if (pool.TryReplace(changed))
+            {
+                volunteers[i] = changed;
+                replaced++;
+            }
+        }
+
+        var rebuilt = new MatchPool(volunteers);
+        Assert.InRange(replaced, 400, 600);
+        foreach (var need in needs)
+        {
+            Assert.Equal(Describe(matcher.Suggest(need, rebuilt, 10)), Describe(matcher.Suggest(need, pool, 10)));
+        }
+    }
+
+    private static string Describe(IEnumerable<Suggestion> suggestions) => string.Join(';', suggestions.Select(s => $"{s.VolunteerId}:{s.Score}"));
+
     private static MatchVolunteer At(string id, double lat, double maxTravelKm) => Volunteer(id, maxTravelKm: maxTravelKm) with { HomeLat = lat };
 
     private static MatchNeed RandomNeed(Random random, int k)
