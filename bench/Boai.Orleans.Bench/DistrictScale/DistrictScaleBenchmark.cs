@@ -48,12 +48,15 @@ public static class DistrictScaleBenchmark
         await district.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
         await Task.Delay(TimeSpan.FromSeconds(3));
         var rssBefore = o.SiloPid is { } p1 ? MemoryProbe.Rss(p1) : 0;
-        // What the activation reads: the district's one partition, every row deserialized, without a silo.
+        // What the activation reads (all but the volunteers' whole records), then what it reads after, without a silo.
+        var store = new TableDistrictStore(o.District, new TableClient(o.StorageConnectionString, o.DistrictTable));
         var readClock = Stopwatch.StartNew();
-        var rows = await new TableDistrictStore(o.District, new TableClient(o.StorageConnectionString, o.DistrictTable)).LoadAsync(CancellationToken.None);
-        var volunteerRows = rows.Count(r => r.Kind == DistrictRowKind.Volunteer);
+        var rows = await store.LoadAsync(CancellationToken.None);
         var partitionReadMs = readClock.Elapsed.TotalMilliseconds;
-        Log($"partition read: {rows.Count:N0} rows ({volunteerRows:N0} volunteers) in {partitionReadMs / 1000:0.0} s");
+        readClock.Restart();
+        var volunteerRows = (await store.LoadVolunteersAsync(CancellationToken.None)).Count;
+        var volunteersReadMs = readClock.Elapsed.TotalMilliseconds;
+        Log($"activation read: {rows.Count:N0} rows in {partitionReadMs / 1000:0.0} s; then {volunteerRows:N0} volunteers in {volunteersReadMs / 1000:0.0} s");
 
         var activation = Stopwatch.StartNew();
         var unavailable = 0;
@@ -86,7 +89,7 @@ public static class DistrictScaleBenchmark
                 o.District, o.Volunteers, o.Households, o.Uncovered, o.Teams, seedSeconds, rowsSeconds, partitionReadMs,
                 activation.Elapsed.TotalMilliseconds, unavailable, activationFailure, rssBefore, rssAfter,
                 LatencySummary.Empty, [], 0, 0, LatencySummary.Empty, 0, LatencySummary.Empty, 0, LatencySummary.Empty, 0,
-                Machine.Describe(o.AzuriteVersion, loadBefore), o.Command);
+                Machine.Describe(o.AzuriteVersion, loadBefore), o.Command, volunteersReadMs);
             Console.WriteLine(JsonSerializer.Serialize(failed));
             await Console.Error.WriteLineAsync(failed.ToMarkdown());
             return 0;
@@ -141,7 +144,7 @@ public static class DistrictScaleBenchmark
             o.District, o.Volunteers, o.Households, o.Uncovered, o.Teams, seedSeconds, rowsSeconds, partitionReadMs,
             activation.Elapsed.TotalMilliseconds, unavailable, null, rssBefore, rssAfter,
             suggestions.Summarize(), plans, leaving, closed.UnitsPerSecond, closed.Latency, rate, city.Summary, city.Errors, single.Summary, single.Errors,
-            Machine.Describe(o.AzuriteVersion, loadBefore), o.Command);
+            Machine.Describe(o.AzuriteVersion, loadBefore), o.Command, volunteersReadMs);
         Console.WriteLine(JsonSerializer.Serialize(result));
         var markdown = result.ToMarkdown();
         await Console.Error.WriteLineAsync(markdown);
@@ -274,7 +277,8 @@ public sealed record DistrictScaleResult(
     LatencySummary DistrictOpenLoop,
     int DistrictErrors,
     Machine Machine,
-    string Command)
+    string Command,
+    double VolunteersReadMs)
 {
     public string ToMarkdown()
     {
@@ -294,7 +298,7 @@ public sealed record DistrictScaleResult(
         sb.AppendLine();
         sb.AppendLine("| measure | result | target | |");
         sb.AppendLine("| --- | --- | --- | --- |");
-        sb.AppendLine(c, $"| The district's partition read and deserialized by a plain client (what its activation reads) | {PartitionReadMs / 1000:0.0} s | | |");
+        sb.AppendLine(c, $"| What the district's activation reads (all its rows but the volunteers' whole records), read and deserialized by a plain client; then the volunteers' records, which the district reads after it answers | {PartitionReadMs / 1000:0.0} s; then {VolunteersReadMs / 1000:0.0} s | | |");
         if (ActivationFailure is not null)
         {
             sb.AppendLine(c, $"| Cold activation: deactivated, then `GET /api/v1/districts/{District}` | **did not activate**: answered {ActivationFailure} ({ActivationUnavailable} answers 503 before; Orleans cancels an activation that runs past its activation timeout) | ≤ 10 s | **missed** |");

@@ -37,6 +37,7 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
     private readonly DistrictMatching _matching;
     private readonly GroupCommit _commit;
     private DistrictSummary? _lastPublished;
+    private Task _volunteersRead = Task.CompletedTask;
     private bool _refreshing;
     private bool _preparing;
 
@@ -75,6 +76,14 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
             _ = _live.Load(row) || _due.Load(row);
         }
 
+        // The summary counts volunteers from their activity rows; their whole records (越秀: 180,000, what matching
+        // needs) are read after the activation. A district stored before activity rows existed reads them now.
+        _volunteersRead = ReadVolunteersAsync();
+        if (_live.Activity.Count == 0)
+        {
+            await _volunteersRead;
+        }
+
         // Plans that changed while the district slept (or a first day with due-today lists) are added now.
         foreach (var household in _live.Households.Values)
         {
@@ -85,7 +94,27 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         this.RegisterGrainTimer(OnClockAsync, new GrainTimerCreationOptions(_clock.Period, _clock.Period) { KeepAlive = true, Interleave = true });
         await this.RegisterOrUpdateReminder(ClockReminder, _clock.ReminderPeriod, _clock.ReminderPeriod, cancellationToken);
 
-        // The matching pool of a large district takes seconds to prepare: on the thread pool, after the activation.
+    }
+
+    /// <summary>Reads the volunteers' whole records away from the grain's turn, then prepares the matching pool the same way.</summary>
+    private async Task ReadVolunteersAsync()
+    {
+        try
+        {
+            var rows = await Task.Run(() => _store.LoadVolunteersAsync(CancellationToken.None));
+            foreach (var row in rows)
+            {
+                _live.Load(row);
+            }
+        }
+        catch (Exception ex)
+        {
+            // Nothing that needs the volunteers can be answered: a new activation reads them again.
+            Log.VolunteersUnread(_logger, ex, DistrictId);
+            this.DeactivateOnIdle();
+            throw;
+        }
+
         _ = WarmMatchingAsync();
     }
 
@@ -122,24 +151,26 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         return _commit.CommitAsync();
     }
 
-    public Task UpsertVolunteer(VolunteerSummary volunteer)
+    public async Task UpsertVolunteer(VolunteerSummary volunteer)
     {
+        await _volunteersRead;
         var before = _live.UpsertVolunteer(volunteer);
         _matching.VolunteerChanged(before, volunteer);
         PrepareSuggestionsSoon();
-        return _commit.CommitAsync();
+        await _commit.CommitAsync();
     }
 
-    public Task RemoveVolunteer(string volunteerId)
+    public async Task RemoveVolunteer(string volunteerId)
     {
+        await _volunteersRead;
         if (!_live.Volunteers.TryGetValue(volunteerId, out var before) || !_live.RemoveVolunteer(volunteerId))
         {
-            return Task.CompletedTask;
+            return;
         }
 
         _matching.VolunteerChanged(before, null);
         PrepareSuggestionsSoon();
-        return _commit.CommitAsync();
+        await _commit.CommitAsync();
     }
 
     public Task Apply(IReadOnlyList<LedgerEvent> events)
@@ -186,23 +217,45 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
     public Task<IReadOnlyList<HouseholdSummary>> GetHouseholds() =>
         Task.FromResult<IReadOnlyList<HouseholdSummary>>(_live.Households.Values.OrderBy(h => h.HouseholdId, StringComparer.Ordinal).ToList());
 
-    public Task<IReadOnlyList<VolunteerSummary>> GetVolunteers() =>
-        Task.FromResult<IReadOnlyList<VolunteerSummary>>(_live.Volunteers.Values.OrderBy(v => v.VolunteerId, StringComparer.Ordinal).ToList());
+    public async Task<IReadOnlyList<VolunteerSummary>> GetVolunteers()
+    {
+        await _volunteersRead;
+        return _live.Volunteers.Values.OrderBy(v => v.VolunteerId, StringComparer.Ordinal).ToList();
+    }
 
     public Task<IReadOnlyList<DueVisit>> GetDueToday() => Task.FromResult(_due.List());
 
     public Task<IReadOnlyList<ActiveVisit>> GetActiveVisits() => Task.FromResult(_live.ActiveVisits());
 
-    public Task<IReadOnlyList<SuggestedVolunteer>> Suggest(MatchNeed need, int take) => Task.FromResult(_matching.Suggest(need, take));
+    public async Task<IReadOnlyList<SuggestedVolunteer>> Suggest(MatchNeed need, int take)
+    {
+        await _volunteersRead;
+        return _matching.Suggest(need, take);
+    }
 
-    public Task<IReadOnlyDictionary<string, IReadOnlyList<SuggestedVolunteer>>> GetReadySuggestions() => Task.FromResult(_matching.ReadySuggestions());
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<SuggestedVolunteer>>> GetReadySuggestions()
+    {
+        await _volunteersRead;
+        return _matching.ReadySuggestions();
+    }
 
-    public Task<DistrictPlanView> Plan() => Task.FromResult(_matching.Plan());
+    public async Task<DistrictPlanView> Plan()
+    {
+        await _volunteersRead;
+        return _matching.Plan();
+    }
 
-    public Task<IReadOnlyList<string>> VolunteersEligibleFor(OrderMatch order) => Task.FromResult(_matching.VolunteersEligibleFor(order));
+    public async Task<IReadOnlyList<string>> VolunteersEligibleFor(OrderMatch order)
+    {
+        await _volunteersRead;
+        return _matching.VolunteersEligibleFor(order);
+    }
 
-    public Task<IReadOnlyList<string>> OrdersEligibleFor(string volunteerId, IReadOnlyList<OrderMatch> orders) =>
-        Task.FromResult(_matching.OrdersEligibleFor(volunteerId, orders));
+    public async Task<IReadOnlyList<string>> OrdersEligibleFor(string volunteerId, IReadOnlyList<OrderMatch> orders)
+    {
+        await _volunteersRead;
+        return _matching.OrdersEligibleFor(volunteerId, orders);
+    }
 
     public Task Wake() => Task.CompletedTask;
 
@@ -293,6 +346,7 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         try
         {
             await Task.Yield();
+            await _volunteersRead;
             while (_matching.HasDue)
             {
                 _matching.PrepareDue();
@@ -349,6 +403,9 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
 
         [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Publishing {Count} live events of district {DistrictId} failed")]
         public static partial void PublishFailed(ILogger logger, Exception exception, int count, string districtId);
+
+        [LoggerMessage(EventId = 2004, Level = LogLevel.Error, Message = "Reading the volunteers of district {DistrictId} failed; it deactivates")]
+        public static partial void VolunteersUnread(ILogger logger, Exception exception, string districtId);
 
         [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Preparing suggestions for uncovered needs of district {DistrictId} failed")]
         public static partial void SuggestionsFailed(ILogger logger, Exception exception, string districtId);

@@ -18,7 +18,11 @@ internal sealed class DistrictLive(DistrictInfo info, IDistrictStore store, List
 
     public Dictionary<string, HouseholdSummary> Households { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The volunteers' whole records: read after the activation (<see cref="IDistrictStore.LoadVolunteersAsync"/>).</summary>
     public Dictionary<string, VolunteerSummary> Volunteers { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>What the summary counts of each volunteer; read with the activation.</summary>
+    public Dictionary<string, VolunteerActivity> Activity { get; } = new(StringComparer.Ordinal);
 
     public LedgerPositions Ledger { get; } = new();
 
@@ -44,7 +48,17 @@ internal sealed class DistrictLive(DistrictInfo info, IDistrictStore store, List
                 Households[row.Id] = (HouseholdSummary)row.Value;
                 return true;
             case DistrictRowKind.Volunteer:
-                Volunteers[row.Id] = (VolunteerSummary)row.Value;
+                var v = (VolunteerSummary)row.Value;
+                Volunteers[row.Id] = v;
+                if (!Activity.ContainsKey(row.Id))
+                {
+                    // Stored before volunteers' activity was kept apart: made now, stored with the next write.
+                    PutActivity(v);
+                }
+
+                return true;
+            case DistrictRowKind.Activity:
+                Activity[row.Id] = (VolunteerActivity)row.Value;
                 return true;
             case DistrictRowKind.Active:
                 var a = (ActiveVisit)row.Value;
@@ -99,6 +113,7 @@ internal sealed class DistrictLive(DistrictInfo info, IDistrictStore store, List
         Volunteers.TryGetValue(volunteer.VolunteerId, out var previous);
         Volunteers[volunteer.VolunteerId] = volunteer;
         store.Put(DistrictRowKind.Volunteer, volunteer.VolunteerId, volunteer);
+        PutActivity(volunteer);
         return previous;
     }
 
@@ -110,7 +125,19 @@ internal sealed class DistrictLive(DistrictInfo info, IDistrictStore store, List
         }
 
         store.Delete(DistrictRowKind.Volunteer, volunteerId);
+        Activity.Remove(volunteerId);
+        store.Delete(DistrictRowKind.Activity, volunteerId);
         return true;
+    }
+
+    private void PutActivity(VolunteerSummary volunteer)
+    {
+        var activity = VolunteerActivity.Of(volunteer);
+        if (!Activity.TryGetValue(volunteer.VolunteerId, out var stored) || stored != activity)
+        {
+            Activity[volunteer.VolunteerId] = activity;
+            store.Put(DistrictRowKind.Activity, volunteer.VolunteerId, activity);
+        }
     }
 
     /// <summary>Counts a committed check-in once; true when it was new (then its event is in the outbox).</summary>
@@ -213,9 +240,9 @@ internal sealed class DistrictLive(DistrictInfo info, IDistrictStore store, List
         var activeSince = now - rules.ActiveVolunteerWindow;
         var registered = 0;
         var active = 0;
-        foreach (var v in Volunteers.Values)
+        foreach (var v in Activity.Values)
         {
-            if (v.Status == VolunteerStatus.Left)
+            if (!v.Registered)
             {
                 continue;
             }

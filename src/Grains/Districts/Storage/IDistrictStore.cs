@@ -23,10 +23,24 @@ public enum DistrictRowKind
 
     /// <summary>The last ledger sequence applied (a <see cref="long"/>) by ledger partition.</summary>
     Position,
+
+    /// <summary>A <see cref="VolunteerActivity"/> by volunteer id: what the summary counts, without the volunteer's whole record.</summary>
+    Activity,
 }
 
 /// <summary>One stored row of a district, its value already of its kind's type.</summary>
 public sealed record DistrictRow(DistrictRowKind Kind, string Id, object Value, string? Tag);
+
+/// <summary>
+/// What a district's summary needs of a volunteer (registered, last served), kept apart from the whole record so that a
+/// district answers its summary before its volunteers (越秀: 180,000) are read.
+/// </summary>
+public sealed record VolunteerActivity(
+    [property: System.Text.Json.Serialization.JsonPropertyName("r")] bool Registered,
+    [property: System.Text.Json.Serialization.JsonPropertyName("l")] DateTimeOffset? LastServedAt)
+{
+    public static VolunteerActivity Of(VolunteerSummary v) => new(v.Status != Model.VolunteerStatus.Left, v.LastServedAt);
+}
 
 /// <summary>The hours of a checked-out visit of this month, as the district counts them.</summary>
 public sealed record MonthVisit(string VisitId, double Hours);
@@ -39,8 +53,14 @@ public interface IDistrictStore
 {
     bool HasChanges { get; }
 
-    /// <summary>Every row of the district, once, at activation.</summary>
+    /// <summary>Every row of the district but the volunteers' whole records, once, at activation.</summary>
     Task<IReadOnlyList<DistrictRow>> LoadAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The volunteers' whole records, once, after <see cref="LoadAsync"/>; no volunteer may be put or deleted before it
+    /// completed. Safe to run on another thread than the grain's, as nothing else touches the volunteers meanwhile.
+    /// </summary>
+    Task<IReadOnlyList<DistrictRow>> LoadVolunteersAsync(CancellationToken cancellationToken);
 
     void Put<T>(DistrictRowKind kind, string id, T value, string? tag = null)
         where T : notnull;

@@ -29,6 +29,9 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
     /// <summary>Volunteers are spread over this many buckets (rows).</summary>
     public const int VolunteerBuckets = 2048;
 
+    /// <summary>Volunteers' activity (<see cref="VolunteerActivity"/>, tens of bytes each) over this many buckets.</summary>
+    public const int ActivityBuckets = 128;
+
     // A string property holds at most 64 KiB (32 Ki UTF-16 characters); a transaction at most 4 MiB and 100 actions.
     private const int PropertyChars = 30_000;
     private const int TransactionChars = 1_500_000;
@@ -45,7 +48,12 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
         [DistrictRowKind.Month] = ("m|", typeof(MonthVisit)),
         [DistrictRowKind.Due] = ("d|", typeof(DueVisit)),
         [DistrictRowKind.Position] = ("p|", typeof(long)),
+        [DistrictRowKind.Activity] = ("cb|", typeof(VolunteerActivity)),
     };
+
+    // Volunteer buckets are the row keys from "vb|" up to (not including) "vb}": '}' follows '|'.
+    private const string VolunteersFrom = "vb|";
+    private const string VolunteersTo = "vb}";
 
     // The earlier layout's one row per household or volunteer.
     private const string SingleHousehold = "h|";
@@ -54,6 +62,7 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
     private readonly string _partition = AzureTableKeys.Escape(districtId);
     private readonly Bucketed _households = new(DistrictRowKind.Household, HouseholdBuckets);
     private readonly Bucketed _volunteers = new(DistrictRowKind.Volunteer, VolunteerBuckets);
+    private readonly Bucketed _activity = new(DistrictRowKind.Activity, ActivityBuckets);
     private Dictionary<string, TableEntity?> _dirty = new(StringComparer.Ordinal);
 
     public TableDistrictStore(string districtId, TableClient table)
@@ -61,10 +70,10 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
     {
     }
 
-    public bool HasChanges => _dirty.Count > 0 || _households.HasChanges || _volunteers.HasChanges;
+    public bool HasChanges => _dirty.Count > 0 || _households.HasChanges || _volunteers.HasChanges || _activity.HasChanges;
 
     /// <summary>Rows this store keeps for <paramref name="kind"/> in storage: buckets for the bulk kinds, else one per id.</summary>
-    public static bool IsBucketed(DistrictRowKind kind) => kind is DistrictRowKind.Household or DistrictRowKind.Volunteer;
+    public static bool IsBucketed(DistrictRowKind kind) => kind is DistrictRowKind.Household or DistrictRowKind.Volunteer or DistrictRowKind.Activity;
 
     public void Put<T>(DistrictRowKind kind, string id, T value, string? tag = null)
         where T : notnull
@@ -96,11 +105,17 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
         _dirty[Kinds[kind].Prefix + AzureTableKeys.Escape(id)] = null;
     }
 
-    public async Task<IReadOnlyList<DistrictRow>> LoadAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<DistrictRow>> LoadAsync(CancellationToken cancellationToken) =>
+        LoadAsync(TableClient.CreateQueryFilter($"PartitionKey eq {_partition} and (RowKey lt {VolunteersFrom} or RowKey ge {VolunteersTo})"), cancellationToken);
+
+    public Task<IReadOnlyList<DistrictRow>> LoadVolunteersAsync(CancellationToken cancellationToken) =>
+        LoadAsync(TableClient.CreateQueryFilter($"PartitionKey eq {_partition} and RowKey ge {VolunteersFrom} and RowKey lt {VolunteersTo}"), cancellationToken);
+
+    private async Task<IReadOnlyList<DistrictRow>> LoadAsync(string filter, CancellationToken cancellationToken)
     {
         var client = await table();
         var rows = new List<DistrictRow>();
-        await foreach (var entity in client.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {_partition}"), cancellationToken: cancellationToken))
+        await foreach (var entity in client.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             var key = entity.RowKey;
             if (key.StartsWith(SingleHousehold, StringComparison.Ordinal) || key.StartsWith(SingleVolunteer, StringComparison.Ordinal))
@@ -148,16 +163,25 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
         _dirty = new Dictionary<string, TableEntity?>(StringComparer.Ordinal);
         var households = _households.TakeDirty();
         var volunteers = _volunteers.TakeDirty();
+        var activity = _activity.TakeDirty();
         try
         {
             foreach (var bucket in households)
             {
-                taken[BucketRow(_households, bucket).RowKey] = BucketRow(_households, bucket);
+                var row = BucketRow(_households, bucket);
+                taken[row.RowKey] = row;
             }
 
             foreach (var bucket in volunteers)
             {
-                taken[BucketRow(_volunteers, bucket).RowKey] = BucketRow(_volunteers, bucket);
+                var row = BucketRow(_volunteers, bucket);
+                taken[row.RowKey] = row;
+            }
+
+            foreach (var bucket in activity)
+            {
+                var row = BucketRow(_activity, bucket);
+                taken[row.RowKey] = row;
             }
 
             var client = await table();
@@ -168,7 +192,8 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
             foreach (var (key, row) in taken)
             {
                 if (!key.StartsWith(Kinds[DistrictRowKind.Household].Prefix, StringComparison.Ordinal)
-                    && !key.StartsWith(Kinds[DistrictRowKind.Volunteer].Prefix, StringComparison.Ordinal))
+                    && !key.StartsWith(Kinds[DistrictRowKind.Volunteer].Prefix, StringComparison.Ordinal)
+                    && !key.StartsWith(Kinds[DistrictRowKind.Activity].Prefix, StringComparison.Ordinal))
                 {
                     _dirty.TryAdd(key, row);
                 }
@@ -177,6 +202,7 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
             // A bucket is written whole from memory, so one that failed is simply written again.
             _households.MarkDirty(households);
             _volunteers.MarkDirty(volunteers);
+            _activity.MarkDirty(activity);
             throw;
         }
     }
@@ -185,6 +211,7 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
     {
         DistrictRowKind.Household => _households,
         DistrictRowKind.Volunteer => _volunteers,
+        DistrictRowKind.Activity => _activity,
         _ => null,
     };
 
