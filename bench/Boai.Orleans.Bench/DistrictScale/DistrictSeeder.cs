@@ -25,6 +25,7 @@ internal static class DistrictSeeder
         {
             var v = Volunteer(districtId, centre, i, now);
             store.Put(DistrictRowKind.Volunteer, v.VolunteerId, v);
+            store.Put(DistrictRowKind.Activity, v.VolunteerId, VolunteerActivity.Of(v));
         }
 
         for (var i = 0; i < households; i++)
