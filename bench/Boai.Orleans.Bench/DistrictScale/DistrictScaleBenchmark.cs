@@ -89,7 +89,7 @@ public static class DistrictScaleBenchmark
                 o.District, o.Volunteers, o.Households, o.Uncovered, o.Teams, seedSeconds, rowsSeconds, partitionReadMs,
                 activation.Elapsed.TotalMilliseconds, unavailable, activationFailure, rssBefore, rssAfter,
                 LatencySummary.Empty, [], 0, 0, LatencySummary.Empty, 0, LatencySummary.Empty, 0, LatencySummary.Empty, 0,
-                Machine.Describe(o.AzuriteVersion, loadBefore), o.Command, volunteersReadMs, volunteersReadyMs);
+                Machine.Describe(o.AzuriteVersion, loadBefore), o.Command, volunteersReadMs);
             Console.WriteLine(JsonSerializer.Serialize(failed));
             await Console.Error.WriteLineAsync(failed.ToMarkdown());
             return 0;
