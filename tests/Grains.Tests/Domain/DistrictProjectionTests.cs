@@ -69,7 +69,7 @@ public sealed class DistrictProjectionTests(DomainCluster domain)
         var rows = await cold.LoadAsync(CancellationToken.None);
         var read = (await cold.LoadVolunteersAsync(CancellationToken.None)).ToDictionary(r => r.Id, r => (VolunteerSummary)r.Value);
         Assert.True(stored <= TableDistrictStore.VolunteerBuckets + TableDistrictStore.ActivityBuckets + 1, $"{stored} rows for {volunteers} volunteers");
-        Assert.Empty(rows.Where(r => r.Kind == DistrictRowKind.Volunteer));
+        Assert.DoesNotContain(rows, r => r.Kind == DistrictRowKind.Volunteer);
         Assert.Equal(volunteers - 1, read.Count);
         Assert.Equal("李**", read["v7"].MaskedName);
         Assert.DoesNotContain("v8", read.Keys);
