@@ -117,16 +117,12 @@ internal sealed class DistrictMatching(
     public void HouseholdsChanged() => _stateVersion++;
 
     /// <summary>
-    /// A volunteer changed: when matching sees the change, the pool is made again on next use, and ready suggestions
-    /// naming one who is out are made again.
+    /// A volunteer changed: the pool takes the change in place (or is made again on next use), and ready suggestions
+    /// naming one who is out are made again. Never compared with the previous summary: a volunteer's lists may be
+    /// the same instances as before, changed in place by the volunteer's grain (records pass by reference in a silo).
     /// </summary>
     public void VolunteerChanged(VolunteerSummary? before, VolunteerSummary? after)
     {
-        if (before is not null && after is not null && SameForMatching(before, after))
-        {
-            return;
-        }
-
         // Most changes (status, load, rating, travel range) are applied to the pool in place; others make it again.
         if (_pool is not null && (after is null || !_pool.TryReplace(ToMatch(after))))
         {
@@ -254,21 +250,6 @@ internal sealed class DistrictMatching(
 
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16];
     }
-
-    /// <summary>Everything of a volunteer's summary that matching, or a suggestion's masked name, reads.</summary>
-    private static bool SameForMatching(VolunteerSummary a, VolunteerSummary b) =>
-        a.Status == b.Status
-        && a.MaskedName == b.MaskedName
-        && a.DistrictId == b.DistrictId
-        && a.MaxTravelKm.Equals(b.MaxTravelKm)
-        && a.Home == b.Home
-        && a.ActivePairings == b.ActivePairings
-        && a.Rating.Equals(b.Rating)
-        && a.Skills.SequenceEqual(b.Skills)
-        && a.Availability.SequenceEqual(b.Availability)
-        && a.AcceptedCategories.SequenceEqual(b.AcceptedCategories)
-        && a.HouseholdsServed.SequenceEqual(b.HouseholdsServed)
-        && (a.Trainings ?? []).SequenceEqual(b.Trainings ?? []);
 
     private List<SuggestedVolunteer> Rank(MatchNeed need, int take) =>
         _matcher.Suggest(need, Pool, take).Select(s => new SuggestedVolunteer(s.VolunteerId, MaskedName(s.VolunteerId), s.Score, s.Factors)).ToList();

@@ -18,9 +18,10 @@ public sealed partial class MatchPool
             return false;
         }
 
+        // The pool's own copies (its slot ranges, the served set made for it), never the caller's lists: those may have changed in place.
         var old = Volunteers[i];
         if (!old.HouseholdsServed.SetEquals(v.HouseholdsServed)
-            || old.FreeSlots.Count != v.FreeSlots.Count
+            || SlotStart[i + 1] - SlotStart[i] != v.FreeSlots.Count
             || DistrictIndex(v.DistrictId) < 0
             || v.Skills.Any(s => SkillIndex(s) < 0)
             || v.AcceptedCategories.Any(c => CategoryIndex(c) < 0)
