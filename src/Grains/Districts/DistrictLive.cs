@@ -62,7 +62,13 @@ internal sealed class DistrictLive(DistrictInfo info, IDistrictStore store, List
                 return true;
             case DistrictRowKind.Active:
                 var a = (ActiveVisit)row.Value;
-                _active[a.VisitId] = a;
+                _active[KeyOf(a)] = a;
+                if (row.Id != KeyOf(a))
+                {
+                    // Stored under the bare visit id before visits were scoped by volunteer: moved with the next write.
+                    store.Delete(DistrictRowKind.Active, row.Id);
+                    store.Put(DistrictRowKind.Active, KeyOf(a), a);
+                }
                 return true;
             case DistrictRowKind.Today when row.Tag == Today.ToString("O"):
                 _checkInsToday.Add((string)row.Value);
@@ -72,7 +78,7 @@ internal sealed class DistrictLive(DistrictInfo info, IDistrictStore store, List
                 return true;
             case DistrictRowKind.Month when row.Tag == Month:
                 var m = (MonthVisit)row.Value;
-                _hoursThisMonth[m.VisitId] = m.Hours;
+                _hoursThisMonth[row.Id] = m.Hours;
                 return true;
             case DistrictRowKind.Month:
                 store.Delete(DistrictRowKind.Month, row.Id);
@@ -140,20 +146,27 @@ internal sealed class DistrictLive(DistrictInfo info, IDistrictStore store, List
         }
     }
 
+    /// <summary>
+    /// A visit's key among the district's lists and rows: phones choose visit ids per volunteer, so two volunteers of one
+    /// district may use the same id; rows stored before carry the bare id and are read back under their row id.
+    /// </summary>
+    private static string KeyOf(ActiveVisit visit) => visit.VolunteerId + "|" + visit.VisitId;
+
     /// <summary>Counts a committed check-in once; true when it was new (then its event is in the outbox).</summary>
     public bool VisitCheckedIn(ActiveVisit visit)
     {
-        if (_active.ContainsKey(visit.VisitId) || _hoursThisMonth.ContainsKey(visit.VisitId))
+        var key = KeyOf(visit);
+        if (_active.ContainsKey(key) || _hoursThisMonth.ContainsKey(key))
         {
             return false;
         }
 
-        _active[visit.VisitId] = visit;
-        store.Put(DistrictRowKind.Active, visit.VisitId, visit);
+        _active[key] = visit;
+        store.Put(DistrictRowKind.Active, key, visit);
         if (TimeZones.LocalDate(visit.At, zone) == Today)
         {
-            _checkInsToday.Add(visit.VisitId);
-            store.Put(DistrictRowKind.Today, visit.VisitId, visit.VisitId, Today.ToString("O"));
+            _checkInsToday.Add(key);
+            store.Put(DistrictRowKind.Today, key, key, Today.ToString("O"));
         }
 
         outbox.Add(new VisitCheckedInEvent
@@ -169,12 +182,13 @@ internal sealed class DistrictLive(DistrictInfo info, IDistrictStore store, List
 
     public void VisitCheckedOut(ActiveVisit visit, DateTimeOffset checkedOutAt, double hours)
     {
-        _active.Remove(visit.VisitId);
-        store.Delete(DistrictRowKind.Active, visit.VisitId);
+        var key = KeyOf(visit);
+        _active.Remove(key);
+        store.Delete(DistrictRowKind.Active, key);
         if (MonthOf(checkedOutAt) == Month)
         {
-            _hoursThisMonth[visit.VisitId] = hours;
-            store.Put(DistrictRowKind.Month, visit.VisitId, new MonthVisit(visit.VisitId, hours), Month);
+            _hoursThisMonth[key] = hours;
+            store.Put(DistrictRowKind.Month, key, new MonthVisit(key, hours), Month);
         }
 
         outbox.Add(new VisitCheckedOutEvent

@@ -1,3 +1,4 @@
+using Boai.Orleans.Districts;
 using Boai.Orleans.Model;
 using Boai.Orleans.Rules;
 using Boai.Orleans.Visits;
@@ -147,6 +148,10 @@ public sealed class BackfillTests(DomainCluster domain)
 
         var a = await Grains.Visit(first, visitId).CheckIn(new CheckIn(first, household, need, at, Seed.AtHome));
         var b = await Grains.Visit(second, visitId).CheckIn(new CheckIn(second, household, need, at.AddMinutes(1), Seed.AtHome));
+        await DomainCluster.SettledAsync(Grains);
+        // The district counts both: its lists know a visit by volunteer and id too.
+        var active = await Grains.GetGrain<IDistrictGrain>("shiqi").GetActiveVisits();
+        Assert.Equal(new[] { first, second }.Order(StringComparer.Ordinal), active.Where(v => v.VisitId == visitId).Select(v => v.VolunteerId).Order(StringComparer.Ordinal).ToArray());
         var outA = await Grains.Visit(first, visitId).CheckOut(new CheckOut(first, Now, Seed.AtHome, [], null));
         var outB = await Grains.Visit(second, visitId).CheckOut(new CheckOut(second, Now, Seed.AtHome, [], null));
         // A check-in naming another volunteer than the visit's own is refused by the visit itself.
@@ -159,5 +164,6 @@ public sealed class BackfillTests(DomainCluster domain)
         await DomainCluster.SettledAsync(Grains);
         Assert.Equal(1, (await Grains.GetGrain<IVolunteerGrain>(first).GetHours())!.Visits);
         Assert.Equal(1, (await Grains.GetGrain<IVolunteerGrain>(second).GetHours())!.Visits);
+        Assert.DoesNotContain(await Grains.GetGrain<IDistrictGrain>("shiqi").GetActiveVisits(), v => v.VisitId == visitId);
     }
 }
