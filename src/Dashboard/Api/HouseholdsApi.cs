@@ -153,14 +153,10 @@ public static class HouseholdsApi
     }
 
     /// <summary>A need's rules (the form's POST and the households import): an item of the catalogue, its frequency (the item's default when none), priority 1–5 (3).</summary>
-    public static NewNeed? Need(Validation v, NeedBody body, ServiceCatalogue catalogue, string by)
+    /// <summary>The need's shape; whether the catalogue has its item is the household's rule (<see cref="NeedRules"/>).</summary>
+    public static NewNeed Need(Validation v, NeedBody body, string by)
     {
-        var item = catalogue.Find(body.ItemId);
-        if (item is null)
-        {
-            v.Add("itemId", "不在服务清单中 / Not in the service catalogue");
-        }
-
+        var itemId = v.Id("itemId", body.ItemId);
         var frequency = v.Enum<NeedFrequency>("frequency", body.Frequency, required: false);
         var priority = body.Priority ?? 3;
         if (priority is < 1 or > 5)
@@ -169,14 +165,14 @@ public static class HouseholdsApi
         }
 
         var notes = v.OptionalText("notes", body.Notes, 1000);
-        return item is null ? null : new NewNeed(item.ItemId, frequency ?? item.DefaultFrequency, priority, notes, by);
+        return new NewNeed(itemId, frequency, priority, notes, by);
     }
 
     private static async Task<IResult> AddNeed(
-        string householdId, NeedBody body, Caller caller, Access access, IGrainFactory grains, ServiceCatalogue catalogue)
+        string householdId, NeedBody body, Caller caller, Access access, IGrainFactory grains)
     {
         var v = new Validation();
-        var need = Need(v, body, catalogue, caller.Sub);
+        var need = Need(v, body, caller.Sub);
         if (!v.IsValid)
         {
             return v.Problem();
@@ -188,7 +184,7 @@ public static class HouseholdsApi
             return household.Denied;
         }
 
-        var outcome = await grains.GetGrain<IHouseholdGrain>(householdId).AddNeed(need!);
+        var outcome = await grains.GetGrain<IHouseholdGrain>(householdId).AddNeed(need);
         return outcome.Failure is { } failure
             ? ApiProblems.From(failure)
             : TypedResults.Created($"/api/v1/households/{householdId}/needs/{outcome.Value!.NeedId}", NeedDto.From(outcome.Value));

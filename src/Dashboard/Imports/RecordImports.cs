@@ -322,7 +322,18 @@ public sealed class RecordImports(IGrainFactory grains, ServiceCatalogue catalog
             }
 
             var frequency = parts.Length > 1 && parts[1].Length > 0 ? FrequencyWords.GetValueOrDefault(parts[1], parts[1]) : null;
-            var need = HouseholdsApi.Need(one, new NeedBody(ItemId(parts[0]), frequency, priority, null), catalogue, string.Empty);
+            var need = HouseholdsApi.Need(one, new NeedBody(ItemId(parts[0]), frequency, priority, null), string.Empty);
+            if (one.IsValid && NeedRules.Item(catalogue, need).Failure is { } refused)
+            {
+                // The dry run asks the household's own rule, so the import and the needs route refuse alike.
+                foreach (var (field, messages) in refused.Errors ?? new Dictionary<string, string[]>())
+                {
+                    foreach (var message in messages)
+                    {
+                        one.Add(field, message);
+                    }
+                }
+            }
             foreach (var (_, messages) in one.Errors)
             {
                 foreach (var message in messages)
@@ -331,7 +342,7 @@ public sealed class RecordImports(IGrainFactory grains, ServiceCatalogue catalog
                 }
             }
 
-            if (one.IsValid && need is not null)
+            if (one.IsValid)
             {
                 needs.Add(need);
             }

@@ -79,9 +79,10 @@ public sealed class HouseholdGrain(
             return Failure.NotFound("家庭不存在 / Household not found");
         }
 
-        if (catalogue.Find(need.ItemId) is not { } item)
+        var (item, refused) = NeedRules.Item(catalogue, need);
+        if (refused is not null)
         {
-            return Failure.Invalid("itemId", "服务清单中没有此项目 / Not an item of the service catalogue");
+            return refused;
         }
 
         var now = time.GetUtcNow();
@@ -89,7 +90,7 @@ public sealed class HouseholdGrain(
         var record = new NeedRecord
         {
             NeedId = Ids.NeedId(HouseholdId, S.NeedSequence),
-            ItemId = item.ItemId,
+            ItemId = item!.ItemId,
             Category = item.Category,
             Frequency = need.Frequency ?? item.DefaultFrequency,
             Priority = need.Priority,
