@@ -26,9 +26,10 @@ public sealed class ReportsApiTests(DashboardFixture fixture)
         await fixture.Records.PairingAsync(volunteerId, household, need);
         var phone = fixture.Dashboard.Volunteer(volunteerId);
         var visitId = NewId("visit");
-        var start = DateTimeOffset.UtcNow.AddMinutes(-70);
+        // In the service's current month, which the reports default to (an hour ago may be last month in Shanghai).
+        var (start, length) = ServiceMonth.Visits(1, TimeSpan.FromMinutes(60), TimeSpan.Zero)[0];
         await Expect(phone.PostAsJsonAsync($"/api/v1/visits/{visitId}/check-in", CheckIn(household, need, start)), HttpStatusCode.Created);
-        var done = await Expect(phone.PostAsJsonAsync($"/api/v1/visits/{visitId}/check-out", CheckOut(start.AddMinutes(60))), HttpStatusCode.OK);
+        var done = await Expect(phone.PostAsJsonAsync($"/api/v1/visits/{visitId}/check-out", CheckOut(start + length)), HttpStatusCode.OK);
         await Expect(coordinator.PostAsync($"/api/v1/visits/{visitId}/certify", null), HttpStatusCode.OK);
         var hours = done["hours"]!.GetValue<double>();
 

@@ -112,7 +112,7 @@ public sealed class ServiceRecordGrain(
         next.Rating = rating;
         await state.WriteOrReloadAsync(next, this);
         await GrainFactory.GetGrain<ISatisfactionGrain>(S.Owner!.DistrictId)
-            .Record(new DistrictRating(this.GetPrimaryKeyString(), S.Owner.VolunteerId, rating.Satisfaction, rating.Comment, rating.At), previous?.Satisfaction);
+            .Record(new DistrictRating(VisitId, S.Owner.VolunteerId, rating.Satisfaction, rating.Comment, rating.At), previous?.Satisfaction);
         return Outcome<ServiceRecordView>.Ok(View(S), created: previous is null);
     }
 
@@ -170,7 +170,7 @@ public sealed class SatisfactionGrain([PersistentState("satisfaction")] IPersist
         var current = Current;
         var next = new SatisfactionState { Counts = [.. current.Counts], Latest = [.. current.Latest] };
         // The listed rating of the visit, where still listed, is what was counted; else the caller's previous one.
-        var replaced = next.Latest.FindIndex(r => r.VisitId == rating.VisitId);
+        var replaced = next.Latest.FindIndex(r => r.VisitId == rating.VisitId && r.VolunteerId == rating.VolunteerId);
         var counted = replaced >= 0 ? next.Latest[replaced].Satisfaction : previous;
         if (replaced >= 0)
         {

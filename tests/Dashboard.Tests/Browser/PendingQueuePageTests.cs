@@ -8,7 +8,7 @@ namespace Boai.Orleans.Dashboard.Tests.Browser;
 [Collection(DashboardCollection.Name)]
 public sealed class PendingQueuePageTests(DashboardFixture fixture)
 {
-    private const string District = "sanjiao"; // only UnavailableTests writes here, and no visits
+    private const string District = "sanjiao"; // only UnavailableTests writes here, and no visits; its excluded count is this test's own
 
     [Fact]
     public async Task One_coordinator_certifies_and_the_others_count_drops_live_photos_open_from_the_queue_and_suggestions_say_who_was_left_out()

@@ -23,7 +23,8 @@ public sealed class PhoneSessionTests(DashboardFixture fixture)
         });
         dashboard.UseKestrel(0);
         dashboard.StartServer();
-        var due = await DueTodayAsync("sanjiao");
+        // Not sanjiao: the 待认证 queue test counts the volunteers of that district the training gate leaves out.
+        var due = await DueTodayAsync("shiqi");
         var refused = dashboard.Get<TokenSigning>().Issue(due.VolunteerId, Roles.Volunteer, [], TimeSpan.FromHours(1)).Token;
         var shots = Path.Combine(AppContext.BaseDirectory, "phone-screens");
         Directory.CreateDirectory(shots);

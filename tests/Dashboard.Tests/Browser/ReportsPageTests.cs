@@ -19,12 +19,12 @@ public sealed class ReportsPageTests(DashboardFixture fixture)
         var paired = await fixture.Records.PairedAsync(District);
         var phone = fixture.Dashboard.Volunteer(paired.VolunteerId);
         var coordinator = fixture.Dashboard.Coordinator(District);
-        for (var k = 0; k < 2; k++)
+        // In the service's current month, which the page opens on (an hour ago may be last month in Shanghai).
+        foreach (var (start, length) in ServiceMonth.Visits(2, TimeSpan.FromMinutes(45), TimeSpan.FromMinutes(60)))
         {
             var visitId = NewId("rep");
-            var start = DateTimeOffset.UtcNow.AddMinutes(-50 - (k * 60));
             await Expect(phone.PostAsJsonAsync($"/api/v1/visits/{visitId}/check-in", CheckIn(paired.HouseholdId, paired.NeedId, start)), HttpStatusCode.Created);
-            await Expect(phone.PostAsJsonAsync($"/api/v1/visits/{visitId}/check-out", CheckOut(start.AddMinutes(45))), HttpStatusCode.OK);
+            await Expect(phone.PostAsJsonAsync($"/api/v1/visits/{visitId}/check-out", CheckOut(start + length)), HttpStatusCode.OK);
             await Expect(coordinator.PostAsync($"/api/v1/visits/{visitId}/certify", null), HttpStatusCode.OK);
         }
 

@@ -257,8 +257,9 @@ async function start() {
   select.replaceChildren(...state.districts.map((d) => el('option', { value: d.districtId }, districtName(d))));
   const params = new URLSearchParams(location.search);
   if (params.get('district')) select.value = params.get('district');
-  const now = new Date();
-  document.getElementById('month').value = params.get('month') ?? `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`;
+  // The current month is the service's (its time zone), not the browser's: the report without a month says which.
+  document.getElementById('month').value = params.get('month')
+    ?? (await api(`/api/v1/districts/${encodeURIComponent(select.value)}/reports/monthly`)).month;
   document.getElementById('year').value = document.getElementById('month').value.slice(0, 4);
   for (const id of ['district', 'month', 'year']) document.getElementById(id).addEventListener('change', refresh);
   document.getElementById('controls').hidden = false;
