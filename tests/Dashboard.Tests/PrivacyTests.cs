@@ -59,8 +59,10 @@ public sealed class PrivacyTests(DashboardFixture fixture)
         var paired = await fixture.Records.PairedAsync("dongfeng");
         var phone = fixture.Dashboard.Volunteer(paired.VolunteerId);
         var visitId = NewId("visit");
-        await Expect(phone.PostAsJsonAsync($"/api/v1/visits/{visitId}/check-in", CheckIn(paired.HouseholdId, paired.NeedId, DateTimeOffset.UtcNow.AddMinutes(-30))), HttpStatusCode.Created);
-        await Expect(phone.PostAsJsonAsync($"/api/v1/visits/{visitId}/check-out", CheckOut()), HttpStatusCode.OK);
+        // In the service's current month, which hours.csv defaults to (half an hour ago may be last month in Shanghai).
+        var (start, length) = ServiceMonth.Visits(1, TimeSpan.FromMinutes(29), TimeSpan.Zero)[0];
+        await Expect(phone.PostAsJsonAsync($"/api/v1/visits/{visitId}/check-in", CheckIn(paired.HouseholdId, paired.NeedId, start)), HttpStatusCode.Created);
+        await Expect(phone.PostAsJsonAsync($"/api/v1/visits/{visitId}/check-out", CheckOut(start + length)), HttpStatusCode.OK);
         var coordinator = fixture.Dashboard.Coordinator("dongfeng");
 
         string row = string.Empty;

@@ -10,6 +10,9 @@ public static class ServiceMonth
 {
     private static readonly TimeZoneInfo Zone = TimeZones.Find("Asia/Shanghai");
 
+    /// <summary>Whether it is the 1st of the month where the service is (its month then holds less than a day).</summary>
+    public static bool IsFirstDay => TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Zone).Day == 1;
+
     /// <summary>The service's current month as yyyy-MM.</summary>
     public static string Current => Start(DateTimeOffset.UtcNow).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
 
