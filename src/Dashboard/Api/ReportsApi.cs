@@ -151,12 +151,7 @@ public static class ReportsApi
     {
         var v = new Validation();
         var today = calendar.Today;
-        var start = v.Day("from", from) ?? new DateOnly(today.Year, 1, 1);
-        var end = v.Day("to", to) ?? today;
-        if (end < start)
-        {
-            v.Add("to", "应不早于开始日期 / Must not be before from");
-        }
+        var (start, end) = v.Period(from, to, today);
 
         if (!v.IsValid)
         {

@@ -79,6 +79,22 @@ public sealed class Validation
     }
 
     /// <summary>An optional day of a query (<c>yyyy-MM-dd</c>) within <see cref="ApiTimes"/>' range.</summary>
+    /// <summary>
+    /// A certificate's period from <c>from</c> and <c>to</c> (yyyy-MM-dd, each optional): by default from the 1st of
+    /// January of <paramref name="today"/>'s year to today; <c>to</c> must not be before <c>from</c>.
+    /// </summary>
+    public (DateOnly Start, DateOnly End) Period(string? from, string? to, DateOnly today)
+    {
+        var start = Day("from", from) ?? new DateOnly(today.Year, 1, 1);
+        var end = Day("to", to) ?? today;
+        if (end < start)
+        {
+            Add("to", "应不早于开始日期 / Must not be before from");
+        }
+
+        return (start, end);
+    }
+
     public DateOnly? Day(string field, string? text)
     {
         if (string.IsNullOrEmpty(text))

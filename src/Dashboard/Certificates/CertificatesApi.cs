@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text;
 using Boai.Orleans.Catalogue;
@@ -89,12 +88,7 @@ public static class CertificatesApi
     {
         var v = new Validation();
         var today = calendar.Today;
-        var start = Day(v, "from", from) ?? new DateOnly(today.Year, 1, 1);
-        var end = Day(v, "to", to) ?? today;
-        if (end < start)
-        {
-            v.Add("to", "应不早于开始日期 / Must not be before from");
-        }
+        var (start, end) = v.Period(from, to, today);
 
         if (!v.IsValid)
         {
@@ -224,21 +218,5 @@ public static class CertificatesApi
     {
         var origin = string.IsNullOrEmpty(options.PublicBaseUrl) ? $"{http.Request.Scheme}://{http.Request.Host}" : options.PublicBaseUrl.TrimEnd('/');
         return $"{origin}/verify/{WebUtility.UrlEncode(number)}";
-    }
-
-    private static DateOnly? Day(Validation v, string field, string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
-
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-        {
-            return day;
-        }
-
-        v.Add(field, "格式 yyyy-MM-dd / A date as yyyy-MM-dd");
-        return null;
     }
 }

@@ -22,8 +22,10 @@ public sealed class BadInputTests(DashboardFixture fixture)
         var volunteer = await fixture.Records.VolunteerAsync("shiqi");
 
         using var response = await fixture.Dashboard.Volunteer(volunteer).GetAsync($"/api/v1/volunteers/{volunteer}/certificate{query}");
+        using var pdf = await fixture.Dashboard.Volunteer(volunteer).GetAsync($"/api/v1/volunteers/{volunteer}/certificate.pdf{query}");
 
         await ExpectField(response, field);
+        await ExpectField(pdf, field);
     }
 
     [Theory]
