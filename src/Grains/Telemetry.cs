@@ -33,6 +33,9 @@ public static class Telemetry
     private static readonly Counter<long> StorageRequests = Meter.CreateCounter<long>(
         "boai.storage.requests", "{request}", "Requests to the storage account, by kind: transaction (entity-group batch), write, read");
 
+    private static readonly Histogram<double> MatchPoolBuilds = Meter.CreateHistogram<double>(
+        "boai.matching.pool_build.duration", "ms", "Time to prepare a district's matching pool from its volunteers (once per activation, and after a change it cannot take in place)");
+
     private static long _requests;
     private static long _transactions;
     private static long _writes;
@@ -69,6 +72,10 @@ public static class Telemetry
             Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds,
             new KeyValuePair<string, object?>("store", store),
             new KeyValuePair<string, object?>("outcome", succeeded ? "ok" : "error"));
+
+    /// <summary>A district's matching pool was prepared, from a <see cref="Stopwatch.GetTimestamp"/> taken before.</summary>
+    public static void MatchPoolBuilt(string districtId, long startedAt) =>
+        MatchPoolBuilds.Record(Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds, District(districtId));
 
     private static KeyValuePair<string, object?> District(string districtId) => new("district", districtId);
 

@@ -26,6 +26,7 @@ namespace Boai.Orleans.Districts;
 public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
 {
     private const string ClockReminder = "district-clock";
+    private const string MatchingNotReady = "District {0} is still reading its volunteers (waited {1:0.#} s); ask again shortly.";
     private readonly List<LiveEvent> _outbox = [];
     private readonly TimeProvider _time;
     private readonly DistrictClockOptions _clock;
@@ -36,6 +37,7 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
     private readonly DistrictDueToday _due;
     private readonly DistrictMatching _matching;
     private readonly GroupCommit _commit;
+    private readonly TimeSpan _readyWait;
     private DistrictSummary? _lastPublished;
     private Task _volunteersRead = Task.CompletedTask;
     private bool _refreshing;
@@ -62,6 +64,7 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         _due = new DistrictDueToday(id, _store, _outbox, zone, rules.Value);
         _matching = new DistrictMatching(id, _live, _outbox, matching.Value, catalogue, time, zone);
         _commit = new GroupCommit(WriteAsync);
+        _readyWait = matching.Value.ReadyWait;
     }
 
     private string DistrictId => _info.DistrictId;
@@ -96,13 +99,16 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
 
     }
 
-    /// <summary>Reads the volunteers' whole records away from the grain's turn, then prepares the matching pool the same way.</summary>
+    /// <summary>
+    /// Reads the volunteers' whole records away from the grain's turn and adopts them on it (volunteers updated meanwhile
+    /// keep their newer record), then prepares the matching pool away from the turn too.
+    /// </summary>
     private async Task ReadVolunteersAsync()
     {
         try
         {
-            var rows = await Task.Run(() => _store.LoadVolunteersAsync(CancellationToken.None));
-            foreach (var row in rows)
+            var read = await Task.Run(() => _store.ReadVolunteersAsync(CancellationToken.None));
+            foreach (var row in _store.AdoptVolunteers(read))
             {
                 _live.Load(row);
             }
@@ -113,6 +119,12 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
             Log.VolunteersUnread(_logger, ex, DistrictId);
             this.DeactivateOnIdle();
             throw;
+        }
+
+        if (_store.HasChanges)
+        {
+            // The volunteers updated during the read go into their buckets now, not with whatever write comes next.
+            _ = CommitAdoptedAsync();
         }
 
         _ = WarmMatchingAsync();
@@ -151,26 +163,26 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         return _commit.CommitAsync();
     }
 
-    public async Task UpsertVolunteer(VolunteerSummary volunteer)
+    /// <summary>Never waits for the volunteers' read: until it is adopted the store keeps the record on a row of its own, newer than the bucket's.</summary>
+    public Task UpsertVolunteer(VolunteerSummary volunteer)
     {
-        await _volunteersRead;
-        var before = _live.UpsertVolunteer(volunteer);
-        _matching.VolunteerChanged(before, volunteer);
+        _live.UpsertVolunteer(volunteer);
+        _matching.VolunteerChanged(volunteer.VolunteerId, volunteer);
         PrepareSuggestionsSoon();
-        await _commit.CommitAsync();
+        return _commit.CommitAsync();
     }
 
-    public async Task RemoveVolunteer(string volunteerId)
+    /// <summary>Never waits for the volunteers' read, like <see cref="UpsertVolunteer"/>.</summary>
+    public Task RemoveVolunteer(string volunteerId)
     {
-        await _volunteersRead;
-        if (!_live.Volunteers.TryGetValue(volunteerId, out var before) || !_live.RemoveVolunteer(volunteerId))
+        if (!_live.RemoveVolunteer(volunteerId))
         {
-            return;
+            return Task.CompletedTask;
         }
 
-        _matching.VolunteerChanged(before, null);
+        _matching.VolunteerChanged(volunteerId, null);
         PrepareSuggestionsSoon();
-        await _commit.CommitAsync();
+        return _commit.CommitAsync();
     }
 
     public Task Apply(IReadOnlyList<LedgerEvent> events)
@@ -219,7 +231,7 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
 
     public async Task<IReadOnlyList<VolunteerSummary>> GetVolunteers()
     {
-        await _volunteersRead;
+        await WithinReadyWaitAsync(_volunteersRead);
         return _live.Volunteers.Values.OrderBy(v => v.VolunteerId, StringComparer.Ordinal).ToList();
     }
 
@@ -229,32 +241,67 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
 
     public async Task<IReadOnlyList<SuggestedVolunteer>> Suggest(MatchNeed need, int take)
     {
-        await _volunteersRead;
-        return _matching.Suggest(need, take);
+        await MatchingReadyAsync();
+        return await _matching.SuggestAsync(need, take);
     }
 
     public async Task<IReadOnlyDictionary<string, IReadOnlyList<SuggestedVolunteer>>> GetReadySuggestions()
     {
-        await _volunteersRead;
-        return _matching.ReadySuggestions();
+        await MatchingReadyAsync();
+        return await _matching.ReadySuggestionsAsync();
     }
 
     public async Task<DistrictPlanView> Plan()
     {
-        await _volunteersRead;
-        return _matching.Plan();
+        await MatchingReadyAsync();
+        return await _matching.PlanAsync();
     }
 
+    // Asked by order grains, not by a coordinator's page: they wait as long as the read takes, as before.
     public async Task<IReadOnlyList<string>> VolunteersEligibleFor(OrderMatch order)
     {
         await _volunteersRead;
-        return _matching.VolunteersEligibleFor(order);
+        return await _matching.VolunteersEligibleForAsync(order);
     }
 
     public async Task<IReadOnlyList<string>> OrdersEligibleFor(string volunteerId, IReadOnlyList<OrderMatch> orders)
     {
         await _volunteersRead;
         return _matching.OrdersEligibleFor(volunteerId, orders);
+    }
+
+    /// <summary>
+    /// Matching needs the volunteers' records and the pool made of them: seconds after a cold activation of a 越秀-size
+    /// district. A coordinator's call (suggestions, plan, the volunteers' list) waits for them at most
+    /// <see cref="MatchingOptions.ReadyWait"/> and is then refused with a <see cref="TimeoutException"/> (the API's 503
+    /// with Retry-After), instead of running into its own call timeout with nothing said. The read and the pool go on.
+    /// </summary>
+    private Task MatchingReadyAsync()
+    {
+        return WithinReadyWaitAsync(VolunteersAndPoolAsync());
+
+        async Task VolunteersAndPoolAsync()
+        {
+            await _volunteersRead;
+            await _matching.PoolAsync();
+        }
+    }
+
+    private async Task WithinReadyWaitAsync(Task ready)
+    {
+        if (!ready.IsCompleted)
+        {
+            try
+            {
+                await ready.WaitAsync(_readyWait, _time);
+            }
+            catch (TimeoutException)
+            {
+                throw new TimeoutException(string.Format(CultureInfo.InvariantCulture, MatchingNotReady, DistrictId, _readyWait.TotalSeconds));
+            }
+        }
+
+        await ready;
     }
 
     public Task Wake() => Task.CompletedTask;
@@ -313,15 +360,28 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
 
     private DistrictSummary Summary(DateTimeOffset now) => _live.Summary(now, _due.Count, _due.Late);
 
+    private async Task CommitAdoptedAsync()
+    {
+        try
+        {
+            await _commit.CommitAsync();
+        }
+        catch (Exception ex)
+        {
+            // Still pending in the store (and stored on their own rows meanwhile): the next write carries them.
+            Log.AdoptedUnwritten(_logger, ex, DistrictId);
+        }
+    }
+
     private async Task WarmMatchingAsync()
     {
         try
         {
-            await _matching.WarmAsync();
+            await _matching.PoolAsync();
         }
         catch (Exception ex)
         {
-            // The pool is made on first use instead.
+            // The pool is made again on first use.
             Log.SuggestionsFailed(_logger, ex, DistrictId);
         }
     }
@@ -349,7 +409,7 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
             await _volunteersRead;
             while (_matching.HasDue)
             {
-                _matching.PrepareDue();
+                await _matching.PrepareDueAsync();
                 await _commit.CommitAsync();
             }
         }
@@ -406,6 +466,9 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
 
         [LoggerMessage(EventId = 2004, Level = LogLevel.Error, Message = "Reading the volunteers of district {DistrictId} failed; it deactivates")]
         public static partial void VolunteersUnread(ILogger logger, Exception exception, string districtId);
+
+        [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Writing the volunteers of district {DistrictId} updated while they were read failed; the next write carries them")]
+        public static partial void AdoptedUnwritten(ILogger logger, Exception exception, string districtId);
 
         [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Preparing suggestions for uncovered needs of district {DistrictId} failed")]
         public static partial void SuggestionsFailed(ILogger logger, Exception exception, string districtId);

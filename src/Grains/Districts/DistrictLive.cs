@@ -18,7 +18,7 @@ internal sealed class DistrictLive(DistrictInfo info, IDistrictStore store, List
 
     public Dictionary<string, HouseholdSummary> Households { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The volunteers' whole records: read after the activation (<see cref="IDistrictStore.LoadVolunteersAsync"/>).</summary>
+    /// <summary>The volunteers' whole records: read after the activation (<see cref="IDistrictStore.ReadVolunteersAsync"/>, adopted on the grain's turn).</summary>
     public Dictionary<string, VolunteerSummary> Volunteers { get; } = new(StringComparer.Ordinal);
 
     /// <summary>What the summary counts of each volunteer; read with the activation.</summary>
@@ -123,9 +123,10 @@ internal sealed class DistrictLive(DistrictInfo info, IDistrictStore store, List
         return previous;
     }
 
+    /// <summary>Removes a volunteer of the district; before their records are read, their activity row says they are one.</summary>
     public bool RemoveVolunteer(string volunteerId)
     {
-        if (!Volunteers.Remove(volunteerId))
+        if (!(Volunteers.Remove(volunteerId) | Activity.ContainsKey(volunteerId)))
         {
             return false;
         }

@@ -46,15 +46,20 @@ public sealed class DistrictPlanner(MatchingOptions? options = null)
             }
         }
 
+        // Each need's candidates are ranked on their own (the pool is only read): in parallel, each worker with its buffers.
         var queries = new NeedQuery[sorted.Length];
         var candidates = new int[sorted.Length][];
-        var indexes = new int[scorer.CandidatesPerNeed];
-        var scores = new double[scorer.CandidatesPerNeed];
-        for (var j = 0; j < sorted.Length; j++)
-        {
-            queries[j] = new NeedQuery(sorted[j], pool);
-            candidates[j] = indexes[..scorer.Rank(queries[j], pool, scorer.CandidatesPerNeed, null, indexes, scores)];
-        }
+        Parallel.For(
+            0,
+            sorted.Length,
+            () => (Indexes: new int[scorer.CandidatesPerNeed], Scores: new double[scorer.CandidatesPerNeed]),
+            (j, _, buffers) =>
+            {
+                queries[j] = new NeedQuery(sorted[j], pool);
+                candidates[j] = buffers.Indexes[..scorer.Rank(queries[j], pool, scorer.CandidatesPerNeed, null, buffers.Indexes, buffers.Scores)];
+                return buffers;
+            },
+            _ => { });
 
         var remaining = new int[pool.Count];
         for (var i = 0; i < pool.Count; i++)

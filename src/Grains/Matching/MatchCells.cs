@@ -49,10 +49,28 @@ internal sealed class MatchCells
         }
     }
 
+    private MatchCells(int[] cellOf, int[] unlocated, Cell[] cells)
+    {
+        _cellOf = cellOf;
+        Unlocated = unlocated;
+        Cells = cells;
+    }
+
     /// <summary>Volunteers without a home location: evaluated for every need (same district only).</summary>
     public int[] Unlocated { get; }
 
     public Cell[] Cells { get; }
+
+    /// <summary>The cells of a pool's copy: <see cref="Refresh"/> replaces a cell in the array, so the array is copied; cells are immutable.</summary>
+    public MatchCells Copy() => new(_cellOf, Unlocated, (Cell[])Cells.Clone());
+
+    /// <summary>
+    /// The volunteers in the order a pool ranks fastest: by location cell, so that a cell's members lie side by side in the
+    /// pool's flat arrays (ranking a need reads a few cells' members; scattered over 180,000 positions, each read of each
+    /// array missed the cache). Those without a location come last; ties keep their order.
+    /// </summary>
+    public static List<MatchVolunteer> InCellOrder(IEnumerable<MatchVolunteer> volunteers) =>
+        [.. volunteers.OrderBy(v => KeyOf(v) ?? (int.MaxValue, int.MaxValue))];
 
     /// <summary>Whether the volunteer's new record stays in the cell (or stays without a location).</summary>
     public static bool SameCell(MatchVolunteer before, MatchVolunteer after) => KeyOf(before) == KeyOf(after);

@@ -6,6 +6,12 @@ public sealed partial class MatchPool
     private static readonly Comparer<int> LongestFirstSlots = Comparer<int>.Create((a, b) => b.CompareTo(a));
 
     /// <summary>
+    /// A pool of its own with the same volunteers: what <see cref="TryReplace"/> changes is copied (flat arrays, the cells'
+    /// bounds), what it never changes is shared. Milliseconds for 180,000 volunteers, where building one takes seconds.
+    /// </summary>
+    internal MatchPool Copy() => new(this);
+
+    /// <summary>
     /// Puts a volunteer's new record in place of their old one when nothing the pool indexes across volunteers changes:
     /// skills, categories and district already known to the pool, the same households served, as many weekly slots, the
     /// same location cell. False otherwise (or when the volunteer is not in the pool): then build the pool again. For the

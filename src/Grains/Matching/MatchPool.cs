@@ -10,16 +10,21 @@ public sealed partial class MatchPool
 {
     private static readonly Comparer<int> LongestFirst = Comparer<int>.Create((a, b) => b.CompareTo(a));
 
-    private readonly Dictionary<string, int> skillIndex = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, int> categoryIndex = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, int> districtIndex = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int[]> servedBy = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> indexOf = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> skillIndex;
+    private readonly Dictionary<string, int> categoryIndex;
+    private readonly Dictionary<string, int> districtIndex;
+    private readonly Dictionary<string, int[]> servedBy;
+    private readonly Dictionary<string, int> indexOf;
     private MatchCells? cells;
 
     public MatchPool(IReadOnlyList<MatchVolunteer> volunteers)
     {
         ArgumentNullException.ThrowIfNull(volunteers);
+        skillIndex = new(StringComparer.OrdinalIgnoreCase);
+        categoryIndex = new(StringComparer.OrdinalIgnoreCase);
+        districtIndex = new(StringComparer.Ordinal);
+        servedBy = new(StringComparer.Ordinal);
+        indexOf = new(StringComparer.Ordinal);
         var n = volunteers.Count;
         Volunteers = volunteers.ToArray();
         Active = new bool[n];
@@ -120,6 +125,35 @@ public sealed partial class MatchPool
         {
             IdRank[byId[rank]] = rank;
         }
+    }
+
+    // The copy of <see cref="Copy"/>: the indexes by name and id are never changed in place, so they are shared.
+    private MatchPool(MatchPool source)
+    {
+        skillIndex = source.skillIndex;
+        categoryIndex = source.categoryIndex;
+        districtIndex = source.districtIndex;
+        servedBy = source.servedBy;
+        indexOf = source.indexOf;
+        Volunteers = (MatchVolunteer[])source.Volunteers.Clone();
+        Active = (bool[])source.Active.Clone();
+        ActivePairings = (int[])source.ActivePairings.Clone();
+        District = (int[])source.District.Clone();
+        HasLocation = (bool[])source.HasLocation.Clone();
+        LatRad = (double[])source.LatRad.Clone();
+        Location = (GeoTrig[])source.Location.Clone();
+        MaxTravelKm = (double[])source.MaxTravelKm.Clone();
+        MaxTravelTerm = (double[])source.MaxTravelTerm.Clone();
+        Rating = (double[])source.Rating.Clone();
+        AcceptsAll = (bool[])source.AcceptsAll.Clone();
+        SlotStart = source.SlotStart;
+        SlotMinutes = (int[])source.SlotMinutes.Clone();
+        SkillWords = source.SkillWords;
+        SkillBits = (ulong[])source.SkillBits.Clone();
+        CategoryWords = source.CategoryWords;
+        CategoryBits = (ulong[])source.CategoryBits.Clone();
+        IdRank = source.IdRank;
+        cells = source.cells?.Copy();
     }
 
     public int Count => Volunteers.Length;

@@ -138,7 +138,9 @@ internal sealed partial class MatchScorer
             return false;
         }
 
-        if (!Rules.TrainingRules.Covers(pool[i].Trainings, q.Need.RequiredTrainings))
+        // Only a need that requires a training reads the volunteer's record: the flat arrays stay in cache, the records
+        // of 180,000 volunteers do not.
+        if (q.Need.RequiredTrainings is { Count: > 0 } trainings && !Rules.TrainingRules.Covers(pool[i].Trainings, trainings))
         {
             return false;
         }

@@ -65,6 +65,13 @@ public sealed class MatchingOptions
     /// </summary>
     public int SuggestionsWhenUncovered { get; set; } = 5;
 
+    /// <summary>
+    /// How long a matching call (suggestions, plan, order eligibility) waits, after a district's cold activation, for
+    /// its volunteers to be read and its pool prepared (越秀 size: seconds) before it is refused as not ready yet: the
+    /// API answers 503 with Retry-After. Below the dashboard's grain-call timeout (<c>Dashboard:GrainCallTimeout</c>, 10 s).
+    /// </summary>
+    public TimeSpan ReadyWait { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Throws when a value makes matching meaningless.</summary>
     public void Validate()
     {
@@ -84,6 +91,7 @@ public sealed class MatchingOptions
         Require(PlanCandidatesPerNeed >= 1, nameof(PlanCandidatesPerNeed));
         Require(PlanPointsPerPriority is >= 0 and <= 100, nameof(PlanPointsPerPriority));
         Require(SuggestionsWhenUncovered is >= 0 and <= 50, nameof(SuggestionsWhenUncovered));
+        Require(ReadyWait > TimeSpan.Zero, nameof(ReadyWait));
     }
 
     private static void Require(bool ok, string name)

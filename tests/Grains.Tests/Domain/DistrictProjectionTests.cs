@@ -67,7 +67,7 @@ public sealed class DistrictProjectionTests(DomainCluster domain)
 
         var cold = new TableDistrictStore("xiaolan", table);
         var rows = await cold.LoadAsync(CancellationToken.None);
-        var read = (await cold.LoadVolunteersAsync(CancellationToken.None)).ToDictionary(r => r.Id, r => (VolunteerSummary)r.Value);
+        var read = (await cold.ReadVolunteersAsync(CancellationToken.None)).ToDictionary(r => r.Id, r => (VolunteerSummary)r.Value);
         Assert.True(stored <= TableDistrictStore.VolunteerBuckets + TableDistrictStore.ActivityBuckets + 1, $"{stored} rows for {volunteers} volunteers");
         Assert.DoesNotContain(rows, r => r.Kind == DistrictRowKind.Volunteer);
         Assert.Equal(volunteers - 1, read.Count);
@@ -86,17 +86,113 @@ public sealed class DistrictProjectionTests(DomainCluster domain)
         var store = new TableDistrictStore("xiaolan", table);
         var rows = await store.LoadAsync(CancellationToken.None);
         Assert.Equal("v1", Assert.Single(rows).Id);
+        Assert.Empty(store.AdoptVolunteers(await store.ReadVolunteersAsync(CancellationToken.None)));
         Assert.True(store.HasChanges);
         await store.FlushAsync();
 
+        Assert.Equal(["vb|"], (await RowKeysAsync(table)).Select(k => k[..3]));
+        Assert.Equal("v1", Assert.Single(await new TableDistrictStore("xiaolan", table).ReadVolunteersAsync(CancellationToken.None)).Id);
+    }
+
+    [Fact]
+    public async Task A_volunteer_put_while_the_volunteers_are_read_is_stored_at_once_and_wins_over_the_older_bucket_row()
+    {
+        var table = await NewTableAsync();
+        var seeder = new TableDistrictStore("xiaolan", table);
+        for (var i = 0; i < 300; i++)
+        {
+            seeder.Put(DistrictRowKind.Volunteer, $"v{i}", Volunteer($"v{i}", "陈**"));
+        }
+
+        await seeder.FlushAsync();
+
+        // The district activates and its volunteers' read is in flight (taken before the updates below, so it holds the
+        // older rows) while one volunteer is updated, one removed and one new one added: each is stored at once.
+        var store = new TableDistrictStore("xiaolan", table);
+        Assert.Empty(await store.LoadAsync(CancellationToken.None));
+        var read = await store.ReadVolunteersAsync(CancellationToken.None);
+        store.Put(DistrictRowKind.Volunteer, "v7", Volunteer("v7", "李**"));
+        store.Delete(DistrictRowKind.Volunteer, "v8");
+        store.Put(DistrictRowKind.Volunteer, "new", Volunteer("new", "王**"));
+        await store.FlushAsync();
+
+        // The silo dies before the read lands: the next activation reads the updates with its first read.
+        var crashed = new TableDistrictStore("xiaolan", table);
+        var early = (await crashed.LoadAsync(CancellationToken.None)).ToDictionary(r => r.Id, r => (VolunteerSummary)r.Value);
+        Assert.Equal(["new", "v7"], early.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("李**", early["v7"].MaskedName);
+        var adopted = crashed.AdoptVolunteers(await crashed.ReadVolunteersAsync(CancellationToken.None)).ToDictionary(r => r.Id, r => (VolunteerSummary)r.Value);
+        Assert.Equal(298, adopted.Count);
+        Assert.DoesNotContain("v7", adopted.Keys);
+        Assert.DoesNotContain("v8", adopted.Keys);
+
+        // The first store's read lands: the older bucket rows do not overwrite the updates, which go into their buckets.
+        var current = store.AdoptVolunteers(read).ToDictionary(r => r.Id, r => (VolunteerSummary)r.Value);
+        Assert.Equal(298, current.Count);
+        Assert.True(store.HasChanges);
+        store.Put(DistrictRowKind.Volunteer, "v9", Volunteer("v9", "赵**"));
+        await store.FlushAsync();
+
+        // Stored: buckets only (single rows and their markers gone), each volunteer as last written.
+        Assert.All(await RowKeysAsync(table), k => Assert.StartsWith("vb|", k, StringComparison.Ordinal));
+        var cold = new TableDistrictStore("xiaolan", table);
+        Assert.Empty(await cold.LoadAsync(CancellationToken.None));
+        var stored = cold.AdoptVolunteers(await cold.ReadVolunteersAsync(CancellationToken.None)).ToDictionary(r => r.Id, r => (VolunteerSummary)r.Value);
+        Assert.Equal(300, stored.Count);
+        Assert.Equal("李**", stored["v7"].MaskedName);
+        Assert.Equal("王**", stored["new"].MaskedName);
+        Assert.Equal("赵**", stored["v9"].MaskedName);
+        Assert.DoesNotContain("v8", stored.Keys);
+    }
+
+    [Fact]
+    public async Task A_single_row_is_never_left_older_than_its_bucket()
+    {
+        var table = await NewTableAsync();
+        var seeder = new TableDistrictStore("xiaolan", table);
+        seeder.Put(DistrictRowKind.Volunteer, "v1", Volunteer("v1", "陈**"));
+        await seeder.FlushAsync();
+
+        // Updated during the read (single row), then again after it (bucket): the bucket's write replaces the single row
+        // in the same transaction, so a read after it finds the newest record even when deleting the markers fails.
+        var store = new TableDistrictStore("xiaolan", new DeletesFail(domain.Azurite.ConnectionString, table.Name));
+        await store.LoadAsync(CancellationToken.None);
+        var read = await store.ReadVolunteersAsync(CancellationToken.None);
+        store.Put(DistrictRowKind.Volunteer, "v1", Volunteer("v1", "李**"));
+        await store.FlushAsync();
+        store.AdoptVolunteers(read);
+        store.Put(DistrictRowKind.Volunteer, "v1", Volunteer("v1", "王**"));
+        await store.FlushAsync();
+
+        Assert.Contains("v|v1", await RowKeysAsync(table));
+        var cold = new TableDistrictStore("xiaolan", table);
+        var early = await cold.LoadAsync(CancellationToken.None);
+        var stored = early.Concat(cold.AdoptVolunteers(await cold.ReadVolunteersAsync(CancellationToken.None))).ToDictionary(r => r.Id, r => (VolunteerSummary)r.Value);
+        Assert.Equal("王**", stored["v1"].MaskedName);
+    }
+
+    /// <summary>A table whose transactions of deletes only fail, as storage may at any moment.</summary>
+    private sealed class DeletesFail(string connectionString, string name) : TableClient(connectionString, name)
+    {
+        public override Task<Azure.Response<IReadOnlyList<Azure.Response>>> SubmitTransactionAsync(
+            IEnumerable<TableTransactionAction> transactionActions, CancellationToken cancellationToken = default)
+        {
+            var actions = transactionActions.ToList();
+            return actions.All(a => a.ActionType == TableTransactionActionType.Delete)
+                ? throw new Azure.RequestFailedException(503, "deletes fail")
+                : base.SubmitTransactionAsync(actions, cancellationToken);
+        }
+    }
+
+    private static async Task<List<string>> RowKeysAsync(TableClient table)
+    {
         var keys = new List<string>();
         await foreach (var row in table.QueryAsync<TableEntity>(select: ["RowKey"]))
         {
             keys.Add(row.RowKey);
         }
 
-        Assert.Equal(["vb|"], keys.Select(k => k[..3]));
-        Assert.Equal("v1", Assert.Single(await new TableDistrictStore("xiaolan", table).LoadVolunteersAsync(CancellationToken.None)).Id);
+        return keys;
     }
 
     private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web)

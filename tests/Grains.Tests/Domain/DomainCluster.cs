@@ -1,5 +1,7 @@
+using Boai.Orleans.Districts;
 using Boai.Orleans.Hosting;
 using Boai.Orleans.Ledger;
+using Boai.Orleans.Storage;
 using Boai.Orleans.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,6 +39,9 @@ public sealed class DomainCluster : IAsyncLifetime
     /// <summary>The silo's grain storage, with write faults on demand per grain.</summary>
     public FaultInjectingGrainStorage GrainStorage => Cluster.Silos[0].ServiceProvider.GetRequiredService<FaultInjectingGrainStorage>();
 
+    /// <summary>The silo's district stores, whose volunteers' read a test can hold open.</summary>
+    public HeldDistrictStores DistrictStores => Cluster.Silos[0].ServiceProvider.GetRequiredService<HeldDistrictStores>();
+
     public async Task InitializeAsync()
     {
         await _azurite.InitializeAsync();
@@ -63,6 +68,9 @@ public sealed class DomainCluster : IAsyncLifetime
             silo.Services.AddSingleton<AzureTableVisitLog>();
             silo.Services.AddSingleton(sp => new FaultInjectingVisitLog(sp.GetRequiredService<AzureTableVisitLog>()));
             silo.Services.AddSingleton<IVisitLog>(sp => sp.GetRequiredService<FaultInjectingVisitLog>());
+            // District stores whose volunteers' read a test can hold open (registered first, like the ledger).
+            silo.Services.AddSingleton(sp => new HeldDistrictStores(new TableDistrictStoreFactory(sp.GetRequiredService<BoaiTables>())));
+            silo.Services.AddSingleton<IDistrictStoreFactory>(sp => sp.GetRequiredService<HeldDistrictStores>());
             silo.Services.AddBoaiDomain(Configuration);
             silo.UseBoaiStorage(Configuration.GetStorageSettings());
             // Grain state behind a switch the fault tests turn, per grain (registered last: it replaces the default provider).

@@ -16,4 +16,22 @@ public sealed class MatchPoolReplaceTests
 
         Assert.Equal(["v2"], new Matcher().Suggest(need, pool, 10).Select(s => s.VolunteerId));
     }
+
+    [Fact]
+    public void A_change_to_a_copy_leaves_the_pool_it_was_copied_from_as_it_was()
+    {
+        var volunteers = Enumerable.Range(0, MatchScorer.NearFrom + 10).Select(i => Volunteer($"v{i:D4}", kmNorth: i % 50 * 0.1)).ToList();
+        var pool = new MatchPool(volunteers);
+        var need = Need();
+        var before = Describe(new Matcher().Suggest(need, pool, 5));
+        var best = new Matcher().Suggest(need, pool, 1)[0].VolunteerId;
+
+        var copy = pool.Copy();
+        Assert.True(copy.TryReplace(volunteers.Single(v => v.VolunteerId == best) with { Active = false }));
+
+        Assert.Equal(before, Describe(new Matcher().Suggest(need, pool, 5)));
+        Assert.DoesNotContain(best, new Matcher().Suggest(need, copy, 5).Select(s => s.VolunteerId));
+    }
+
+    private static string Describe(IEnumerable<Suggestion> suggestions) => string.Join(';', suggestions.Select(s => $"{s.VolunteerId}:{s.Score}"));
 }

@@ -41,4 +41,84 @@ public sealed class MinCostFlowTests
         Assert.Equal((2, 7L), (total, cost));
         Assert.Equal((0, 1, 1), (flow.Flow(ax), flow.Flow(ay), flow.Flow(bx)));
     }
+
+    [Fact]
+    public void Matches_a_one_path_at_a_time_reference_on_random_graphs()
+    {
+        for (var seed = 0; seed < 300; seed++)
+        {
+            var random = new Random(seed);
+            var nodes = random.Next(2, 12);
+            var edges = new List<(int From, int To, int Capacity, long Cost)>();
+            for (var k = random.Next(1, 40); k > 0; k--)
+            {
+                var from = random.Next(nodes);
+                var to = random.Next(nodes);
+                if (from != to)
+                {
+                    edges.Add((from, to, random.Next(1, 4), random.Next(0, 20)));
+                }
+            }
+
+            var flow = new MinCostFlow(nodes, edges.Count);
+            var ids = edges.Select(e => flow.AddEdge(e.From, e.To, e.Capacity, e.Cost)).ToList();
+            var (total, cost) = flow.Run(0, nodes - 1);
+
+            Assert.Equal(Reference(nodes, edges, 0, nodes - 1), (total, cost));
+            Assert.Equal(cost, ids.Select((id, k) => flow.Flow(id) * edges[k].Cost).Sum());
+            for (var v = 1; v < nodes - 1; v++)
+            {
+                Assert.Equal(
+                    ids.Where((_, k) => edges[k].To == v).Sum(flow.Flow),
+                    ids.Where((_, k) => edges[k].From == v).Sum(flow.Flow));
+            }
+        }
+    }
+
+    /// <summary>Successive shortest paths with Bellman-Ford, one unit at a time: slow, plainly right.</summary>
+    private static (int Flow, long Cost) Reference(int nodes, List<(int From, int To, int Capacity, long Cost)> edges, int source, int sink)
+    {
+        var residual = new List<(int From, int To, int Capacity, long Cost)>();
+        foreach (var e in edges)
+        {
+            residual.Add(e);
+            residual.Add((e.To, e.From, 0, -e.Cost));
+        }
+
+        var flow = 0;
+        long cost = 0;
+        while (true)
+        {
+            var distance = Enumerable.Repeat(long.MaxValue, nodes).ToArray();
+            var via = new int[nodes];
+            distance[source] = 0;
+            for (var round = 0; round < nodes; round++)
+            {
+                for (var k = 0; k < residual.Count; k++)
+                {
+                    var e = residual[k];
+                    if (e.Capacity > 0 && distance[e.From] != long.MaxValue && distance[e.From] + e.Cost < distance[e.To])
+                    {
+                        distance[e.To] = distance[e.From] + e.Cost;
+                        via[e.To] = k;
+                    }
+                }
+            }
+
+            if (distance[sink] == long.MaxValue)
+            {
+                return (flow, cost);
+            }
+
+            for (var v = sink; v != source; v = residual[via[v]].From)
+            {
+                var k = via[v];
+                residual[k] = residual[k] with { Capacity = residual[k].Capacity - 1 };
+                residual[k ^ 1] = residual[k ^ 1] with { Capacity = residual[k ^ 1].Capacity + 1 };
+            }
+
+            flow++;
+            cost += distance[sink];
+        }
+    }
 }

@@ -53,14 +53,24 @@ public interface IDistrictStore
 {
     bool HasChanges { get; }
 
-    /// <summary>Every row of the district but the volunteers' whole records, once, at activation.</summary>
+    /// <summary>
+    /// Every row of the district but the volunteers' whole records, once, at activation; it includes the volunteers put
+    /// or deleted before an earlier activation had read the rest (<see cref="AdoptVolunteers"/>).
+    /// </summary>
     Task<IReadOnlyList<DistrictRow>> LoadAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// The volunteers' whole records, once, after <see cref="LoadAsync"/>; no volunteer may be put or deleted before it
-    /// completed. Safe to run on another thread than the grain's, as nothing else touches the volunteers meanwhile.
+    /// The volunteers' whole records as stored, once, after <see cref="LoadAsync"/>. Touches nothing else of the store,
+    /// so it runs on the thread pool while the grain goes on; its result goes to <see cref="AdoptVolunteers"/>.
     /// </summary>
-    Task<IReadOnlyList<DistrictRow>> LoadVolunteersAsync(CancellationToken cancellationToken);
+    Task<IReadOnlyList<DistrictRow>> ReadVolunteersAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// On the grain's turn: takes the records <see cref="ReadVolunteersAsync"/> read. A volunteer put or deleted since
+    /// <see cref="LoadAsync"/> (stored meanwhile on its own) keeps that newer state; returns the rows read that are still
+    /// current. Volunteers may be put and deleted at any time, before and after.
+    /// </summary>
+    IReadOnlyList<DistrictRow> AdoptVolunteers(IReadOnlyList<DistrictRow> read);
 
     void Put<T>(DistrictRowKind kind, string id, T value, string? tag = null)
         where T : notnull;

@@ -18,8 +18,14 @@ namespace Boai.Orleans.Districts;
 /// and ledger positions stay one row each: few, and changed one at a time.
 /// </summary>
 /// <remarks>
-/// Rows of the earlier layout (one row per household or volunteer, <c>h|id</c> and <c>v|id</c>) are read as well,
-/// moved into their buckets on the next flush and deleted then, so a district moves to this layout by being active.
+/// <para>The volunteers' buckets are read after the activation (<see cref="ReadVolunteersAsync"/>, seconds at 越秀 size).
+/// A volunteer put or deleted before that read is adopted (<see cref="AdoptVolunteers"/>) cannot go to its bucket, whose
+/// other members are not in memory yet: it is written as a single row <c>v|id</c> (the record, or a removal), read
+/// with the activation and kept over what the bucket says (it is newer). Once adopted, the bucket is written with the
+/// member and, in the same entity-group transaction, the single row is overwritten by a marker saying the bucket holds
+/// it, so a single row never outlives its value in a way a later read could take for newer; markers are deleted after.</para>
+/// <para>Rows of the earlier layout (one row per household or volunteer, <c>h|id</c> and <c>v|id</c>) are read the same
+/// way and moved into their buckets on the next flush, so a district moves to this layout by being active.</para>
 /// </remarks>
 public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>> table) : IDistrictStore
 {
@@ -55,15 +61,27 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
     private const string VolunteersFrom = "vb|";
     private const string VolunteersTo = "vb}";
 
-    // The earlier layout's one row per household or volunteer.
+    // The earlier layout's one row per household or volunteer; volunteers' single rows are also those written before
+    // the volunteers' read was adopted.
     private const string SingleHousehold = "h|";
     private const string SingleVolunteer = "v|";
+    private const string RemovedProperty = "Removed";
+    private const string InBucketProperty = "InBucket";
 
     private readonly string _partition = AzureTableKeys.Escape(districtId);
     private readonly Bucketed _households = new(DistrictRowKind.Household, HouseholdBuckets);
     private readonly Bucketed _volunteers = new(DistrictRowKind.Volunteer, VolunteerBuckets);
     private readonly Bucketed _activity = new(DistrictRowKind.Activity, ActivityBuckets);
     private Dictionary<string, TableEntity?> _dirty = new(StringComparer.Ordinal);
+
+    // Volunteers put (a record) or deleted (null) before the volunteers' read was adopted: newer than their bucket's row.
+    private readonly Dictionary<string, VolunteerSummary?> _early = new(StringComparer.Ordinal);
+
+    // Volunteers that have (or may have) a single row in storage, with whether they changed since it was written.
+    private readonly Dictionary<string, bool> _singles = new(StringComparer.Ordinal);
+
+    // A store that never read its district (a seeder, a new district's first writes) keeps volunteers in buckets at once.
+    private bool _volunteersAdopted = true;
 
     public TableDistrictStore(string districtId, TableClient table)
         : this(districtId, () => Task.FromResult(table))
@@ -78,9 +96,16 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
     public void Put<T>(DistrictRowKind kind, string id, T value, string? tag = null)
         where T : notnull
     {
+        if (kind == DistrictRowKind.Volunteer && !_volunteersAdopted)
+        {
+            PutSingle(id, (VolunteerSummary)(object)value);
+            return;
+        }
+
         if (Bulk(kind) is { } bulk)
         {
             bulk.Put(id, value);
+            MarkChanged(kind, id);
             return;
         }
 
@@ -96,37 +121,47 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
 
     public void Delete(DistrictRowKind kind, string id)
     {
+        if (kind == DistrictRowKind.Volunteer && !_volunteersAdopted)
+        {
+            PutSingle(id, null);
+            return;
+        }
+
         if (Bulk(kind) is { } bulk)
         {
             bulk.Remove(id);
+            MarkChanged(kind, id);
             return;
         }
 
         _dirty[Kinds[kind].Prefix + AzureTableKeys.Escape(id)] = null;
     }
 
-    public Task<IReadOnlyList<DistrictRow>> LoadAsync(CancellationToken cancellationToken) =>
-        LoadAsync(TableClient.CreateQueryFilter($"PartitionKey eq {_partition} and (RowKey lt {VolunteersFrom} or RowKey ge {VolunteersTo})"), cancellationToken);
-
-    public Task<IReadOnlyList<DistrictRow>> LoadVolunteersAsync(CancellationToken cancellationToken) =>
-        LoadAsync(TableClient.CreateQueryFilter($"PartitionKey eq {_partition} and RowKey ge {VolunteersFrom} and RowKey lt {VolunteersTo}"), cancellationToken);
-
-    private async Task<IReadOnlyList<DistrictRow>> LoadAsync(string filter, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DistrictRow>> LoadAsync(CancellationToken cancellationToken)
     {
-        var client = await table();
+        _volunteersAdopted = false;
         var rows = new List<DistrictRow>();
-        await foreach (var entity in client.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {_partition} and (RowKey lt {VolunteersFrom} or RowKey ge {VolunteersTo})");
+        await foreach (var entity in QueryAsync(filter, cancellationToken))
         {
             var key = entity.RowKey;
-            if (key.StartsWith(SingleHousehold, StringComparison.Ordinal) || key.StartsWith(SingleVolunteer, StringComparison.Ordinal))
+            if (key.StartsWith(SingleVolunteer, StringComparison.Ordinal))
+            {
+                if (ReadSingle(entity) is { } volunteer)
+                {
+                    rows.Add(new DistrictRow(DistrictRowKind.Volunteer, volunteer.VolunteerId, volunteer, null));
+                }
+
+                continue;
+            }
+
+            if (key.StartsWith(SingleHousehold, StringComparison.Ordinal))
             {
                 // The earlier layout: into its bucket, and the single row goes with the next flush.
-                var kind = key[0] == 'h' ? DistrictRowKind.Household : DistrictRowKind.Volunteer;
-                var value = JsonSerializer.Deserialize(ReadJson(entity), Kinds[kind].Type, Json)!;
-                var id = value is HouseholdSummary h ? h.HouseholdId : ((VolunteerSummary)value).VolunteerId;
-                Bulk(kind)!.Put(id, value);
+                var household = JsonSerializer.Deserialize<HouseholdSummary>(ReadJson(entity), Json)!;
+                _households.Put(household.HouseholdId, household);
                 _dirty[key] = null;
-                rows.Add(new DistrictRow(kind, id, value, null));
+                rows.Add(new DistrictRow(DistrictRowKind.Household, household.HouseholdId, household, null));
                 continue;
             }
 
@@ -157,6 +192,71 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
         return rows;
     }
 
+    /// <summary>
+    /// The volunteers' buckets as stored, read and deserialized without touching this store's state: safe on any thread,
+    /// while the grain goes on putting rows. Hand the result to <see cref="AdoptVolunteers"/> on the grain's turn.
+    /// </summary>
+    public async Task<IReadOnlyList<DistrictRow>> ReadVolunteersAsync(CancellationToken cancellationToken)
+    {
+        var rows = new List<DistrictRow>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {_partition} and RowKey ge {VolunteersFrom} and RowKey lt {VolunteersTo}");
+        await foreach (var entity in QueryAsync(filter, cancellationToken))
+        {
+            foreach (var (id, value) in Bucketed.Parse(DistrictRowKind.Volunteer, ReadJson(entity)))
+            {
+                rows.Add(new DistrictRow(DistrictRowKind.Volunteer, id, value, null));
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// Takes the volunteers read by <see cref="ReadVolunteersAsync"/> into their buckets; a volunteer put or deleted since
+    /// the activation keeps that newer state, and goes into its bucket with the next flush. From now on volunteers are
+    /// kept in buckets. Returns the rows read that are still current (the caller already has the newer ones).
+    /// </summary>
+    public IReadOnlyList<DistrictRow> AdoptVolunteers(IReadOnlyList<DistrictRow> read)
+    {
+        var current = new List<DistrictRow>(read.Count);
+        foreach (var row in read)
+        {
+            if (!_early.ContainsKey(row.Id))
+            {
+                _volunteers.Load(row.Id, row.Value);
+                current.Add(row);
+            }
+        }
+
+        _volunteersAdopted = true;
+        foreach (var (id, volunteer) in _early)
+        {
+            // The bucket as stored still holds the older record (or the removed volunteer): it is written again either way.
+            if (volunteer is not null)
+            {
+                _volunteers.Put(id, volunteer);
+            }
+            else
+            {
+                _volunteers.Remove(id);
+                _volunteers.MarkDirty([_volunteers.BucketOf(id)]);
+            }
+        }
+
+        _early.Clear();
+
+        // Single rows not yet written need not be: the bucket's write carries their records (and a marker in their place).
+        foreach (var id in _singles.Keys)
+        {
+            if (_dirty.Remove(SingleVolunteer + AzureTableKeys.Escape(id)))
+            {
+                _singles[id] = true;
+            }
+        }
+
+        return current;
+    }
+
     public async Task FlushAsync()
     {
         var taken = _dirty;
@@ -164,17 +264,14 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
         var households = _households.TakeDirty();
         var volunteers = _volunteers.TakeDirty();
         var activity = _activity.TakeDirty();
+        var singles = SinglesOf(volunteers);
+        TableClient client;
         try
         {
+            var groups = new List<TableTransactionAction[]>();
             foreach (var bucket in households)
             {
                 var row = BucketRow(_households, bucket);
-                taken[row.RowKey] = row;
-            }
-
-            foreach (var bucket in volunteers)
-            {
-                var row = BucketRow(_volunteers, bucket);
                 taken[row.RowKey] = row;
             }
 
@@ -184,19 +281,49 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
                 taken[row.RowKey] = row;
             }
 
-            var client = await table();
-            await Task.WhenAll(Transactions(taken).Select(chunk => SubmitAsync(client, chunk)));
+            foreach (var (key, row) in taken)
+            {
+                groups.Add([Action(key, row)]);
+            }
+
+            // A volunteer bucket goes with markers over its members' single rows, in one transaction: atomically.
+            foreach (var bucket in volunteers)
+            {
+                var row = BucketRow(_volunteers, bucket);
+                var markers = singles.Marked.Where(id => _volunteers.BucketOf(id) == bucket).Select(id => Action(SingleVolunteer + AzureTableKeys.Escape(id), Marker(id)));
+                groups.Add([Action(row.RowKey, row), .. markers]);
+            }
+
+            client = await table();
+
+            // Single rows beyond one transaction's room that changed since written are brought up to date first, so that
+            // once the bucket is written they hold what it holds.
+            await Task.WhenAll(Transactions(singles.Rewritten.Select(id => new[] { Action(SingleVolunteer + AzureTableKeys.Escape(id), SingleRow(id, (VolunteerSummary?)_volunteers.Find(id))) }))
+                .Select(chunk => SubmitAsync(client, chunk)));
+            foreach (var id in singles.Rewritten)
+            {
+                _singles[id] = false;
+            }
+
+            await Task.WhenAll(Transactions(groups).Select(chunk => SubmitAsync(client, chunk)));
         }
         catch
         {
             foreach (var (key, row) in taken)
             {
-                if (!key.StartsWith(Kinds[DistrictRowKind.Household].Prefix, StringComparison.Ordinal)
-                    && !key.StartsWith(Kinds[DistrictRowKind.Volunteer].Prefix, StringComparison.Ordinal)
-                    && !key.StartsWith(Kinds[DistrictRowKind.Activity].Prefix, StringComparison.Ordinal))
+                if (IsBucketRow(key))
                 {
-                    _dirty.TryAdd(key, row);
+                    continue;
                 }
+
+                if (_volunteersAdopted && row is not null && key.StartsWith(SingleVolunteer, StringComparison.Ordinal))
+                {
+                    // Superseded meanwhile by the adopted buckets: not written again, and whether it landed is unknown.
+                    _singles[AzureTableKeys.Unescape(key[SingleVolunteer.Length..])] = true;
+                    continue;
+                }
+
+                _dirty.TryAdd(key, row);
             }
 
             // A bucket is written whole from memory, so one that failed is simply written again.
@@ -205,7 +332,133 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
             _activity.MarkDirty(activity);
             throw;
         }
+
+        // Markers (and single rows equal to their bucket's record) are harmless now; they are deleted behind the flush.
+        foreach (var id in singles.Marked)
+        {
+            _singles.Remove(id);
+        }
+
+        var deletes = singles.Marked.Concat(singles.Late).Select(id => SingleVolunteer + AzureTableKeys.Escape(id)).ToList();
+        if (deletes.Count > 0)
+        {
+            try
+            {
+                await Task.WhenAll(Transactions(deletes.Select(key => new[] { Action(key, null) })).Select(chunk => SubmitAsync(client, chunk)));
+                foreach (var id in singles.Late)
+                {
+                    _singles.Remove(id);
+                }
+            }
+            catch (RequestFailedException)
+            {
+                // Left for a later flush: a marker may be deleted any time, and a late single row stays tracked.
+                foreach (var id in singles.Marked)
+                {
+                    _dirty.TryAdd(SingleVolunteer + AzureTableKeys.Escape(id), null);
+                }
+            }
+        }
     }
+
+    /// <summary>
+    /// The single rows of the volunteers whose buckets are written now: up to a transaction's room per bucket get a marker
+    /// with it (those changed since their row was written first); the rest are rewritten first when changed, and deleted after.
+    /// </summary>
+    private (List<string> Marked, List<string> Rewritten, List<string> Late) SinglesOf(HashSet<int> buckets)
+    {
+        var marked = new List<string>();
+        var rewritten = new List<string>();
+        var late = new List<string>();
+        if (_singles.Count == 0 || buckets.Count == 0 || !_volunteersAdopted)
+        {
+            return (marked, rewritten, late);
+        }
+
+        foreach (var members in _singles.Where(s => buckets.Contains(_volunteers.BucketOf(s.Key))).GroupBy(s => _volunteers.BucketOf(s.Key)))
+        {
+            var ordered = members.OrderByDescending(s => s.Value).ToList();
+            marked.AddRange(ordered.Take(TransactionActions - 1).Select(s => s.Key));
+            foreach (var (id, changed) in ordered.Skip(TransactionActions - 1))
+            {
+                late.Add(id);
+                if (changed)
+                {
+                    rewritten.Add(id);
+                }
+            }
+        }
+
+        return (marked, rewritten, late);
+    }
+
+    private void PutSingle(string id, VolunteerSummary? volunteer)
+    {
+        _dirty[SingleVolunteer + AzureTableKeys.Escape(id)] = SingleRow(id, volunteer);
+        _early[id] = volunteer;
+        _singles[id] = false;
+    }
+
+    private void MarkChanged(DistrictRowKind kind, string id)
+    {
+        if (kind == DistrictRowKind.Volunteer && _singles.ContainsKey(id))
+        {
+            _singles[id] = true;
+        }
+    }
+
+    /// <summary>A volunteer's single row: the record, or a removal.</summary>
+    private TableEntity SingleRow(string id, VolunteerSummary? volunteer)
+    {
+        var row = new TableEntity(_partition, SingleVolunteer + AzureTableKeys.Escape(id));
+        if (volunteer is null)
+        {
+            row[RemovedProperty] = true;
+        }
+        else
+        {
+            WriteJson(row, JsonSerializer.Serialize(volunteer, Json));
+        }
+
+        return row;
+    }
+
+    /// <summary>What replaces a single row once its bucket holds the volunteer: read as nothing, deleted when seen.</summary>
+    private TableEntity Marker(string id) => new(_partition, SingleVolunteer + AzureTableKeys.Escape(id)) { [InBucketProperty] = true };
+
+    /// <summary>A single volunteer row read with the activation: kept over the bucket (newer); a marker is deleted.</summary>
+    private VolunteerSummary? ReadSingle(TableEntity entity)
+    {
+        if (entity.GetBoolean(InBucketProperty) == true)
+        {
+            _dirty[entity.RowKey] = null;
+            return null;
+        }
+
+        var id = AzureTableKeys.Unescape(entity.RowKey[SingleVolunteer.Length..]);
+        var volunteer = entity.GetBoolean(RemovedProperty) == true ? null : JsonSerializer.Deserialize<VolunteerSummary>(ReadJson(entity), Json)!;
+        _early[id] = volunteer;
+        _singles[id] = false;
+        return volunteer;
+    }
+
+    private async IAsyncEnumerable<TableEntity> QueryAsync(string filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var client = await table();
+        await foreach (var entity in client.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            yield return entity;
+        }
+    }
+
+    private TableTransactionAction Action(string key, TableEntity? row) => row is not null
+        ? new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)
+        : new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(_partition, key), ETag.All);
+
+    private static bool IsBucketRow(string key) =>
+        key.StartsWith(Kinds[DistrictRowKind.Household].Prefix, StringComparison.Ordinal)
+        || key.StartsWith(Kinds[DistrictRowKind.Volunteer].Prefix, StringComparison.Ordinal)
+        || key.StartsWith(Kinds[DistrictRowKind.Activity].Prefix, StringComparison.Ordinal);
 
     private Bucketed? Bulk(DistrictRowKind kind) => kind switch
     {
@@ -222,23 +475,22 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
         return row;
     }
 
-    private IEnumerable<TableTransactionAction[]> Transactions(Dictionary<string, TableEntity?> rows)
+    /// <summary>Groups packed into transactions (at most 100 actions and about 1.5 MB each); a group is never split.</summary>
+    private static IEnumerable<TableTransactionAction[]> Transactions(IEnumerable<TableTransactionAction[]> groups)
     {
         var chunk = new List<TableTransactionAction>();
         var chars = 0;
-        foreach (var (key, row) in rows)
+        foreach (var group in groups)
         {
-            var size = row is null ? 0 : JsonLength(row);
-            if (chunk.Count == TransactionActions || (chunk.Count > 0 && chars + size > TransactionChars))
+            var size = group.Sum(a => a.ActionType == TableTransactionActionType.Delete ? 0 : JsonLength(a.Entity));
+            if (chunk.Count > 0 && (chunk.Count + group.Length > TransactionActions || chars + size > TransactionChars))
             {
                 yield return [.. chunk];
                 chunk.Clear();
                 chars = 0;
             }
 
-            chunk.Add(row is not null
-                ? new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)
-                : new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(_partition, key), ETag.All));
+            chunk.AddRange(group);
             chars += size;
         }
 
@@ -275,7 +527,7 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
         return text.ToString();
     }
 
-    private static int JsonLength(TableEntity row) => row.Select(p => p.Value).OfType<string>().Sum(s => s.Length);
+    private static int JsonLength(ITableEntity row) => ((TableEntity)row).Select(p => p.Value).OfType<string>().Sum(s => s.Length);
 
     /// <summary>
     /// One transaction. A delete of a row that is not there (put and deleted before a flush, or deleted twice) fails
@@ -340,13 +592,27 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
         public IEnumerable<KeyValuePair<string, object>> Read(int bucket, string json)
         {
             var members = _buckets[bucket] ??= new Dictionary<string, object>(StringComparer.Ordinal);
-            foreach (var (id, element) in JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(json, Json)!)
+            foreach (var (id, value) in Parse(kind, json))
             {
-                var value = element.Deserialize(Kinds[kind].Type, Json)!;
                 members[id] = value;
                 yield return new(id, value);
             }
         }
+
+        /// <summary>A bucket row's members, touching no bucket: safe on any thread.</summary>
+        public static IEnumerable<KeyValuePair<string, object>> Parse(DistrictRowKind kind, string json)
+        {
+            foreach (var (id, element) in JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(json, Json)!)
+            {
+                yield return new(id, element.Deserialize(Kinds[kind].Type, Json)!);
+            }
+        }
+
+        /// <summary>A member as read from storage: its bucket is not changed by it.</summary>
+        public void Load(string id, object value) =>
+            (_buckets[BucketOf(id)] ??= new Dictionary<string, object>(StringComparer.Ordinal))[id] = value;
+
+        public object? Find(string id) => _buckets[BucketOf(id)]?.GetValueOrDefault(id);
 
         public string Write(int bucket)
         {
@@ -364,7 +630,7 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
         public void MarkDirty(IEnumerable<int> buckets) => _dirty.UnionWith(buckets);
 
         // FNV-1a over the id's UTF-16 code units: stable across processes and versions, unlike string.GetHashCode.
-        private int BucketOf(string id)
+        public int BucketOf(string id)
         {
             var hash = 2166136261u;
             foreach (var c in id)
