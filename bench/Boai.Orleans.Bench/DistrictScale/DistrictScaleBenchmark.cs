@@ -170,7 +170,7 @@ public static class DistrictScaleBenchmark
             o.District, o.Volunteers, o.Households, o.Uncovered, o.Teams, seedSeconds, rowsSeconds, partitionReadMs,
             activation.Elapsed.TotalMilliseconds, unavailable, null, rssBefore, rssAfter,
             suggestions.Summarize(), plans, leaving, closed.UnitsPerSecond, closed.Latency, rate, city.Summary, city.Errors, single.Summary, single.Errors,
-            Machine.Describe(o.AzuriteVersion, loadBefore), o.Command, volunteersReadMs, volunteersReadyMs, inDistrict.Count, seedingFromMs, seedingToMs);
+            Machine.Describe(o.AzuriteVersion, loadBefore), o.Command, volunteersReadMs, volunteersReadyMs, o.Phones + 1, seedingFromMs, seedingToMs);
         Console.WriteLine(JsonSerializer.Serialize(result));
         var markdown = result.ToMarkdown();
         await Console.Error.WriteLineAsync(markdown);
