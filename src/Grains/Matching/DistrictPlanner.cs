@@ -20,7 +20,8 @@ namespace Boai.Orleans.Matching;
 /// <para>Speed: only the <see cref="MatchingOptions.PlanCandidatesPerNeed"/> best volunteers of each need become
 /// edges (bounded selection, no full sort). Pruning can in principle cost coverage, so needs left unassigned get
 /// a second chance: their best eligible volunteers who still have capacity are added and the flow is solved again.
-/// 500 needs over 5,000 volunteers plan in well under a second.</para>
+/// Each need's candidates are ranked in parallel (by location cells in a large pool). 500 needs over 5,000 volunteers
+/// plan in well under a second; 2,000 over 180,000 (越秀) in about 1.5 s on two cores (docs/BENCHMARKS.md).</para>
 /// </remarks>
 public sealed class DistrictPlanner(MatchingOptions? options = null)
 {
@@ -46,12 +47,14 @@ public sealed class DistrictPlanner(MatchingOptions? options = null)
             }
         }
 
-        // Each need's candidates are ranked on their own (the pool is only read): in parallel, each worker with its buffers.
+        // Each need's candidates are ranked on their own (the pool is only read): in parallel, each worker with its buffers,
+        // on the thread pool even when called from a grain's turn (whose scheduler runs one task at a time).
         var queries = new NeedQuery[sorted.Length];
         var candidates = new int[sorted.Length][];
         Parallel.For(
             0,
             sorted.Length,
+            new ParallelOptions { TaskScheduler = TaskScheduler.Default },
             () => (Indexes: new int[scorer.CandidatesPerNeed], Scores: new double[scorer.CandidatesPerNeed]),
             (j, _, buffers) =>
             {
