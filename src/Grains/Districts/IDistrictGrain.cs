@@ -30,7 +30,11 @@ public interface IDistrictGrain : IGrainWithStringKey
 
     Task<IReadOnlyList<ActiveVisit>> GetActiveVisits();
 
-    /// <summary>Volunteers of this district ranked for a need, best first, names masked, each factor explained (服务匹配).</summary>
+    /// <summary>
+    /// Volunteers of this district ranked for a need, best first, names masked, each factor explained (服务匹配). Right after
+    /// a cold activation this and the other matching calls wait for the volunteers' records at most
+    /// <see cref="Matching.MatchingOptions.ReadyWait"/>, then throw <see cref="TimeoutException"/> (the API's 503).
+    /// </summary>
     Task<IReadOnlyList<SuggestedVolunteer>> Suggest(Matching.MatchNeed need, int take);
 
     /// <summary>
