@@ -163,8 +163,8 @@ internal sealed class DistrictMatching(
             _changedWhileBuilding.Add(volunteerId);
         }
 
-        // Most changes (status, load, rating, travel range) are applied to the pool in place; others make it again. A pool
-        // lent to a plan in progress is not changed under it: the change goes to a copy.
+        // Most changes (status, load, rating, travel range, households served) are applied to the pool in place; others make
+        // it again. A pool lent to a plan in progress is not changed under it: the change goes to a copy.
         if (_pool is not null && (after is null || !Writable(_pool).TryReplace(ToMatch(after))))
         {
             _pool = null;

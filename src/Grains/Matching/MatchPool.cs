@@ -127,13 +127,14 @@ public sealed partial class MatchPool
         }
     }
 
-    // The copy of <see cref="Copy"/>: the indexes by name and id are never changed in place, so they are shared.
+    // The copy of <see cref="Copy"/>: the indexes by name and id are never changed in place, so they are shared; who served
+    // each household changes by replacing its list, so the map is copied and the lists shared.
     private MatchPool(MatchPool source)
     {
         skillIndex = source.skillIndex;
         categoryIndex = source.categoryIndex;
         districtIndex = source.districtIndex;
-        servedBy = source.servedBy;
+        servedBy = new Dictionary<string, int[]>(source.servedBy, StringComparer.Ordinal);
         indexOf = source.indexOf;
         Volunteers = (MatchVolunteer[])source.Volunteers.Clone();
         Active = (bool[])source.Active.Clone();

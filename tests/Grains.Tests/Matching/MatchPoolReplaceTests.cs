@@ -33,5 +33,24 @@ public sealed class MatchPoolReplaceTests
         Assert.DoesNotContain(best, new Matcher().Suggest(need, copy, 5).Select(s => s.VolunteerId));
     }
 
+    [Fact]
+    public void A_household_served_in_place_counts_for_continuity_and_is_forgotten_in_place()
+    {
+        var pool = new MatchPool([Volunteer("v1"), Volunteer("v2"), Volunteer("v3", served: ["h9"])]);
+        var need = Need(household: "h1");
+        Assert.Equal("v1", new Matcher().Suggest(need, pool, 1)[0].VolunteerId);
+
+        Assert.True(pool.TryReplace(Volunteer("v2", served: ["h1"])));
+        Assert.True(pool.TryReplace(Volunteer("v3", served: ["h9", "h1"])));
+        var served = new Matcher().Suggest(need, pool, 3);
+        Assert.Equal(["v2", "v3", "v1"], served.Select(s => s.VolunteerId));
+        Assert.Equal(1, served[0].Factors[MatchFactors.Continuity].Score);
+
+        var copy = pool.Copy();
+        Assert.True(copy.TryReplace(Volunteer("v2")));
+        Assert.Equal(["v3", "v1", "v2"], new Matcher().Suggest(need, copy, 3).Select(s => s.VolunteerId));
+        Assert.Equal(["v2", "v3", "v1"], new Matcher().Suggest(need, pool, 3).Select(s => s.VolunteerId));
+    }
+
     private static string Describe(IEnumerable<Suggestion> suggestions) => string.Join(';', suggestions.Select(s => $"{s.VolunteerId}:{s.Score}"));
 }
