@@ -8,7 +8,7 @@ namespace Boai.Orleans.Grains.Tests.Domain;
 
 /// <summary>
 /// A district answers before it has read its volunteers' whole records (越秀: 180,000, seconds of reading); these tests
-/// hold that read open (<see cref="HeldDistrictStores"/>) to show what happens meanwhile.
+/// hold that read open (<see cref="HeldVolunteerReads"/>) to show what happens meanwhile.
 /// </summary>
 [Collection(DomainClusterCollection.Name)]
 public sealed class DistrictVolunteersReadTests(DomainCluster domain)
@@ -31,7 +31,7 @@ public sealed class DistrictVolunteersReadTests(DomainCluster domain)
         await ColdAsync(district);
 
         // The district answers with its volunteers' read held open (it has read the older rows, not handed them over).
-        var hold = domain.DistrictStores.Hold(districtId);
+        var hold = domain.VolunteerReads.Hold(districtId);
         Assert.Equal(40, (await district.GetSummary()).RegisteredVolunteers);
         await hold.Read;
 
@@ -95,7 +95,7 @@ public sealed class DistrictVolunteersReadTests(DomainCluster domain)
         listener.Start();
 
         // Plans and suggestions asked while the volunteers are read all wait for the one pool prepared after the read.
-        var hold = domain.DistrictStores.Hold(districtId);
+        var hold = domain.VolunteerReads.Hold(districtId);
         await district.GetSummary();
         await hold.Read;
         var plans = Enumerable.Range(0, 3).Select(_ => district.Plan()).ToList();

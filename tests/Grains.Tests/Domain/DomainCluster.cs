@@ -40,7 +40,7 @@ public sealed class DomainCluster : IAsyncLifetime
     public FaultInjectingGrainStorage GrainStorage => Cluster.Silos[0].ServiceProvider.GetRequiredService<FaultInjectingGrainStorage>();
 
     /// <summary>The silo's district stores, whose volunteers' read a test can hold open.</summary>
-    public HeldDistrictStores DistrictStores => Cluster.Silos[0].ServiceProvider.GetRequiredService<HeldDistrictStores>();
+    public HeldVolunteerReads VolunteerReads => Cluster.Silos[0].ServiceProvider.GetRequiredService<HeldVolunteerReads>();
 
     public async Task InitializeAsync()
     {
@@ -69,8 +69,8 @@ public sealed class DomainCluster : IAsyncLifetime
             silo.Services.AddSingleton(sp => new FaultInjectingVisitLog(sp.GetRequiredService<AzureTableVisitLog>()));
             silo.Services.AddSingleton<IVisitLog>(sp => sp.GetRequiredService<FaultInjectingVisitLog>());
             // District stores whose volunteers' read a test can hold open (registered first, like the ledger).
-            silo.Services.AddSingleton(sp => new HeldDistrictStores(new TableDistrictStoreFactory(sp.GetRequiredService<BoaiTables>())));
-            silo.Services.AddSingleton<IDistrictStoreFactory>(sp => sp.GetRequiredService<HeldDistrictStores>());
+            silo.Services.AddSingleton(sp => new HeldVolunteerReads(new TableDistrictStoreFactory(sp.GetRequiredService<BoaiTables>())));
+            silo.Services.AddSingleton<IDistrictStoreFactory>(sp => sp.GetRequiredService<HeldVolunteerReads>());
             silo.Services.AddBoaiDomain(Configuration);
             silo.UseBoaiStorage(Configuration.GetStorageSettings());
             // Grain state behind a switch the fault tests turn, per grain (registered last: it replaces the default provider).

@@ -7,7 +7,7 @@ namespace Boai.Orleans.Grains.Tests.Domain;
 /// The silo's district stores, with the volunteers' read of one district held open on demand: the read has taken the
 /// stored rows, and hands them to the district only when the test lets it.
 /// </summary>
-public sealed class HeldDistrictStores(IDistrictStoreFactory stores) : IDistrictStoreFactory
+public sealed class HeldVolunteerReads(IDistrictStoreFactory stores) : IDistrictStoreFactory
 {
     private readonly ConcurrentDictionary<string, VolunteersReadHold> _holds = new(StringComparer.Ordinal);
 
@@ -16,7 +16,7 @@ public sealed class HeldDistrictStores(IDistrictStoreFactory stores) : IDistrict
 
     public IDistrictStore Create(string districtId) => new HeldStore(stores.Create(districtId), this, districtId);
 
-    private sealed class HeldStore(IDistrictStore store, HeldDistrictStores owner, string districtId) : IDistrictStore
+    private sealed class HeldStore(IDistrictStore store, HeldVolunteerReads owner, string districtId) : IDistrictStore
     {
         public bool HasChanges => store.HasChanges;
 
