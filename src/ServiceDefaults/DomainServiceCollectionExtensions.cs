@@ -22,6 +22,7 @@ public static class DomainServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<ServiceRulesOptions>().Bind(configuration.GetSection(ServiceRulesOptions.SectionName));
         services.AddOptions<DistrictClockOptions>().Bind(configuration.GetSection(DistrictClockOptions.SectionName));
+        services.AddOptions<DistrictOptions>().Bind(configuration.GetSection(DistrictOptions.SectionName));
         services.AddOptions<MatchingOptions>().Bind(configuration.GetSection(MatchingOptions.SectionName));
         services.AddOptions<LiveEventOptions>().Bind(configuration.GetSection(LiveEventOptions.SectionName));
         services.AddOptions<OrderOptions>().Bind(configuration.GetSection(OrderOptions.SectionName));

@@ -8,7 +8,6 @@ using Boai.Orleans.Matching;
 using Boai.Orleans.Model;
 using Boai.Orleans.Orders;
 using Boai.Orleans.Rules;
-using Boai.Orleans.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -18,9 +17,10 @@ namespace Boai.Orleans.Districts;
 /// <summary>
 /// One district: its live projection and summary (<see cref="DistrictLive"/>), its matching and plan
 /// (<see cref="DistrictMatching"/>) and its visits due today with their clock (<see cref="DistrictDueToday"/>), kept in
-/// one store (<see cref="IDistrictStore"/>). The grain only routes updates to them and commits: reentrant so that
-/// concurrent updates share one storage write (<see cref="GroupCommit"/>); each update is acknowledged only once
-/// written, and the live events of all three leave after that, from one outbox, in the order they were made.
+/// one store (<see cref="IDistrictStore"/>). The grain only routes updates to them and commits (<see cref="DistrictCommit"/>):
+/// reentrant so that concurrent updates share one storage write; the live events of all three leave from one outbox,
+/// in the order they were made, as soon as a change is applied; an update is acknowledged only once written, and
+/// ledger events the ledger's lane keeps until the district's next write (at most one per flush interval) has them.
 /// </summary>
 [Reentrant]
 public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
@@ -36,7 +36,7 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
     private readonly DistrictLive _live;
     private readonly DistrictDueToday _due;
     private readonly DistrictMatching _matching;
-    private readonly GroupCommit _commit;
+    private readonly DistrictCommit _commit;
     private readonly TimeSpan _readyWait;
     private DistrictSummary? _lastPublished;
     private Task _volunteersRead = Task.CompletedTask;
@@ -49,6 +49,7 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         IOptions<ServiceRulesOptions> rules,
         IOptions<DistrictClockOptions> clock,
         IOptions<MatchingOptions> matching,
+        IOptions<DistrictOptions> options,
         DistrictDirectory directory,
         ServiceCatalogue catalogue,
         ILogger<DistrictGrain> logger)
@@ -63,7 +64,8 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         _live = new DistrictLive(_info, _store, _outbox, zone, rules.Value);
         _due = new DistrictDueToday(id, _store, _outbox, zone, rules.Value);
         _matching = new DistrictMatching(id, _live, _outbox, matching.Value, catalogue, time, zone);
-        _commit = new GroupCommit(WriteAsync);
+        _commit = new DistrictCommit(
+            _store, _outbox, _live.Ledger, SummaryChanged, PublishAsync, ex => Log.StoreFailed(_logger, ex, DistrictId), options.Value.FlushInterval, time);
         _readyWait = matching.Value.ReadyWait;
     }
 
@@ -94,6 +96,7 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         }
 
         _lastPublished = Summary(now);
+        _commit.Loaded();
         this.RegisterGrainTimer(OnClockAsync, new GrainTimerCreationOptions(_clock.Period, _clock.Period) { KeepAlive = true, Interleave = true });
         await this.RegisterOrUpdateReminder(ClockReminder, _clock.ReminderPeriod, _clock.ReminderPeriod, cancellationToken);
 
@@ -135,11 +138,17 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         Telemetry.DistrictDeactivated(DistrictId);
         if (_store.HasChanges || _outbox.Count > 0)
         {
-            await _commit.CommitAsync();
+            await _commit.DrainAsync();
         }
     }
 
     public Task UpsertHousehold(HouseholdSummary household)
+    {
+        ApplyHousehold(household);
+        return _commit.CommitAsync();
+    }
+
+    private void ApplyHousehold(HouseholdSummary household)
     {
         var now = _time.GetUtcNow();
         _live.UpsertHousehold(household, now, _matching.NeedUncovered, _matching.NeedCovered);
@@ -147,7 +156,6 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         _due.Plan(household);
         _matching.HouseholdsChanged();
         PrepareSuggestionsSoon();
-        return _commit.CommitAsync();
     }
 
     public Task RemoveHousehold(string householdId)
@@ -187,6 +195,31 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
 
     public Task Apply(IReadOnlyList<LedgerEvent> events)
     {
+        ApplyEvents(events);
+        return _commit.CommitAsync();
+    }
+
+    public Task<LedgerProgress> Project(IReadOnlyList<LedgerEvent> events, long after)
+    {
+        if (events.Count == 0)
+        {
+            return Task.FromResult(default(LedgerProgress));
+        }
+
+        var partition = events[0].Partition;
+        if (_live.Ledger.Of(partition) >= after)
+        {
+            ApplyEvents(events);
+            _commit.StoreLater();
+        }
+
+        return Task.FromResult(_commit.Progress(partition));
+    }
+
+    public Task<LedgerProgress> Stored(int partition) => _commit.StoredAsync(partition);
+
+    private void ApplyEvents(IReadOnlyList<LedgerEvent> events)
+    {
         RollCalendar(_time.GetUtcNow());
         foreach (var e in events)
         {
@@ -213,8 +246,6 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
                     break;
             }
         }
-
-        return _commit.CommitAsync();
     }
 
     public Task<DistrictSummary> GetSummary()
@@ -424,34 +455,27 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         }
     }
 
-    private async Task WriteAsync()
+    private DistrictSummaryEvent? SummaryChanged()
     {
-        if (_store.HasChanges)
-        {
-            await _store.FlushAsync();
-        }
-
         var summary = Summary(_time.GetUtcNow());
-        if (summary != _lastPublished)
+        if (summary == _lastPublished)
         {
-            _outbox.Add(DistrictSummaryEvent.From(summary));
-            _lastPublished = summary;
+            return null;
         }
 
-        if (_outbox.Count == 0)
-        {
-            return;
-        }
+        _lastPublished = summary;
+        return DistrictSummaryEvent.From(summary);
+    }
 
-        var events = _outbox.ToImmutableArray();
-        _outbox.Clear();
+    private async Task PublishAsync(ImmutableArray<LiveEvent> events)
+    {
         try
         {
             await GrainFactory.GetGrain<ILiveEventPublisherGrain>(0).Publish(events);
         }
         catch (Exception ex)
         {
-            // The change is durable; a dashboard that missed the event re-reads the snapshot when it reconnects.
+            // The change stands; a dashboard that missed the event re-reads the snapshot when it reconnects.
             Log.PublishFailed(_logger, ex, events.Length, DistrictId);
         }
     }
@@ -466,6 +490,9 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
 
         [LoggerMessage(EventId = 2004, Level = LogLevel.Error, Message = "Reading the volunteers of district {DistrictId} failed; it deactivates")]
         public static partial void VolunteersUnread(ILogger logger, Exception exception, string districtId);
+
+        [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Writing the rows of district {DistrictId} failed; the ledger delivers its events again")]
+        public static partial void StoreFailed(ILogger logger, Exception exception, string districtId);
 
         [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Writing the volunteers of district {DistrictId} updated while they were read failed; the next write carries them")]
         public static partial void AdoptedUnwritten(ILogger logger, Exception exception, string districtId);

@@ -19,6 +19,17 @@ public interface IDistrictGrain : IGrainWithStringKey
     /// <summary>Committed visit events of the district, in log order; completes once stored. Each counts once.</summary>
     Task Apply(IReadOnlyList<Ledger.LedgerEvent> events);
 
+    /// <summary>
+    /// The ledger lane's delivery: committed events of one partition, in log order, applied in memory and their live
+    /// events sent at once; stored with the district's next write (<see cref="DistrictOptions.FlushInterval"/>). When
+    /// the district holds less of the partition than <paramref name="after"/> (the last event the lane gave it), it has
+    /// lost events it had not stored (a new activation): it applies nothing and says so, and the lane sends them again.
+    /// </summary>
+    Task<LedgerProgress> Project(IReadOnlyList<Ledger.LedgerEvent> events, long after);
+
+    /// <summary>Completes once everything the district holds of the partition is stored (a write if needed).</summary>
+    Task<LedgerProgress> Stored(int partition);
+
     Task<DistrictSummary> GetSummary();
 
     /// <summary>Uncovered needs, oldest first.</summary>
@@ -61,3 +72,7 @@ public interface IDistrictGrain : IGrainWithStringKey
     /// <summary>Wakes the district so its clock runs (startup, reminders).</summary>
     Task Wake();
 }
+
+/// <summary>Of one ledger partition: the last sequence a district holds (in memory) and the last it has stored.</summary>
+[GenerateSerializer, Immutable]
+public readonly record struct LedgerProgress([property: Id(0)] long Applied, [property: Id(1)] long Stored);

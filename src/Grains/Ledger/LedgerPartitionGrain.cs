@@ -15,8 +15,16 @@ namespace Boai.Orleans.Ledger;
 /// district, district's certification queue or order) on its own lane: a lane sends its events in log order, one call in flight, and lanes do not wait
 /// for each other, so a district's live events never queue behind a household's write, and the partition goes on
 /// appending while projections apply. A call that fails is sent again; the cursor (stored with the next append) moves
-/// only past events every lane has delivered. On activation the partition reads its tail from the cursor and delivers
-/// it: a silo that died between an append and its projections loses nothing.
+/// only past events every lane has delivered and, for a district, that the district has stored. On activation the
+/// partition reads its tail from the cursor and delivers it: a silo that died between an append and its projections
+/// loses nothing.
+/// <para>
+/// A district's lane does not wait for the district's write: the district applies the events in memory and sends their
+/// live events at once (<see cref="IDistrictGrain.Project"/>), and stores them with its next write, at most one per
+/// flush interval. The lane keeps delivered events as unstored until the district says it stored them
+/// (<see cref="IDistrictGrain.Stored"/>, asked by a second loop of the lane, so new events never queue behind a
+/// write); a new activation that lost them says it holds less than the lane gave it, and the lane sends them again.
+/// </para>
 /// </summary>
 [Reentrant]
 public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPartitionGrain> logger) : Grain, ILedgerPartitionGrain, IRemindable
@@ -46,6 +54,11 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
             var cursor = _dispatched;
             foreach (var lane in _lanes.Values)
             {
+                if (lane.Unstored.Count > 0)
+                {
+                    cursor = Math.Min(cursor, lane.Unstored[0].Seq - 1);
+                }
+
                 if (lane.Events.Count > 0)
                 {
                     cursor = Math.Min(cursor, lane.Events[0].Seq - 1);
@@ -230,6 +243,90 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
                 lane.Running = true;
                 _ = DeliverLaneAsync(projection, lane);
             }
+
+            StartConfirming(projection, lane);
+        }
+    }
+
+    private void StartConfirming(Projection projection, Lane lane)
+    {
+        if (!lane.Confirming && lane.Unstored.Count > 0)
+        {
+            lane.Confirming = true;
+            _ = ConfirmLaneAsync(projection, lane);
+        }
+    }
+
+    /// <summary>A district's lane: asks until the district has stored what it was given, one call in flight.</summary>
+    private async Task ConfirmLaneAsync(Projection projection, Lane lane)
+    {
+        try
+        {
+            var failures = 0;
+            while (lane.Unstored.Count > 0)
+            {
+                var last = lane.Unstored[^1].Seq;
+                try
+                {
+                    var progress = await GrainFactory.GetGrain<IDistrictGrain>(projection.Id).Stored(Partition);
+                    failures = 0;
+                    Confirmed(projection, lane, progress, last);
+                }
+                catch (Exception ex)
+                {
+                    Log.DeliveryFailed(logger, ex, lane.Unstored.Count, Partition, projection.Kind, projection.Id);
+                    if (++failures >= 5)
+                    {
+                        return;
+                    }
+
+                    await Task.Delay(TimeSpan.FromMilliseconds(200 * failures));
+                }
+            }
+
+            LaneDone(projection, lane);
+        }
+        finally
+        {
+            lane.Confirming = false;
+        }
+    }
+
+    /// <summary>
+    /// What a district said it holds and stored: stored events leave the lane; if it holds less than it was given
+    /// (up to <paramref name="given"/>), it lost them with an activation, and they go back to be delivered again, first.
+    /// </summary>
+    private void Confirmed(Projection projection, Lane lane, LedgerProgress progress, long given)
+    {
+        if (progress.Applied < given)
+        {
+            Log.Redelivering(logger, lane.Unstored.Count, Partition, projection.Id);
+            lane.Events.InsertRange(0, lane.Unstored);
+            lane.Unstored.Clear();
+            StartDelivery();
+            return;
+        }
+
+        lane.Unstored.RemoveAll(e => e.Seq <= progress.Stored);
+    }
+
+    /// <summary>A lane with nothing left to deliver or confirm goes; waiters for "everything delivered" are told.</summary>
+    private void LaneDone(Projection projection, Lane lane)
+    {
+        if (lane.Events.Count > 0 || lane.Unstored.Count > 0 || !_lanes.TryGetValue(projection, out var current) || current != lane)
+        {
+            return;
+        }
+
+        _lanes.Remove(projection);
+        if (_lanes.Count == 0)
+        {
+            foreach (var waiter in _deliveredWaiters)
+            {
+                waiter.TrySetResult(Cursor);
+            }
+
+            _deliveredWaiters.Clear();
         }
     }
 
@@ -243,6 +340,25 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
                 var wave = lane.Events.Take(MaxEventsPerDelivery).ToList();
                 try
                 {
+                    if (projection.Kind == ProjectionKind.District)
+                    {
+                        var given = lane.Unstored.Count > 0 ? lane.Unstored[^1].Seq : 0;
+                        var progress = await GrainFactory.GetGrain<IDistrictGrain>(projection.Id).Project(wave, given);
+                        failures = 0;
+                        if (progress.Applied < given)
+                        {
+                            // Nothing of the wave was applied: what was lost goes first, then the wave again.
+                            Confirmed(projection, lane, progress, given);
+                            continue;
+                        }
+
+                        lane.Events.RemoveRange(0, wave.Count);
+                        lane.Unstored.AddRange(wave);
+                        Confirmed(projection, lane, progress, wave[^1].Seq);
+                        StartConfirming(projection, lane);
+                        continue;
+                    }
+
                     await DeliverAsync(projection, wave);
                     failures = 0;
                 }
@@ -262,16 +378,7 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
                 lane.Events.RemoveRange(0, wave.Count);
             }
 
-            _lanes.Remove(projection);
-            if (_lanes.Count == 0)
-            {
-                foreach (var waiter in _deliveredWaiters)
-                {
-                    waiter.TrySetResult(Cursor);
-                }
-
-                _deliveredWaiters.Clear();
-            }
+            LaneDone(projection, lane);
         }
         finally
         {
@@ -280,9 +387,9 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
     }
 
     /// <summary>
-    /// One call to one projection with its events in log order; it completes once the projection holds them (the
-    /// volunteer and the certification queue in memory: they catch up from the ledger when they activate; the others
-    /// stored). A projection applies an event at most once (<see cref="LedgerPositions"/>), so a call sent again changes
+    /// One call to one projection but a district (see <see cref="DeliverLaneAsync"/>) with its events in log order; it
+    /// completes once the projection holds them (the volunteer and the certification queue in memory: they catch up
+    /// from the ledger when they activate; the others stored). A projection applies an event at most once (<see cref="LedgerPositions"/>), so a call sent again changes
     /// nothing it already holds.
     /// </summary>
     private async Task DeliverAsync(Projection projection, List<LedgerEvent> events)
@@ -294,9 +401,6 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
                 break;
             case ProjectionKind.Household:
                 await GrainFactory.GetGrain<IHouseholdGrain>(projection.Id).Apply(events);
-                break;
-            case ProjectionKind.District:
-                await GrainFactory.GetGrain<IDistrictGrain>(projection.Id).Apply(events);
                 break;
             case ProjectionKind.PendingQueue:
                 await GrainFactory.GetGrain<IPendingQueueGrain>(projection.Id).Apply(events);
@@ -337,13 +441,21 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
     {
         public List<LedgerEvent> Events { get; } = [];
 
+        /// <summary>A district's: delivered (applied in its memory, live events sent) and not yet stored by it.</summary>
+        public List<LedgerEvent> Unstored { get; } = [];
+
         public bool Running { get; set; }
+
+        public bool Confirming { get; set; }
     }
 
     private static partial class Log
     {
         [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Ledger append of {Count} events to partition {Partition} failed")]
         public static partial void AppendFailed(ILogger logger, Exception exception, int count, int partition);
+
+        [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "District {Id} lost {Count} unstored events of ledger partition {Partition} (a new activation); delivering them again")]
+        public static partial void Redelivering(ILogger logger, int count, int partition, string id);
 
         [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Delivering {Count} ledger events of partition {Partition} to {Kind} {Id} failed")]
         public static partial void DeliveryFailed(ILogger logger, Exception exception, int count, int partition, ProjectionKind kind, string id);

@@ -4,13 +4,33 @@ namespace Boai.Orleans.Storage;
 /// One write in flight, the rest coalesced: a caller makes its change in memory, then awaits <see cref="CommitAsync"/>,
 /// which completes once a write that includes the change has succeeded. Calls arriving while a write is in flight
 /// share the next write. Made for reentrant grains (one thread at a time), where overlapping writes would break ETags.
+/// With a <c>minInterval</c>, a write asked for by <see cref="CommitLaterAsync"/> starts no sooner than that long after
+/// the previous one started, so a busy owner writes at most once per interval; a <see cref="CommitAsync"/> (someone
+/// waits for it) cuts that wait short.
 /// </summary>
-public sealed class GroupCommit(Func<Task> write)
+public sealed class GroupCommit(Func<Task> write, TimeSpan minInterval = default, TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private TaskCompletionSource? _next;
+    private CancellationTokenSource? _waiting;
+    private DateTimeOffset _lastStart = DateTimeOffset.MinValue;
+    private bool _urgent;
     private bool _writing;
 
+    /// <summary>Writes as soon as the write in flight (if any) is done.</summary>
     public Task CommitAsync()
+    {
+        // Joined before the wait is cut: that may start the write at once (inline), and this change must be in it.
+        _urgent = true;
+        var next = Next();
+        _waiting?.Cancel();
+        return next;
+    }
+
+    /// <summary>Writes once the interval since the previous write has passed (or with the next <see cref="CommitAsync"/>).</summary>
+    public Task CommitLaterAsync() => Next();
+
+    private Task Next()
     {
         if (_next is { } pending)
         {
@@ -32,9 +52,13 @@ public sealed class GroupCommit(Func<Task> write)
         _writing = true;
         try
         {
-            while (_next is { } batch)
+            while (_next is not null)
             {
+                await WaitForIntervalAsync();
+                var batch = _next!;
                 _next = null;
+                _urgent = false;
+                _lastStart = _time.GetUtcNow();
                 try
                 {
                     await write();
@@ -49,6 +73,31 @@ public sealed class GroupCommit(Func<Task> write)
         finally
         {
             _writing = false;
+        }
+    }
+
+    /// <summary>Callers arriving meanwhile join the batch, which is taken only after the wait.</summary>
+    private async Task WaitForIntervalAsync()
+    {
+        var wait = _lastStart == DateTimeOffset.MinValue ? TimeSpan.Zero : _lastStart + minInterval - _time.GetUtcNow();
+        if (_urgent || wait <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var waiting = new CancellationTokenSource();
+        _waiting = waiting;
+        try
+        {
+            await Task.Delay(wait, _time, waiting.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // A caller that waits for the write asked for it now.
+        }
+        finally
+        {
+            _waiting = null;
         }
     }
 }

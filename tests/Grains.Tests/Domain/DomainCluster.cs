@@ -36,6 +36,9 @@ public sealed class DomainCluster : IAsyncLifetime
     /// <summary>The silo's ledger, with storage faults on demand.</summary>
     public FaultInjectingVisitLog Ledger => Cluster.Silos[0].ServiceProvider.GetRequiredService<FaultInjectingVisitLog>();
 
+    /// <summary>The silo's district stores, held, failed or counted per district on demand.</summary>
+    public GatedDistrictStores DistrictStores => Cluster.Silos[0].ServiceProvider.GetRequiredService<GatedDistrictStores>();
+
     /// <summary>The silo's grain storage, with write faults on demand per grain.</summary>
     public FaultInjectingGrainStorage GrainStorage => Cluster.Silos[0].ServiceProvider.GetRequiredService<FaultInjectingGrainStorage>();
 
@@ -68,8 +71,10 @@ public sealed class DomainCluster : IAsyncLifetime
             silo.Services.AddSingleton<AzureTableVisitLog>();
             silo.Services.AddSingleton(sp => new FaultInjectingVisitLog(sp.GetRequiredService<AzureTableVisitLog>()));
             silo.Services.AddSingleton<IVisitLog>(sp => sp.GetRequiredService<FaultInjectingVisitLog>());
-            // District stores whose volunteers' read a test can hold open (registered first, like the ledger).
-            silo.Services.AddSingleton(sp => new HeldVolunteerReads(new TableDistrictStoreFactory(sp.GetRequiredService<BoaiTables>())));
+            // District stores whose writes a test can hold or fail, and whose volunteers' read it can hold open (registered
+            // first, like the ledger).
+            silo.Services.AddSingleton(sp => new GatedDistrictStores(new TableDistrictStoreFactory(sp.GetRequiredService<BoaiTables>())));
+            silo.Services.AddSingleton(sp => new HeldVolunteerReads(sp.GetRequiredService<GatedDistrictStores>()));
             silo.Services.AddSingleton<IDistrictStoreFactory>(sp => sp.GetRequiredService<HeldVolunteerReads>());
             silo.Services.AddBoaiDomain(Configuration);
             silo.UseBoaiStorage(Configuration.GetStorageSettings());

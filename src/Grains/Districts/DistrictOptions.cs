@@ -1,0 +1,16 @@
+namespace Boai.Orleans.Districts;
+
+/// <summary>How a district writes its projection (section <c>Districts</c>).</summary>
+public sealed class DistrictOptions
+{
+    public const string SectionName = "Districts";
+
+    /// <summary>
+    /// Shortest time between two writes of a district's rows that only the ledger's lanes wait for. Visit events are
+    /// applied (and their live events sent) at once and stored with the next write; the ledger partition keeps them
+    /// until that write confirms them, so a busy district costs one entity-group transaction per interval instead of
+    /// one per delivery. An update someone waits for (a household's or volunteer's summary, a removal, the clock) is
+    /// written at once.
+    /// </summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+}

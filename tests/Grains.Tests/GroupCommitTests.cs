@@ -1,0 +1,61 @@
+using Boai.Orleans.Storage;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Boai.Orleans.Grains.Tests;
+
+/// <summary>Writes counted, time moved by hand: what a minimum interval coalesces and what cuts it short.</summary>
+public sealed class GroupCommitTests
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+
+    [Fact]
+    public async Task Writes_behind_share_one_write_per_interval()
+    {
+        var time = new FakeTimeProvider();
+        var writes = 0;
+        var commit = new GroupCommit(() => { writes++; return Task.CompletedTask; }, Interval, time);
+
+        // The first write after a quiet spell goes at once.
+        await commit.CommitLaterAsync();
+        Assert.Equal(1, writes);
+
+        var later = Enumerable.Range(0, 10).Select(_ => commit.CommitLaterAsync()).ToList();
+        time.Advance(Interval / 2);
+        Assert.Equal(1, writes);
+        Assert.All(later, t => Assert.False(t.IsCompleted));
+
+        time.Advance(Interval / 2);
+        await Task.WhenAll(later);
+        Assert.Equal(2, writes);
+    }
+
+    [Fact]
+    public async Task A_commit_someone_waits_for_cuts_the_interval_short_and_takes_the_waiting_ones_along()
+    {
+        var time = new FakeTimeProvider();
+        var writes = 0;
+        var commit = new GroupCommit(() => { writes++; return Task.CompletedTask; }, Interval, time);
+        await commit.CommitLaterAsync();
+
+        var later = Enumerable.Range(0, 3).Select(_ => commit.CommitLaterAsync()).ToList();
+        await commit.CommitAsync();
+        await Task.WhenAll(later);
+        Assert.Equal(2, writes);
+    }
+
+    [Fact]
+    public async Task Without_an_interval_calls_during_a_write_share_the_next_one()
+    {
+        var writes = 0;
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var commit = new GroupCommit(async () => { writes++; await gate.Task; });
+        var first = commit.CommitAsync();
+        var next = Enumerable.Range(0, 5).Select(_ => commit.CommitAsync()).ToList();
+        Assert.Equal(1, writes);
+
+        gate.SetResult();
+        await first;
+        await Task.WhenAll(next);
+        Assert.Equal(2, writes);
+    }
+}
