@@ -39,6 +39,8 @@ public static class Telemetry
     private static long _requests;
     private static long _transactions;
     private static long _writes;
+    private static long _ledgerAppends;
+    private static long _districtFlushes;
 
     // Each silo reports the districts active on it, as of their latest summary; a district lives on one silo at a time.
     private static readonly ConcurrentDictionary<string, int> Uncovered = new(StringComparer.Ordinal);
@@ -95,11 +97,22 @@ public static class Telemetry
         }
     }
 
+    /// <summary>One ledger append sent (an entity-group transaction of one or more events).</summary>
+    public static void LedgerAppend() => Interlocked.Increment(ref _ledgerAppends);
+
+    /// <summary>One write of a district's rows sent (one or more entity-group transactions).</summary>
+    public static void DistrictFlush() => Interlocked.Increment(ref _districtFlushes);
+
     /// <summary>This process's storage requests so far: what the bench divides by the pairs it made.</summary>
     public static StorageRequestCounts StorageRequestsSoFar() =>
-        new(Interlocked.Read(ref _requests), Interlocked.Read(ref _transactions), Interlocked.Read(ref _writes));
+        new(Interlocked.Read(ref _requests), Interlocked.Read(ref _transactions), Interlocked.Read(ref _writes), Interlocked.Read(ref _ledgerAppends), Interlocked.Read(ref _districtFlushes));
 }
 
 /// <summary>Storage requests of one process since it started.</summary>
 [GenerateSerializer, Immutable]
-public sealed record StorageRequestCounts([property: Id(0)] long Requests, [property: Id(1)] long Transactions, [property: Id(2)] long Writes);
+public sealed record StorageRequestCounts(
+    [property: Id(0)] long Requests,
+    [property: Id(1)] long Transactions,
+    [property: Id(2)] long Writes,
+    [property: Id(3)] long LedgerAppends,
+    [property: Id(4)] long DistrictFlushes);

@@ -47,7 +47,7 @@ public static class EndToEndBenchmark
         var pairs = await checkIns.RunAsync();
         var storage = StorageRequests.PerPair(requestsBefore, await StorageRequests.ReadAsync(o), pairs.Units);
         Log($"  {pairs.UnitsPerSecond:N1} pairs/s, p50 {pairs.Latency.P50:N1} ms, p99 {pairs.Latency.P99:N1} ms, {pairs.Errors} errors");
-        Log($"  storage per pair: {storage.Requests:N2} requests, {storage.Transactions:N2} transactions, {storage.Writes:N2} single writes, {storage.Reads:N2} reads");
+        Log($"  storage per pair: {storage.Requests:N2} requests, {storage.Transactions:N2} transactions, {storage.Writes:N2} single writes, {storage.Reads:N2} reads; {storage.LedgerAppends:N2} ledger appends, {storage.DistrictFlushes:N2} district writes");
 
         var rate = Math.Max(1, pairs.UnitsPerSecond / 2);
         Log($"dashboard latency: {o.Watchers} watchers, check-ins open loop at {rate:N1}/s");

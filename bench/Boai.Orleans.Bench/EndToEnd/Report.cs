@@ -97,7 +97,7 @@ public sealed record BenchResult(
         s.AppendLine(Inv($"| Check-in + check-out pairs (HTTP, JWT, {CheckIns.Concurrency} concurrent) | **{CheckIns.UnitsPerSecond:N1} pairs/s** ({2 * CheckIns.UnitsPerSecond:N0} requests/s) | {Lat(CheckIns.Latency)} per pair | {CheckIns.Errors} |"));
         if (StoragePerPair is { } sp)
         {
-            s.AppendLine(Inv($"| Storage requests per pair, counted by the silo's table clients (ledger, grain state, district rows; retries included) during the pairs phase | **{sp.Requests:N2} requests**: {sp.Transactions:N2} entity-group transactions, {sp.Writes:N2} single writes, {sp.Reads:N2} reads | | |"));
+            s.AppendLine(Inv($"| Storage requests per pair, counted by the silo's table clients (ledger, grain state, district rows; retries included) during the pairs phase | **{sp.Requests:N2} requests**: {sp.Transactions:N2} entity-group transactions (of them {sp.LedgerAppends:N2} ledger appends; {sp.DistrictFlushes:N2} district writes), {sp.Writes:N2} single writes, {sp.Reads:N2} reads | | |"));
         }
 
         s.AppendLine(Inv($"| Durability: acknowledged check-outs found in the ledger table; volunteers whose hours route counts fewer visits than acknowledged | {Durability.Acknowledged - Durability.MissingFromLedger:N0} of {Durability.Acknowledged:N0}; {Durability.VolunteersShort} of {Durability.VolunteersChecked:N0} short | | {Durability.MissingFromLedger} lost |"));

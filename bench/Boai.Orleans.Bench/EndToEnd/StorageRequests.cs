@@ -8,7 +8,13 @@ using Microsoft.Extensions.Hosting;
 namespace Boai.Orleans.Bench.EndToEnd;
 
 /// <summary>Storage requests the silo made per check-in + check-out pair, from its table clients' counters.</summary>
-public sealed record StoragePerPair(double Requests, double Transactions, double Writes, double Reads);
+/// <param name="Requests">Every request.</param>
+/// <param name="Transactions">Entity-group transactions.</param>
+/// <param name="Writes">Single-entity writes.</param>
+/// <param name="Reads">Reads.</param>
+/// <param name="LedgerAppends">Of the transactions, ledger appends (each one or more visit steps).</param>
+/// <param name="DistrictFlushes">Writes of a district's rows (each one or more of the transactions).</param>
+public sealed record StoragePerPair(double Requests, double Transactions, double Writes, double Reads, double LedgerAppends = 0, double DistrictFlushes = 0);
 
 public static class StorageRequests
 {
@@ -42,6 +48,8 @@ public static class StorageRequests
         var requests = after.Requests - before.Requests;
         var transactions = after.Transactions - before.Transactions;
         var writes = after.Writes - before.Writes;
-        return new StoragePerPair(Per(requests), Per(transactions), Per(writes), Per(requests - transactions - writes));
+        return new StoragePerPair(
+            Per(requests), Per(transactions), Per(writes), Per(requests - transactions - writes),
+            Per(after.LedgerAppends - before.LedgerAppends), Per(after.DistrictFlushes - before.DistrictFlushes));
     }
 }

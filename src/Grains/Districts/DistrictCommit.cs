@@ -110,6 +110,7 @@ internal sealed class DistrictCommit
         var positions = new Dictionary<int, long>(_applied.Applied);
         if (_store.HasChanges)
         {
+            Telemetry.DistrictFlush();
             await _store.FlushAsync();
         }
 

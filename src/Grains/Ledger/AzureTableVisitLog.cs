@@ -49,6 +49,14 @@ public sealed class AzureTableVisitLog(BoaiTables tables, IOptions<LedgerOptions
 
     public int Partitions { get; } = Math.Max(1, options.Value.Partitions);
 
+    /// <summary>The table's partition count, written on its first use; checked before anything is read or written.</summary>
+    private const string LayoutPartition = "layout";
+
+    /// <summary>What tables written before the layout row existed were laid out with (the only default there was).</summary>
+    private const int UnrecordedPartitions = 16;
+
+    private Task<TableClient>? _table;
+
     public int PartitionOf(string visitId)
     {
         var hash = 2166136261u;
@@ -63,7 +71,7 @@ public sealed class AzureTableVisitLog(BoaiTables tables, IOptions<LedgerOptions
     public async Task AppendAsync(int partition, IReadOnlyList<LedgerEvent> events, long cursor, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(events.Count, MaxEventsPerAppend);
-        var table = await tables.Ledger;
+        var table = await TableAsync();
         var pk = PartitionKey(partition);
         var actions = new List<TableTransactionAction>(events.Count * 3 + 1);
         foreach (var e in events)
@@ -76,6 +84,7 @@ public sealed class AzureTableVisitLog(BoaiTables tables, IOptions<LedgerOptions
 
         actions.Add(new(TableTransactionActionType.UpsertReplace, new TableEntity(pk, CursorRow) { ["Cursor"] = cursor }));
         var startedAt = Stopwatch.GetTimestamp();
+        Telemetry.LedgerAppend();
         try
         {
             await table.SubmitTransactionAsync(actions, cancellationToken);
@@ -103,7 +112,7 @@ public sealed class AzureTableVisitLog(BoaiTables tables, IOptions<LedgerOptions
 
     public async Task<IReadOnlyList<LedgerEvent>> ReadVisitAsync(string visitId, CancellationToken cancellationToken = default)
     {
-        var table = await tables.Ledger;
+        var table = await TableAsync();
         var pk = PartitionKey(PartitionOf(visitId));
         var prefix = $"v|{visitId}|";
         var events = new List<LedgerEvent>();
@@ -117,7 +126,7 @@ public sealed class AzureTableVisitLog(BoaiTables tables, IOptions<LedgerOptions
 
     public async Task<LedgerTail> ReadTailAsync(int partition, CancellationToken cancellationToken = default)
     {
-        var table = await tables.Ledger;
+        var table = await TableAsync();
         var pk = PartitionKey(partition);
         long cursor = 0;
         try
@@ -142,7 +151,7 @@ public sealed class AzureTableVisitLog(BoaiTables tables, IOptions<LedgerOptions
 
     public async IAsyncEnumerable<LedgerEvent> ReadVolunteerAsync(string volunteerId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var table = await tables.Ledger;
+        var table = await TableAsync();
         for (var p = 0; p < Partitions; p++)
         {
             await foreach (var row in Range(table, PartitionKey(p), $"w|{volunteerId}|", cancellationToken))
@@ -154,7 +163,7 @@ public sealed class AzureTableVisitLog(BoaiTables tables, IOptions<LedgerOptions
 
     public async Task<IReadOnlyList<LedgerEvent>> ReadVolunteerAfterAsync(string volunteerId, LedgerPositions applied, CancellationToken cancellationToken = default)
     {
-        var table = await tables.Ledger;
+        var table = await TableAsync();
         var reads = Enumerable.Range(0, Partitions).Select(async p =>
         {
             var events = new List<LedgerEvent>();
@@ -172,7 +181,7 @@ public sealed class AzureTableVisitLog(BoaiTables tables, IOptions<LedgerOptions
 
     public async IAsyncEnumerable<LedgerEvent> ReadAllAsync(string? districtId = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var table = await tables.Ledger;
+        var table = await TableAsync();
         for (var p = 0; p < Partitions; p++)
         {
             var pk = PartitionKey(p);
@@ -184,6 +193,68 @@ public sealed class AzureTableVisitLog(BoaiTables tables, IOptions<LedgerOptions
                 yield return Read(row);
             }
         }
+    }
+
+    /// <summary>The table, once its recorded partition count is this service's (the first call records it).</summary>
+    private Task<TableClient> TableAsync()
+    {
+        var table = _table;
+        if (table is null || table.IsFaulted || table.IsCanceled)
+        {
+            table = CheckLayoutAsync();
+            _table = table;
+        }
+
+        return table;
+    }
+
+    /// <summary>
+    /// A visit's partition is a hash of its id modulo the partition count, so a table read with another count than it
+    /// was written with would not find its visits, and sequences would restart: refused, with what to set. A table
+    /// without the row holds either nothing (the count is recorded now) or events of the time before the row, whose
+    /// count was the default, 16.
+    /// </summary>
+    private async Task<TableClient> CheckLayoutAsync()
+    {
+        var table = await tables.Ledger;
+        int? recorded = null;
+        try
+        {
+            var row = await table.GetEntityAsync<TableEntity>(LayoutPartition, "partitions");
+            recorded = row.Value.GetInt32("Partitions");
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            var partitions = TableClient.CreateQueryFilter($"PartitionKey ge {"p"} and PartitionKey lt {"q"}");
+            await foreach (var _ in table.QueryAsync<TableEntity>(partitions, maxPerPage: 1, select: ["PartitionKey"]))
+            {
+                recorded = UnrecordedPartitions;
+                break;
+            }
+        }
+
+        if (recorded is { } count && count != Partitions)
+        {
+            throw new InvalidOperationException(
+                $"The ledger table '{table.Name}' was written with Ledger:Partitions={count}; this service is set to {Partitions}. " +
+                "A visit's partition depends on that number, so it cannot change for a table: set Ledger:Partitions back to " +
+                $"{count}, or start on a new table (Storage:LedgerTable).");
+        }
+
+        if (recorded is null)
+        {
+            try
+            {
+                await table.AddEntityAsync(new TableEntity(LayoutPartition, "partitions") { ["Partitions"] = Partitions });
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+                // Another silo recorded it first: its count is checked like any other.
+                return await CheckLayoutAsync();
+            }
+        }
+
+        return table;
     }
 
     /// <summary>The row key of a step: a decision is one step whatever it decided; a back-fill is the visit's first.</summary>
