@@ -54,6 +54,6 @@ internal static class GrainCluster
     /// Completes once every visit event committed so far has reached its projections; a partition whose silo died is
     /// activated again by this call and delivers from its cursor.
     /// </summary>
-    public static Task SettledAsync(IGrainFactory grains, int partitions = 16) =>
+    public static Task SettledAsync(IGrainFactory grains, int partitions = Ledger.LedgerOptions.DefaultPartitions) =>
         Task.WhenAll(Enumerable.Range(0, partitions).Select(p => grains.GetGrain<Ledger.ILedgerPartitionGrain>(p).Delivered()));
 }

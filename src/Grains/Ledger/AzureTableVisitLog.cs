@@ -15,11 +15,15 @@ public sealed class LedgerOptions
 {
     public const string SectionName = "Ledger";
 
+    /// <summary>The default of <see cref="Partitions"/> (docs/BENCHMARKS.md says why 8).</summary>
+    public const int DefaultPartitions = 8;
+
     /// <summary>
     /// Partitions of the ledger table. Concurrent appends to one partition share a transaction, so fewer partitions
-    /// batch more; more partitions spread load on real Azure Tables. Fixed for a table: changing it moves visits.
+    /// batch more (and a volunteer's catch-up reads one range per partition); more partitions spread load on real Azure
+    /// Tables (about 2,000 entities/s per partition). Fixed for a table: the table records it and refuses another.
     /// </summary>
-    public int Partitions { get; set; } = 16;
+    public int Partitions { get; set; } = DefaultPartitions;
 
     /// <summary>
     /// How long a volunteer may hold applied visit events in memory before it writes its state (and on deactivation):

@@ -103,7 +103,7 @@ public sealed class DomainCluster : IAsyncLifetime
     /// Completes once every visit event committed so far has reached its projections (volunteer, household, district,
     /// orders), which the ledger partitions deliver behind the request that appended it.
     /// </summary>
-    public static Task SettledAsync(IGrainFactory grains, int partitions = 16) =>
+    public static Task SettledAsync(IGrainFactory grains, int partitions = LedgerOptions.DefaultPartitions) =>
         Task.WhenAll(Enumerable.Range(0, partitions).Select(p => grains.GetGrain<ILedgerPartitionGrain>(p).Delivered()));
 
     /// <summary>Waits, up to a bound, until a condition read from the cluster holds; the clock runs in the silo.</summary>
