@@ -136,10 +136,8 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         Telemetry.DistrictDeactivated(DistrictId);
-        if (_store.HasChanges || _outbox.Count > 0)
-        {
-            await _commit.DrainAsync();
-        }
+        // Always: a write behind may be in flight with nothing new pending, and the next activation must read it.
+        await _commit.DrainAsync();
     }
 
     public Task UpsertHousehold(HouseholdSummary household)

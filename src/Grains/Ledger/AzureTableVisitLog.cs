@@ -28,7 +28,8 @@ public sealed class LedgerOptions
     /// <summary>
     /// How long a volunteer may hold applied visit events in memory before it writes its state (and on deactivation):
     /// the ledger has them, and an activation catches up from it, so writing behind loses nothing and coalesces a busy
-    /// volunteer's events into one write.
+    /// volunteer's events into one write. Each volunteer waits a random time between half and all of it, so volunteers
+    /// active together do not all write in the same second.
     /// </summary>
     public TimeSpan VolunteerWriteBehind { get; set; } = TimeSpan.FromSeconds(30);
 }

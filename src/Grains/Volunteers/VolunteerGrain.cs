@@ -164,7 +164,10 @@ public sealed partial class VolunteerGrain(
     private void WriteBehind()
     {
         _behind = true;
-        _writeBehind ??= this.RegisterGrainTimer(WriteBehindAsync, new GrainTimerCreationOptions(ledger.Value.VolunteerWriteBehind, Timeout.InfiniteTimeSpan));
+        // Between half and all of the interval: volunteers who start visiting together (a morning, a demo, a bench) would
+        // otherwise all write in the same second, and the ledger's appends would queue behind that burst.
+        var due = ledger.Value.VolunteerWriteBehind * (0.5 + (Random.Shared.NextDouble() / 2));
+        _writeBehind ??= this.RegisterGrainTimer(WriteBehindAsync, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan));
     }
 
     private async Task WriteBehindAsync(CancellationToken cancellationToken)
