@@ -47,6 +47,11 @@ public static class BoaiHostingExtensions
             // Supervision orders open at month end even when nobody looks.
             silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>()
                 .GetGrain<Supervision.ISupervisionClockGrain>(Supervision.ISupervisionClockGrain.Key).Wake());
+            // The ledger's partition count is the table's own: read before the silo takes any call (a visit's partition
+            // depends on it).
+            silo.AddStartupTask(
+                (services, cancellationToken) => services.GetRequiredService<Ledger.IVisitLog>().OpenAsync(cancellationToken),
+                ServiceLifecycleStage.ApplicationServices);
             silo.AddStartupTask((services, _) => Ledger.LedgerStartup.WakeAllAsync(
                 services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<Ledger.IVisitLog>()));
             configure?.Invoke(silo);

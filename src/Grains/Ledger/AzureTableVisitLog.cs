@@ -6,6 +6,7 @@ using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
 using Boai.Orleans.Storage;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Boai.Orleans.Ledger;
@@ -19,9 +20,9 @@ public sealed class LedgerOptions
     public const int DefaultPartitions = 8;
 
     /// <summary>
-    /// Partitions of the ledger table. Concurrent appends to one partition share a transaction, so fewer partitions
-    /// batch more (and a volunteer's catch-up reads one range per partition); more partitions spread load on real Azure
-    /// Tables (about 2,000 entities/s per partition). Fixed for a table: the table records it and refuses another.
+    /// Partitions of a new ledger table. Concurrent appends to one partition share a transaction, so fewer partitions
+    /// batch more; more partitions spread load on real Azure Tables (about 2,000 entities/s per partition). A table
+    /// records its count on first use and keeps it: for an existing table this setting is not used.
     /// </summary>
     public int Partitions { get; set; } = DefaultPartitions;
 
@@ -44,7 +45,7 @@ public sealed class LedgerOptions
 /// <c>w|{volunteerId}|{seq}</c> (a volunteer's history, one range read per partition), and <c>c</c> (the cursor:
 /// events up to it reached every projection).
 /// </summary>
-public sealed class AzureTableVisitLog(BoaiTables tables, IOptions<LedgerOptions> options) : IVisitLog
+public sealed partial class AzureTableVisitLog(BoaiTables tables, IOptions<LedgerOptions> options, ILogger<AzureTableVisitLog>? logger = null) : IVisitLog
 {
     /// <summary>Three rows per event and the cursor row within a transaction's 100 entities.</summary>
     public const int MaxEventsPerAppend = 33;
@@ -52,7 +53,10 @@ public sealed class AzureTableVisitLog(BoaiTables tables, IOptions<LedgerOptions
     private const string CursorRow = "c";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
-    public int Partitions { get; } = Math.Max(1, options.Value.Partitions);
+    private int _partitions = Math.Max(1, options.Value.Partitions);
+
+    /// <summary>The table's own count once it is open (<see cref="OpenAsync"/>); the setting only lays out a new table.</summary>
+    public int Partitions => _partitions;
 
     /// <summary>The table's partition count, written on its first use; checked before anything is read or written.</summary>
     private const string LayoutPartition = "layout";
@@ -213,11 +217,14 @@ public sealed class AzureTableVisitLog(BoaiTables tables, IOptions<LedgerOptions
         return table;
     }
 
+    public async Task OpenAsync(CancellationToken cancellationToken = default) => await TableAsync();
+
     /// <summary>
     /// A visit's partition is a hash of its id modulo the partition count, so a table read with another count than it
-    /// was written with would not find its visits, and sequences would restart: refused, with what to set. A table
-    /// without the row holds either nothing (the count is recorded now) or events of the time before the row, whose
-    /// count was the default, 16.
+    /// was written with would not find its visits, and sequences would restart: the table's recorded count is the one
+    /// used, whatever <c>Ledger:Partitions</c> says (a warning names both). A table without the record holds either
+    /// nothing (the setting's count is recorded now) or events of the time before the record, whose count was the old
+    /// default, 16.
     /// </summary>
     private async Task<TableClient> CheckLayoutAsync()
     {
@@ -238,12 +245,14 @@ public sealed class AzureTableVisitLog(BoaiTables tables, IOptions<LedgerOptions
             }
         }
 
-        if (recorded is { } count && count != Partitions)
+        if (recorded is { } count && count != _partitions)
         {
-            throw new InvalidOperationException(
-                $"The ledger table '{table.Name}' was written with Ledger:Partitions={count}; this service is set to {Partitions}. " +
-                "A visit's partition depends on that number, so it cannot change for a table: set Ledger:Partitions back to " +
-                $"{count}, or start on a new table (Storage:LedgerTable).");
+            if (logger is not null)
+            {
+                Log.TableCountKept(logger, table.Name, count, _partitions);
+            }
+
+            _partitions = count;
         }
 
         if (recorded is null)
@@ -306,5 +315,11 @@ public sealed class AzureTableVisitLog(BoaiTables tables, IOptions<LedgerOptions
                 yield return row;
             }
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "The ledger table {Table} was written with {Recorded} partitions; it keeps them (Ledger:Partitions={Configured} lays out new tables only)")]
+        public static partial void TableCountKept(ILogger logger, string table, int recorded, int configured);
     }
 }

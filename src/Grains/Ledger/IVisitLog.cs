@@ -20,7 +20,11 @@ public sealed class LedgerStepExistsException(LedgerEvent existing) : Exception(
 /// </summary>
 public interface IVisitLog
 {
+    /// <summary>The table's partition count: the one it was written with (known once <see cref="OpenAsync"/> ran).</summary>
     int Partitions { get; }
+
+    /// <summary>Reads the table's recorded layout (recording it on a new table); a silo does it before it takes calls.</summary>
+    Task OpenAsync(CancellationToken cancellationToken = default);
 
     int PartitionOf(string visitId);
 

@@ -14,6 +14,8 @@ public sealed class FaultInjectingVisitLog(IVisitLog inner) : IVisitLog
 
     public int Partitions => inner.Partitions;
 
+    public Task OpenAsync(CancellationToken cancellationToken = default) => inner.OpenAsync(cancellationToken);
+
     /// <summary>The next <paramref name="count"/> appends fail; when <paramref name="landed"/>, each is stored first.</summary>
     public void FailNextAppends(int count = 1, bool landed = false)
     {

@@ -92,7 +92,9 @@ public sealed class GatedDistrictStores(IDistrictStoreFactory inner) : IDistrict
 
         public Task<IReadOnlyList<DistrictRow>> LoadAsync(CancellationToken cancellationToken) => inner.LoadAsync(cancellationToken);
 
-        public Task<IReadOnlyList<DistrictRow>> LoadVolunteersAsync(CancellationToken cancellationToken) => inner.LoadVolunteersAsync(cancellationToken);
+        public Task<IReadOnlyList<DistrictRow>> ReadVolunteersAsync(CancellationToken cancellationToken) => inner.ReadVolunteersAsync(cancellationToken);
+
+        public IReadOnlyList<DistrictRow> AdoptVolunteers(IReadOnlyList<DistrictRow> read) => inner.AdoptVolunteers(read);
 
         public void Put<T>(DistrictRowKind kind, string id, T value, string? tag = null)
             where T : notnull => inner.Put(kind, id, value, tag);

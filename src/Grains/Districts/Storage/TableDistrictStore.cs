@@ -64,6 +64,7 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
     // The earlier layout's one row per household or volunteer; volunteers' single rows are also those written before
     // the volunteers' read was adopted.
     private const string SingleHousehold = "h|";
+    private const string PositionPrefix = "p|";
     private const string SingleVolunteer = "v|";
     private const string RemovedProperty = "Removed";
     private const string InBucketProperty = "InBucket";
@@ -305,7 +306,20 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
                 _singles[id] = false;
             }
 
-            await Task.WhenAll(Transactions(groups).Select(chunk => SubmitAsync(client, chunk)));
+            // The ledger positions say which visit events the rows hold: when the write takes several transactions they go
+            // last, after every other row landed, so a write that fails halfway never stores a position ahead of the rows it
+            // stands for (a new activation would skip the events the ledger delivers again). One transaction is atomic.
+            var chunks = Transactions(groups).ToList();
+            if (chunks.Count <= 1)
+            {
+                await Task.WhenAll(chunks.Select(chunk => SubmitAsync(client, chunk)));
+            }
+            else
+            {
+                static bool IsPosition(TableTransactionAction[] group) => group is [{ Entity.RowKey: var key }] && key.StartsWith(PositionPrefix, StringComparison.Ordinal);
+                await Task.WhenAll(Transactions(groups.Where(g => !IsPosition(g))).Select(chunk => SubmitAsync(client, chunk)));
+                await Task.WhenAll(Transactions(groups.Where(IsPosition)).Select(chunk => SubmitAsync(client, chunk)));
+            }
         }
         catch
         {
