@@ -171,6 +171,41 @@ public sealed class DistrictProjectionTests(DomainCluster domain)
         Assert.Equal("王**", stored["v1"].MaskedName);
     }
 
+    [Fact]
+    public async Task A_write_that_fails_halfway_never_stores_a_ledger_position_ahead_of_its_rows()
+    {
+        var table = await NewTableAsync();
+        var store = new TableDistrictStore("xiaolan", new FailsWith(domain.Azurite.ConnectionString, table.Name, "a|visit-fail"));
+
+        // The position first, then 150 visits: more than one transaction, the failing visit in the last.
+        store.Put(DistrictRowKind.Position, "3", 42L);
+        for (var i = 0; i < 150; i++)
+        {
+            store.Put(DistrictRowKind.Active, $"visit-{i}", Visit($"visit-{i}"));
+        }
+
+        store.Put(DistrictRowKind.Active, "visit-fail", Visit("visit-fail"));
+        await Assert.ThrowsAsync<Azure.RequestFailedException>(store.FlushAsync);
+
+        // Some visits may have landed; the position, which says the rows hold the events up to 42, has not.
+        var stored = await new TableDistrictStore("xiaolan", table).LoadAsync(CancellationToken.None);
+        Assert.DoesNotContain(stored, r => r.Kind == DistrictRowKind.Position);
+        Assert.DoesNotContain(stored, r => r.Id == "visit-fail");
+    }
+
+    /// <summary>A table whose transactions holding one row key fail, as storage may at any moment.</summary>
+    private sealed class FailsWith(string connectionString, string name, string rowKey) : TableClient(connectionString, name)
+    {
+        public override Task<Azure.Response<IReadOnlyList<Azure.Response>>> SubmitTransactionAsync(
+            IEnumerable<TableTransactionAction> transactionActions, CancellationToken cancellationToken = default)
+        {
+            var actions = transactionActions.ToList();
+            return actions.Any(a => a.Entity.RowKey == rowKey)
+                ? throw new Azure.RequestFailedException(503, "injected: this transaction fails")
+                : base.SubmitTransactionAsync(actions, cancellationToken);
+        }
+    }
+
     /// <summary>A table whose transactions of deletes only fail, as storage may at any moment.</summary>
     private sealed class DeletesFail(string connectionString, string name) : TableClient(connectionString, name)
     {

@@ -306,9 +306,10 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
                 _singles[id] = false;
             }
 
-            // The ledger positions say which visit events the rows hold: when the write takes several transactions they go
-            // last, after every other row landed, so a write that fails halfway never stores a position ahead of the rows it
-            // stands for (a new activation would skip the events the ledger delivers again). One transaction is atomic.
+            // When the write takes several transactions, two kinds of row go last, after every other row landed, so a write
+            // that fails halfway never leaves storage claiming more than it holds: the ledger positions (a new activation
+            // would skip the events the ledger delivers again) and the deletion of an earlier layout's household row (its
+            // bucket must hold the household first). One transaction is atomic.
             var chunks = Transactions(groups).ToList();
             if (chunks.Count <= 1)
             {
@@ -316,9 +317,8 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
             }
             else
             {
-                static bool IsPosition(TableTransactionAction[] group) => group is [{ Entity.RowKey: var key }] && key.StartsWith(PositionPrefix, StringComparison.Ordinal);
-                await Task.WhenAll(Transactions(groups.Where(g => !IsPosition(g))).Select(chunk => SubmitAsync(client, chunk)));
-                await Task.WhenAll(Transactions(groups.Where(IsPosition)).Select(chunk => SubmitAsync(client, chunk)));
+                await Task.WhenAll(Transactions(groups.Where(g => !GoesLast(g))).Select(chunk => SubmitAsync(client, chunk)));
+                await Task.WhenAll(Transactions(groups.Where(GoesLast)).Select(chunk => SubmitAsync(client, chunk)));
             }
         }
         catch
@@ -490,6 +490,10 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
     }
 
     /// <summary>Groups packed into transactions (at most 100 actions and about 1.5 MB each); a group is never split.</summary>
+    private static bool GoesLast(TableTransactionAction[] group) => group is [{ Entity.RowKey: var key } action]
+        && (key.StartsWith(PositionPrefix, StringComparison.Ordinal)
+            || (action.ActionType == TableTransactionActionType.Delete && key.StartsWith(SingleHousehold, StringComparison.Ordinal)));
+
     private static IEnumerable<TableTransactionAction[]> Transactions(IEnumerable<TableTransactionAction[]> groups)
     {
         var chunk = new List<TableTransactionAction>();
