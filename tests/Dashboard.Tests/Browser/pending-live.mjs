@@ -88,7 +88,7 @@ try {
   const photosButton = `[data-testid=pending-visit][data-visit-id="${visits[0]}"] [data-testid=open-photos]`;
   await a.waitForSelector(photosButton, wait);
   result.photoCount = await a.getAttribute(photosButton, 'data-photos');
-  await a.locator('[data-testid=certify-panel]').scrollIntoViewIfNeeded();
+  await a.locator('[data-testid=certify-panel]').evaluate((element) => element.scrollIntoView({ block: 'nearest' }));
   await shot(a, 'queue-photos-zh');
   await a.click(photosButton);
   await a.waitForFunction(() => document.querySelector('[data-testid=visit-photo]')?.naturalWidth > 0, null, wait);

@@ -99,7 +99,7 @@ try {
   const needId = await page.getAttribute('[data-testid=survey-need]', 'data-need-id');
   result.needId = needId;
   await page.waitForFunction((id) => id in window.boaiState.uncovered, needId, wait);
-  await page.locator('[data-testid=survey-needs]').scrollIntoViewIfNeeded();
+  await page.locator('[data-testid=survey-needs]').evaluate((element) => element.scrollIntoView({ block: 'nearest' }));
   await shot(page, 'survey-zh');
   await setLang(page, 'en');
   await shot(page, 'survey-en');
@@ -122,7 +122,7 @@ try {
   await page.selectOption('[data-testid=certify-district]', env.CERTIFY_DISTRICT);
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=pending-visit]').length === 2, null, wait);
   result.pendingCount = await page.textContent('[data-testid=certify-count]');
-  await page.locator('[data-testid=certify-panel]').scrollIntoViewIfNeeded();
+  await page.locator('[data-testid=certify-panel]').evaluate((element) => element.scrollIntoView({ block: 'nearest' }));
   await shot(page, 'certify-zh');
   await page.click('[data-testid=pending-visit] [data-testid=open-record]');
   await page.waitForSelector('[data-testid=visit-record]', wait);
@@ -185,7 +185,7 @@ try {
   await page.click('[data-testid=backfill-submit]');
   await page.waitForSelector('[data-testid=backfill-form] [data-error-for="checkedInAt"]:not([hidden])', wait);
   result.backfillServerError = await page.textContent('[data-testid=backfill-form] [data-error-for="checkedInAt"]');
-  await page.locator('[data-testid=backfill-form]').scrollIntoViewIfNeeded();
+  await page.locator('[data-testid=backfill-form]').evaluate((element) => element.scrollIntoView({ block: 'nearest' }));
   await shot(page, 'backfill-zh');
   const dayAgo = new Date(Date.now() - 86400000);
   await page.fill('[data-testid=backfill-in]', local(dayAgo));
@@ -206,12 +206,12 @@ try {
   result.backfillToast = await page.textContent('[data-testid=toast]:last-child').catch(() => null);
   await page.waitForSelector('[data-testid=pending-visit] [data-testid=second-approval]', wait);
   result.backfillHeld = await page.textContent('[data-testid=pending-visit] [data-testid=second-approval]');
-  await page.locator('[data-testid=certify-panel]').scrollIntoViewIfNeeded();
+  await page.locator('[data-testid=certify-panel]').evaluate((element) => element.scrollIntoView({ block: 'nearest' }));
   await shot(page, 'backfill-held-zh');
   await setLang(page, 'en');
   await shot(page, 'backfill-held-en');
   await page.setViewportSize({ width: 360, height: 740 });
-  await page.locator('[data-testid=pending-visit] [data-testid=second-approval]').scrollIntoViewIfNeeded();
+  await page.locator('[data-testid=pending-visit] [data-testid=second-approval]').evaluate((element) => element.scrollIntoView({ block: 'nearest' }));
   await shot(page, 'backfill-held-phone-en');
   await page.setViewportSize({ width: 1400, height: 900 });
   await setLang(page, 'zh-CN');
@@ -225,7 +225,7 @@ try {
   await shot(page, 'volunteer-new-zh');
   await page.setViewportSize({ width: 360, height: 740 });
   await page.keyboard.press('Escape');
-  await page.locator('[data-testid=certify-panel]').scrollIntoViewIfNeeded();
+  await page.locator('[data-testid=certify-panel]').evaluate((element) => element.scrollIntoView({ block: 'nearest' }));
   await shot(page, 'certify-phone-zh');
 } catch (e) {
   result.error = String(e);
