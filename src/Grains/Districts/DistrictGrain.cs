@@ -191,12 +191,6 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         return _commit.CommitAsync();
     }
 
-    public Task Apply(IReadOnlyList<LedgerEvent> events)
-    {
-        ApplyEvents(events);
-        return _commit.CommitAsync();
-    }
-
     public Task<LedgerProgress> Project(IReadOnlyList<LedgerEvent> events, long after)
     {
         if (events.Count == 0)

@@ -16,9 +16,6 @@ public interface IDistrictGrain : IGrainWithStringKey
     /// <summary>The volunteer moved to another district.</summary>
     Task RemoveVolunteer(string volunteerId);
 
-    /// <summary>Committed visit events of the district, in log order; completes once stored. Each counts once.</summary>
-    Task Apply(IReadOnlyList<Ledger.LedgerEvent> events);
-
     /// <summary>
     /// The ledger lane's delivery: committed events of one partition, in log order, applied in memory and their live
     /// events sent at once; stored with the district's next write (<see cref="DistrictOptions.FlushInterval"/>). When
