@@ -35,7 +35,7 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
     private const int MaxEventsPerDelivery = 100;
 
     private readonly List<PendingAppend> _queue = [];
-    private readonly Dictionary<Projection, Lane> _lanes = [];
+    private readonly Dictionary<Projection, LedgerLane> _lanes = [];
     private readonly List<TaskCompletionSource<long>> _deliveredWaiters = [];
     private long _head;
 
@@ -54,14 +54,9 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
             var cursor = _dispatched;
             foreach (var lane in _lanes.Values)
             {
-                if (lane.Unstored.Count > 0)
+                if (lane.Oldest is { } oldest)
                 {
-                    cursor = Math.Min(cursor, lane.Unstored[0].Seq - 1);
-                }
-
-                if (lane.Events.Count > 0)
-                {
-                    cursor = Math.Min(cursor, lane.Events[0].Seq - 1);
+                    cursor = Math.Min(cursor, oldest - 1);
                 }
             }
 
@@ -225,11 +220,11 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
     {
         if (!_lanes.TryGetValue(projection, out var lane))
         {
-            lane = new Lane();
+            lane = new LedgerLane();
             _lanes[projection] = lane;
         }
 
-        lane.Events.Add(e);
+        lane.Add(e);
     }
 
     /// <summary>Starts every lane that has events and is not running (after new events, a wake-up, or a lane that gave up).</summary>
@@ -238,7 +233,7 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
         // A copy: a lane that finishes removes itself from the dictionary.
         foreach (var (projection, lane) in _lanes.ToList())
         {
-            if (!lane.Running && lane.Events.Count > 0)
+            if (!lane.Running && lane.HasEvents)
             {
                 lane.Running = true;
                 _ = DeliverLaneAsync(projection, lane);
@@ -248,9 +243,9 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
         }
     }
 
-    private void StartConfirming(Projection projection, Lane lane)
+    private void StartConfirming(Projection projection, LedgerLane lane)
     {
-        if (!lane.Confirming && lane.Unstored.Count > 0)
+        if (!lane.Confirming && lane.HasUnstored)
         {
             lane.Confirming = true;
             _ = ConfirmLaneAsync(projection, lane);
@@ -258,14 +253,14 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
     }
 
     /// <summary>A district's lane: asks until the district has stored what it was given, one call in flight.</summary>
-    private async Task ConfirmLaneAsync(Projection projection, Lane lane)
+    private async Task ConfirmLaneAsync(Projection projection, LedgerLane lane)
     {
         try
         {
             var failures = 0;
-            while (lane.Unstored.Count > 0)
+            while (lane.HasUnstored)
             {
-                var last = lane.Unstored[^1].Seq;
+                var last = lane.Given;
                 try
                 {
                     var progress = await GrainFactory.GetGrain<IDistrictGrain>(projection.Id).Stored(Partition);
@@ -274,7 +269,7 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
                 }
                 catch (Exception ex)
                 {
-                    Log.DeliveryFailed(logger, ex, lane.Unstored.Count, Partition, projection.Kind, projection.Id);
+                    Log.DeliveryFailed(logger, ex, lane.UnstoredCount, Partition, projection.Kind, projection.Id);
                     if (++failures >= 5)
                     {
                         return;
@@ -296,24 +291,20 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
     /// What a district said it holds and stored: stored events leave the lane; if it holds less than it was given
     /// (up to <paramref name="given"/>), it lost them with an activation, and they go back to be delivered again, first.
     /// </summary>
-    private void Confirmed(Projection projection, Lane lane, LedgerProgress progress, long given)
+    private void Confirmed(Projection projection, LedgerLane lane, LedgerProgress progress, long given)
     {
-        if (progress.Applied < given)
+        var lost = lane.UnstoredCount;
+        if (lane.Confirmed(progress, given))
         {
-            Log.Redelivering(logger, lane.Unstored.Count, Partition, projection.Id);
-            lane.Events.InsertRange(0, lane.Unstored);
-            lane.Unstored.Clear();
+            Log.Redelivering(logger, lost, Partition, projection.Id);
             StartDelivery();
-            return;
         }
-
-        lane.Unstored.RemoveAll(e => e.Seq <= progress.Stored);
     }
 
     /// <summary>A lane with nothing left to deliver or confirm goes; waiters for "everything delivered" are told.</summary>
-    private void LaneDone(Projection projection, Lane lane)
+    private void LaneDone(Projection projection, LedgerLane lane)
     {
-        if (lane.Events.Count > 0 || lane.Unstored.Count > 0 || !_lanes.TryGetValue(projection, out var current) || current != lane)
+        if (!lane.Idle || !_lanes.TryGetValue(projection, out var current) || current != lane)
         {
             return;
         }
@@ -330,19 +321,19 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
         }
     }
 
-    private async Task DeliverLaneAsync(Projection projection, Lane lane)
+    private async Task DeliverLaneAsync(Projection projection, LedgerLane lane)
     {
         try
         {
             var failures = 0;
-            while (lane.Events.Count > 0)
+            while (lane.HasEvents)
             {
-                var wave = lane.Events.Take(MaxEventsPerDelivery).ToList();
+                var wave = lane.NextWave(MaxEventsPerDelivery);
                 try
                 {
                     if (projection.Kind == ProjectionKind.District)
                     {
-                        var given = lane.Unstored.Count > 0 ? lane.Unstored[^1].Seq : 0;
+                        var given = lane.Given;
                         var progress = await GrainFactory.GetGrain<IDistrictGrain>(projection.Id).Project(wave, given);
                         failures = 0;
                         if (progress.Applied < given)
@@ -352,8 +343,8 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
                             continue;
                         }
 
-                        lane.Events.RemoveRange(0, wave.Count);
-                        lane.Unstored.AddRange(wave);
+                        // By sequence: while the call was out, the other loop may have put lost events back in front.
+                        lane.Projected(wave);
                         Confirmed(projection, lane, progress, wave[^1].Seq);
                         StartConfirming(projection, lane);
                         continue;
@@ -375,7 +366,7 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
                     continue;
                 }
 
-                lane.Events.RemoveRange(0, wave.Count);
+                lane.Delivered(wave);
             }
 
             LaneDone(projection, lane);
@@ -435,19 +426,6 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
     }
 
     private readonly record struct Projection(ProjectionKind Kind, string Id);
-
-    /// <summary>A projection's committed events not yet delivered, oldest first; one call in flight at a time.</summary>
-    private sealed class Lane
-    {
-        public List<LedgerEvent> Events { get; } = [];
-
-        /// <summary>A district's: delivered (applied in its memory, live events sent) and not yet stored by it.</summary>
-        public List<LedgerEvent> Unstored { get; } = [];
-
-        public bool Running { get; set; }
-
-        public bool Confirming { get; set; }
-    }
 
     private static partial class Log
     {
