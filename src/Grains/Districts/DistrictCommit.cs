@@ -44,7 +44,7 @@ internal sealed class DistrictCommit
     /// <param name="applied">What the district holds of each ledger partition.</param>
     /// <param name="summary">The summary's event when it changed since the last one sent, else null.</param>
     /// <param name="publish">Sends events; handles its own failures (the change is not undone by a lost event).</param>
-    /// <param name="storeFailed">Told of a write behind that failed (its rows stay pending).</param>
+    /// <param name="storeFailed">Told of a write behind that failed (its rows stay pending), and of any write refused because a newer activation took the district's lease.</param>
     /// <param name="flushInterval">Shortest time between two writes behind (<see cref="DistrictOptions.FlushInterval"/>).</param>
     /// <param name="time">The clock of that interval.</param>
     public DistrictCommit(
@@ -111,7 +111,16 @@ internal sealed class DistrictCommit
         if (_store.HasChanges)
         {
             Telemetry.DistrictFlush();
-            await _store.FlushAsync();
+            try
+            {
+                await _store.FlushAsync();
+            }
+            catch (DistrictStoreFencedException ex)
+            {
+                // Whoever waits for this write gets the exception too; the grain is told once, to go.
+                _storeFailed(ex);
+                throw;
+            }
         }
 
         _stored = positions;
@@ -140,10 +149,14 @@ internal sealed class DistrictCommit
         {
             await write;
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not DistrictStoreFencedException)
         {
             // The rows stay pending; the ledger lane asks again (Stored) and keeps the events until they are written.
             _storeFailed(ex);
+        }
+        catch (DistrictStoreFencedException)
+        {
+            // Told in WriteAsync: the activation goes, and the lane delivers what it held to the one that took the lease.
         }
     }
 }

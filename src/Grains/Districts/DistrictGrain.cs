@@ -65,11 +65,21 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         _due = new DistrictDueToday(id, _store, _outbox, zone, rules.Value);
         _matching = new DistrictMatching(id, _live, _outbox, matching.Value, catalogue, time, zone);
         _commit = new DistrictCommit(
-            _store, _outbox, _live.Ledger, SummaryChanged, PublishAsync, ex => Log.StoreFailed(_logger, ex, DistrictId), options.Value.FlushInterval, time);
+            _store, _outbox, _live.Ledger, SummaryChanged, PublishAsync, StoreFailed, options.Value.FlushInterval, time);
         _readyWait = matching.Value.ReadyWait;
     }
 
     private string DistrictId => _info.DistrictId;
+
+    private void StoreFailed(Exception ex)
+    {
+        Log.StoreFailed(_logger, ex, DistrictId);
+        if (ex is DistrictStoreFencedException)
+        {
+            // A newer activation writes the district (this one outlived its silo, or was a duplicate): its memory is not the truth.
+            this.DeactivateOnIdle();
+        }
+    }
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -137,7 +147,14 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
     {
         Telemetry.DistrictDeactivated(DistrictId);
         // Always: a write behind may be in flight with nothing new pending, and the next activation must read it.
-        await _commit.DrainAsync();
+        try
+        {
+            await _commit.DrainAsync();
+        }
+        catch (DistrictStoreFencedException)
+        {
+            // Fenced off: what it held is the newer activation's to write (the ledger delivers it there).
+        }
     }
 
     public Task UpsertHousehold(HouseholdSummary household)

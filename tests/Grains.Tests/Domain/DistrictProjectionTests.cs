@@ -117,7 +117,8 @@ public sealed class DistrictProjectionTests(DomainCluster domain)
         await store.FlushAsync();
 
         // The silo dies before the read lands: the next activation reads the updates with its first read.
-        var crashed = new TableDistrictStore("xiaolan", table);
+        // (Looked at without taking the lease: the first store writes on below, as the story goes.)
+        var crashed = new TableDistrictStore("xiaolan", table) { TakesLease = false };
         var early = (await crashed.LoadAsync(CancellationToken.None)).ToDictionary(r => r.Id, r => (VolunteerSummary)r.Value);
         Assert.Equal(["new", "v7"], early.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("李**", early["v7"].MaskedName);
@@ -193,6 +194,81 @@ public sealed class DistrictProjectionTests(DomainCluster domain)
         Assert.DoesNotContain(stored, r => r.Id == "visit-fail");
     }
 
+    [Fact]
+    public async Task An_activation_that_lost_the_lease_writes_nothing_and_the_newer_one_writes_on()
+    {
+        var table = await NewTableAsync();
+        var old = new TableDistrictStore("xiaolan", table);
+        await old.LoadAsync(CancellationToken.None);
+        old.Put(DistrictRowKind.Active, "visit-1", Visit("visit-1"));
+        old.Put(DistrictRowKind.Position, "3", 10L);
+        await old.FlushAsync();
+
+        // A newer activation (the old one's silo was declared dead) reads the rows; the visit is checked out there.
+        var newer = new TableDistrictStore("xiaolan", table);
+        Assert.Contains(await newer.LoadAsync(CancellationToken.None), r => r.Id == "visit-1");
+        newer.Delete(DistrictRowKind.Active, "visit-1");
+        newer.Put(DistrictRowKind.Position, "3", 11L);
+        await newer.FlushAsync();
+
+        // The old one still runs and writes what it holds: refused whole, by its lease alone, however often it tries.
+        old.Put(DistrictRowKind.Active, "visit-1", Visit("visit-1"));
+        old.Put(DistrictRowKind.Active, "visit-2", Visit("visit-2"));
+        await Assert.ThrowsAsync<DistrictStoreFencedException>(old.FlushAsync);
+        await Assert.ThrowsAsync<DistrictStoreFencedException>(old.FlushAsync);
+
+        // The newer one writes on, one transaction after another, each conditional on the lease as it left it.
+        for (var i = 0; i < 3; i++)
+        {
+            newer.Put(DistrictRowKind.Active, $"visit-new-{i}", Visit($"visit-new-{i}"));
+            await newer.FlushAsync();
+        }
+
+        var stored = await new TableDistrictStore("xiaolan", table).LoadAsync(CancellationToken.None);
+        Assert.DoesNotContain(stored, r => r.Id is "visit-1" or "visit-2");
+        Assert.Equal(3, stored.Count(r => r.Kind == DistrictRowKind.Active));
+        Assert.Equal(11L, stored.Single(r => r.Kind == DistrictRowKind.Position).Value);
+    }
+
+    [Fact]
+    public async Task A_write_whose_answer_was_lost_does_not_fence_off_its_own_store()
+    {
+        var table = await NewTableAsync();
+        var lossy = new LosesAnswers(domain.Azurite.ConnectionString, table.Name);
+        var store = new TableDistrictStore("xiaolan", lossy);
+        await store.LoadAsync(CancellationToken.None);
+
+        // The transaction lands (and moves the lease on), but its answer never arrives.
+        store.Put(DistrictRowKind.Active, "visit-1", Visit("visit-1"));
+        lossy.LoseNext = true;
+        await Assert.ThrowsAsync<Azure.RequestFailedException>(store.FlushAsync);
+
+        // The next write finds the lease moved by itself and goes on.
+        store.Put(DistrictRowKind.Active, "visit-2", Visit("visit-2"));
+        await store.FlushAsync();
+        var stored = await new TableDistrictStore("xiaolan", table).LoadAsync(CancellationToken.None);
+        Assert.Equal(2, stored.Count(r => r.Kind == DistrictRowKind.Active));
+    }
+
+    /// <summary>A table that, when told, lets a transaction land and then fails its answer, as a lost connection does.</summary>
+    private sealed class LosesAnswers(string connectionString, string name) : TableClient(connectionString, name)
+    {
+        public bool LoseNext { get; set; }
+
+        public override async Task<Azure.Response<IReadOnlyList<Azure.Response>>> SubmitTransactionAsync(
+            IEnumerable<TableTransactionAction> transactionActions, CancellationToken cancellationToken = default)
+        {
+            var response = await base.SubmitTransactionAsync(transactionActions, cancellationToken);
+            if (LoseNext)
+            {
+                LoseNext = false;
+                throw new Azure.RequestFailedException(500, "injected: the answer was lost");
+            }
+
+            return response;
+        }
+    }
+
     /// <summary>A table whose transactions holding one row key fail, as storage may at any moment.</summary>
     private sealed class FailsWith(string connectionString, string name, string rowKey) : TableClient(connectionString, name)
     {
@@ -213,18 +289,23 @@ public sealed class DistrictProjectionTests(DomainCluster domain)
             IEnumerable<TableTransactionAction> transactionActions, CancellationToken cancellationToken = default)
         {
             var actions = transactionActions.ToList();
-            return actions.All(a => a.ActionType == TableTransactionActionType.Delete)
+            // The store's own lease update rides along with every transaction.
+            return actions.Where(a => a.ActionType != TableTransactionActionType.UpdateMerge).All(a => a.ActionType == TableTransactionActionType.Delete)
                 ? throw new Azure.RequestFailedException(503, "deletes fail")
                 : base.SubmitTransactionAsync(actions, cancellationToken);
         }
     }
 
+    /// <summary>The district's data rows (its lease row, which says who writes them, aside).</summary>
     private static async Task<List<string>> RowKeysAsync(TableClient table)
     {
         var keys = new List<string>();
         await foreach (var row in table.QueryAsync<TableEntity>(select: ["RowKey"]))
         {
-            keys.Add(row.RowKey);
+            if (row.RowKey != "~lease")
+            {
+                keys.Add(row.RowKey);
+            }
         }
 
         return keys;

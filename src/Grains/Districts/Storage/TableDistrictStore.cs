@@ -43,6 +43,10 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
     private const int TransactionChars = 1_500_000;
     private const int TransactionActions = 100;
 
+    // The lease row: who writes the district now (see LoadAsync); every transaction of that writer is conditional on it.
+    private const string LeaseRowKey = "~lease";
+    private const string OwnerProperty = "Owner";
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     private static readonly Dictionary<DistrictRowKind, (string Prefix, Type Type)> Kinds = new()
@@ -70,6 +74,10 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
     private const string InBucketProperty = "InBucket";
 
     private readonly string _partition = AzureTableKeys.Escape(districtId);
+    private readonly string _owner = Guid.NewGuid().ToString("N");
+
+    // The lease as this store last wrote it; null for a store that never loaded (a seeder), which writes unconditionally.
+    private ETag? _lease;
     private readonly Bucketed _households = new(DistrictRowKind.Household, HouseholdBuckets);
     private readonly Bucketed _volunteers = new(DistrictRowKind.Volunteer, VolunteerBuckets);
     private readonly Bucketed _activity = new(DistrictRowKind.Activity, ActivityBuckets);
@@ -88,6 +96,9 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
         : this(districtId, () => Task.FromResult(table))
     {
     }
+
+    /// <summary>False only for a reader that must not fence off the district's writer (a test looking at storage mid-story).</summary>
+    internal bool TakesLease { get; init; } = true;
 
     public bool HasChanges => _dirty.Count > 0 || _households.HasChanges || _volunteers.HasChanges || _activity.HasChanges;
 
@@ -138,9 +149,23 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
         _dirty[Kinds[kind].Prefix + AzureTableKeys.Escape(id)] = null;
     }
 
+    /// <summary>
+    /// Takes the district's lease, then reads its rows. Taking the lease fences off every earlier writer: an activation
+    /// on a silo declared dead that still runs (a zombie), or a duplicate during a membership change, would otherwise
+    /// overwrite rows this activation already moved past (a visit checked out here written back as in progress by the
+    /// old one, behind positions that say its check-out is applied). Each of its writes is a transaction conditional
+    /// on the lease, so once a newer activation took it they fail whole (<see cref="DistrictStoreFencedException"/>);
+    /// a write that landed before is read here.
+    /// </summary>
     public async Task<IReadOnlyList<DistrictRow>> LoadAsync(CancellationToken cancellationToken)
     {
         _volunteersAdopted = false;
+        if (TakesLease)
+        {
+            var client = await table();
+            var lease = await client.UpsertEntityAsync(LeaseRow(), TableUpdateMode.Replace, cancellationToken);
+            _lease = lease.Headers.ETag;
+        }
         var rows = new List<DistrictRow>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {_partition} and (RowKey lt {VolunteersFrom} or RowKey ge {VolunteersTo})");
         await foreach (var entity in QueryAsync(filter, cancellationToken))
@@ -299,8 +324,7 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
 
             // Single rows beyond one transaction's room that changed since written are brought up to date first, so that
             // once the bucket is written they hold what it holds.
-            await Task.WhenAll(Transactions(singles.Rewritten.Select(id => new[] { Action(SingleVolunteer + AzureTableKeys.Escape(id), SingleRow(id, (VolunteerSummary?)_volunteers.Find(id))) }))
-                .Select(chunk => SubmitAsync(client, chunk)));
+            await SubmitAllAsync(client, Transactions(singles.Rewritten.Select(id => new[] { Action(SingleVolunteer + AzureTableKeys.Escape(id), SingleRow(id, (VolunteerSummary?)_volunteers.Find(id))) })));
             foreach (var id in singles.Rewritten)
             {
                 _singles[id] = false;
@@ -313,12 +337,12 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
             var chunks = Transactions(groups).ToList();
             if (chunks.Count <= 1)
             {
-                await Task.WhenAll(chunks.Select(chunk => SubmitAsync(client, chunk)));
+                await SubmitAllAsync(client, chunks);
             }
             else
             {
-                await Task.WhenAll(Transactions(groups.Where(g => !GoesLast(g))).Select(chunk => SubmitAsync(client, chunk)));
-                await Task.WhenAll(Transactions(groups.Where(GoesLast)).Select(chunk => SubmitAsync(client, chunk)));
+                await SubmitAllAsync(client, Transactions(groups.Where(g => !GoesLast(g))));
+                await SubmitAllAsync(client, Transactions(groups.Where(GoesLast)));
             }
         }
         catch
@@ -358,7 +382,7 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
         {
             try
             {
-                await Task.WhenAll(Transactions(deletes.Select(key => new[] { Action(key, null) })).Select(chunk => SubmitAsync(client, chunk)));
+                await SubmitAllAsync(client, Transactions(deletes.Select(key => new[] { Action(key, null) })));
                 foreach (var id in singles.Late)
                 {
                     _singles.Remove(id);
@@ -501,7 +525,8 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
         foreach (var group in groups)
         {
             var size = group.Sum(a => a.ActionType == TableTransactionActionType.Delete ? 0 : JsonLength(a.Entity));
-            if (chunk.Count > 0 && (chunk.Count + group.Length > TransactionActions || chars + size > TransactionChars))
+            // One action of each transaction is the lease's.
+            if (chunk.Count > 0 && (chunk.Count + group.Length > TransactionActions - 1 || chars + size > TransactionChars))
             {
                 yield return [.. chunk];
                 chunk.Clear();
@@ -555,19 +580,59 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
     {
         try
         {
-            await client.SubmitTransactionAsync(chunk);
+            await SubmitLeasedAsync(client, chunk);
         }
         catch (RequestFailedException ex) when (ex.Status == 404 && chunk.Any(a => a.ActionType == TableTransactionActionType.Delete))
         {
             var upserts = chunk.Where(a => a.ActionType != TableTransactionActionType.Delete).ToList();
             if (upserts.Count > 0)
             {
-                await client.SubmitTransactionAsync(upserts);
+                await SubmitLeasedAsync(client, upserts);
             }
 
             await Task.WhenAll(chunk.Where(a => a.ActionType == TableTransactionActionType.Delete).Select(a => DeleteAsync(client, a.Entity.RowKey)));
         }
     }
+
+    /// <summary>One transaction after another: each moves the lease on, and the next is conditional on where it moved.</summary>
+    private async Task SubmitAllAsync(TableClient client, IEnumerable<TableTransactionAction[]> chunks)
+    {
+        foreach (var chunk in chunks)
+        {
+            await SubmitAsync(client, chunk);
+        }
+    }
+
+    /// <summary>The transaction with the lease's update, conditional on the lease being as this store last wrote it.</summary>
+    private async Task SubmitLeasedAsync(TableClient client, IReadOnlyList<TableTransactionAction> chunk, bool checkedOwner = false)
+    {
+        if (_lease is not { } lease)
+        {
+            await client.SubmitTransactionAsync(chunk);
+            return;
+        }
+
+        List<TableTransactionAction> actions = [.. chunk, new(TableTransactionActionType.UpdateMerge, LeaseRow(), lease)];
+        try
+        {
+            var responses = await client.SubmitTransactionAsync(actions);
+            _lease = responses.Value[^1].Headers.ETag;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 412 && !checkedOwner)
+        {
+            // A write of ours whose answer was lost may have moved the lease on; another owner means this store is fenced off.
+            var current = await client.GetEntityAsync<TableEntity>(_partition, LeaseRowKey);
+            if (current.Value.GetString(OwnerProperty) != _owner)
+            {
+                throw new DistrictStoreFencedException(districtId, ex);
+            }
+
+            _lease = current.Value.ETag;
+            await SubmitLeasedAsync(client, chunk, checkedOwner: true);
+        }
+    }
+
+    private TableEntity LeaseRow() => new(_partition, LeaseRowKey) { [OwnerProperty] = _owner };
 
     private async Task DeleteAsync(TableClient client, string rowKey)
     {
@@ -666,3 +731,7 @@ public sealed class TableDistrictStoreFactory(BoaiTables tables) : IDistrictStor
 {
     public IDistrictStore Create(string districtId) => new TableDistrictStore(districtId, () => tables.Districts);
 }
+
+/// <summary>A newer activation of the district took its lease: this one's writes are refused, and it must go.</summary>
+public sealed class DistrictStoreFencedException(string districtId, Exception inner)
+    : Exception($"District {districtId} is written by a newer activation; this one's write was refused", inner);
