@@ -7,8 +7,8 @@
 # Prints one JSON line on stdout; a full run also rewrites the end-to-end table in docs/BENCHMARKS.md.
 #
 #   ./bench.sh [--quick] [--volunteers N] [--concurrency C] [--duration S] [--watchers D]
-#              [--memory-grains N] [--million] [--no-docs] [--keep] [--rebuild]
-#   ./bench.sh --district-scale [--quick] [--concurrency C] [--duration S] [--keep] [--rebuild]
+#              [--memory-grains N] [--million] [--no-docs] [--keep] [--rebuild] [--azurite-disk]
+#   ./bench.sh --district-scale [--quick] [--concurrency C] [--duration S] [--keep] [--rebuild] [--azurite-disk]
 #
 #   --quick              a smoke run of a few seconds per phase, small counts; never writes the docs
 #   --volunteers N       volunteers (and households, needs, pairings) to seed (default 500; quick 48)
@@ -18,8 +18,10 @@
 #   --memory-grains N    volunteer grains to activate for the memory figure (default 100000; quick 2000)
 #   --million            then go on to 1,000,000 active volunteer grains (minutes more; several GiB)
 #   --no-docs            do not rewrite docs/BENCHMARKS.md
-#   --keep               keep the temporary directory (Azurite data, logs) after the run
+#   --keep               keep the temporary directory (the hosts' logs; Azurite's data with --azurite-disk) after the run
 #   --rebuild            publish the silo and dashboard again even if no source changed
+#   --azurite-disk       Azurite persists to disk (as run.sh's does) instead of in memory; it then pauses every 5 s
+#                        to save its whole table database, which every request waits for (docs/BENCHMARKS.md)
 #   --district-scale     instead: one 越秀-size district (180,000 volunteers, 20,000 households, 1,400 teams) seeded
 #                        straight into storage; its cold activation, memory, suggestions, plan, a volunteer leaving and
 #                        check-ins into it beside city-wide ones. Prints a JSON line and a markdown table (for
@@ -36,6 +38,7 @@ district_scale=false
 write_docs=true
 keep=false
 rebuild=false
+azurite_disk=false
 bench_args=()
 command_line="./bench.sh"
 for arg in "$@"; do command_line+=" $arg"; done
@@ -54,6 +57,7 @@ while (($# > 0)); do
     --no-docs) write_docs=false && shift ;;
     --keep) keep=true && shift ;;
     --rebuild) rebuild=true && shift ;;
+    --azurite-disk) azurite_disk=true && shift ;;
     -h | --help) usage "${BASH_SOURCE[0]}" && exit 0 ;;
     *) die "unknown option: $1 (see ./bench.sh --help)" ;;
   esac
@@ -117,8 +121,13 @@ pick_port gateway_port 31000
 pick_port dashboard_port 25000
 azurite_version=$(node -p "require('$BOAI_ROOT/node_modules/azurite/package.json').version")
 
-log "starting Azurite $azurite_version on 127.0.0.1:$azurite_table (data in $work_dir/azurite)"
-start_azurite "$work_dir/azurite" "$azurite_blob" "$azurite_queue" "$azurite_table"
+# In memory by default: Azurite on disk stops its one thread every 5 s to write its whole table database as one JSON
+# file (LokiJS autosave), seconds once the floors and seeds have written ~100 MB, and every request waits meanwhile —
+# a pause of the emulator that Azure Table storage does not have (docs/BENCHMARKS.md, issue 11). --azurite-disk keeps it.
+azurite_persistence=memory azurite_label="$azurite_version, in memory"
+$azurite_disk && azurite_persistence=disk && azurite_label="$azurite_version, on disk"
+log "starting Azurite $azurite_version on 127.0.0.1:$azurite_table ($($azurite_disk && echo "data in $work_dir/azurite" || echo "in memory"))"
+start_azurite "$work_dir/azurite" "$azurite_blob" "$azurite_queue" "$azurite_table" "$azurite_persistence"
 storage_connection=$(azurite_connection_string "$azurite_blob" "$azurite_queue" "$azurite_table")
 # The key goes to the dashboard in a file (owner-only), never on a command line where any local user could read it.
 signing_key_file="$work_dir/signing-key"
@@ -157,7 +166,7 @@ if $district_scale; then
   status=0
   dotnet "$bench_dll" district-scale "${bench_args[@]}" \
     --dashboard-url "http://127.0.0.1:$dashboard_port" --storage "$storage_connection" --gateway-port "$gateway_port" \
-    --silo-pid "$silo_pid" --azurite-version "$azurite_version" --command "$command_line" || status=$?
+    --silo-pid "$silo_pid" --azurite-version "$azurite_label" --command "$command_line" || status=$?
   ((status == 0)) || { child_log_tail "$silo_pid" 20; child_log_tail "$dashboard_pid" 20; }
   exit "$status"
 fi
@@ -169,7 +178,7 @@ run_args=(
   --gateway-port "$gateway_port"
   --silo-pid "$silo_pid"
   --silo-runtimeconfig "$build_dir/bench-silo/Boai.Orleans.Silo.runtimeconfig.json"
-  --azurite-version "$azurite_version"
+  --azurite-version "$azurite_label"
   --command "$command_line"
 )
 $write_docs && run_args+=(--docs "$BOAI_ROOT/docs/BENCHMARKS.md")

@@ -216,13 +216,15 @@ wait_tcp() {
 # ---------------------------------------------------------------------------------------------------------------
 # Services
 
-# start_azurite DATA_DIR BLOB_PORT QUEUE_PORT TABLE_PORT: Azurite from the pinned node_modules, persisting to
-# DATA_DIR, listening on loopback only. Waits until all three services accept connections.
+# start_azurite DATA_DIR BLOB_PORT QUEUE_PORT TABLE_PORT [memory]: Azurite from the pinned node_modules, persisting to
+# DATA_DIR (or, with "memory", keeping its data in memory only, DATA_DIR holding nothing), listening on loopback only.
+# Waits until all three services accept connections.
 start_azurite() {
-  local dir=$1 blob=$2 queue=$3 table=$4
+  local dir=$1 blob=$2 queue=$3 table=$4 persistence=(--location "$1")
+  [[ ${5:-} == memory ]] && persistence=(--inMemoryPersistence)
   mkdir -p "$dir"
   start_child azurite "$dir" node "$BOAI_ROOT/node_modules/azurite/dist/src/azurite.js" \
-    --location "$dir" \
+    "${persistence[@]}" \
     --blobHost 127.0.0.1 --blobPort "$blob" \
     --queueHost 127.0.0.1 --queuePort "$queue" \
     --tableHost 127.0.0.1 --tablePort "$table" \
