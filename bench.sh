@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The end-to-end benchmark: builds in Release, starts its own Azurite (temporary data directory, free ports), one
+# The end-to-end benchmark: builds in Release, starts its own Azurite (in memory, free ports), one
 # silo and one dashboard, seeds volunteers and households with pairings through the HTTP API, and measures in one
 # run: the storage floor (raw Azure Table upserts, single and 100 per transaction), the HTTP floor
 # (/health/live), check-in + check-out pairs per second with their latency and durability, dashboard event latency

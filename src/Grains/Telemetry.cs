@@ -30,6 +30,9 @@ public static class Telemetry
     private static readonly Histogram<double> StorageLatency = Meter.CreateHistogram<double>(
         "boai.ledger.duration", "ms", "Time of one write (a transaction of up to 100 rows) to the hours ledger table");
 
+    private static readonly Histogram<double> LedgerAppendQueue = Meter.CreateHistogram<double>(
+        "boai.ledger.append.queued", "ms", "Time a visit step waited in its ledger partition for the transaction in flight before its own was sent; with boai.ledger.duration, what a phone's request waits for");
+
     private static readonly Counter<long> StorageRequests = Meter.CreateCounter<long>(
         "boai.storage.requests", "{request}", "Requests to the storage account, by kind: transaction (entity-group batch), write, read");
 
@@ -74,6 +77,10 @@ public static class Telemetry
             Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds,
             new KeyValuePair<string, object?>("store", store),
             new KeyValuePair<string, object?>("outcome", succeeded ? "ok" : "error"));
+
+    /// <summary>A visit step's transaction was sent: it had waited since <paramref name="queuedAt"/> (a <see cref="Stopwatch.GetTimestamp"/>) for the one in flight.</summary>
+    public static void LedgerAppendQueued(long queuedAt, long sentAt) =>
+        LedgerAppendQueue.Record(Stopwatch.GetElapsedTime(queuedAt, sentAt).TotalMilliseconds);
 
     /// <summary>A district's matching pool was prepared, from a <see cref="Stopwatch.GetTimestamp"/> taken before.</summary>
     public static void MatchPoolBuilt(string districtId, long startedAt) =>

@@ -39,10 +39,13 @@ public sealed class HouseholdGrain(
     DistrictDirectory districts,
     TimeProvider time,
     IOptions<ServiceRulesOptions> rules,
-    IOptions<OrderOptions> orderOptions) : Grain, IHouseholdGrain
+    IOptions<OrderOptions> orderOptions) : Grain, IHouseholdGrain, IIncomingGrainCallFilter
 {
     private const int RecentVisitsKept = 20;
     private readonly ServiceRulesOptions _rules = rules.Value;
+
+    // What check-ins are answered from, taken when each call ends (the state is then what storage holds).
+    private HouseholdVisitAccess _visitAccess = HouseholdVisitAccess.Of(new HouseholdState());
 
     private string HouseholdId => this.GetPrimaryKeyString();
 
@@ -267,31 +270,34 @@ public sealed class HouseholdGrain(
         await PublishAsync();
     }
 
-    public Task<Outcome<VisitContext>> GetVisitContext(string volunteerId, string? needId)
+    /// <summary>
+    /// Interleaves with the household's other calls (<see cref="IHouseholdGrain.GetVisitContext"/>): answered from the
+    /// copy taken when the last call ended, so a check-in never waits for a storage write of the household, and never
+    /// sees a change before storage took it.
+    /// </summary>
+    public Task<Outcome<VisitContext>> GetVisitContext(string volunteerId, string? needId) =>
+        Task.FromResult(_visitAccess.Check(volunteerId, needId));
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (S.Profile is null)
-        {
-            return Task.FromResult<Outcome<VisitContext>>(Failure.NotFound("家庭不存在 / Household not found"));
-        }
+        _visitAccess = HouseholdVisitAccess.Of(S);
+        return Task.CompletedTask;
+    }
 
-        if (needId is not null && !S.Needs.ContainsKey(needId) && !S.Orders.ContainsKey(needId))
+    /// <summary>After every call but a check-in's own: the household's state is what storage holds (a write that failed read it back).</summary>
+    async Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context)
+    {
+        try
         {
-            return Task.FromResult<Outcome<VisitContext>>(Failure.Invalid("needId", "此家庭没有这项需求 / Not a need of this household"));
+            await context.Invoke();
         }
-
-        var served = S.Pairings.Values
-            .Where(p => p.VolunteerId == volunteerId && p.IsActive && (needId is null || p.NeedId == needId))
-            .Select(p => p.NeedId)
-            .Distinct()
-            .ToList();
-        // A menu order the volunteer has taken lets them visit the way a pairing does.
-        var orders = S.Orders.Values
-            .Where(o => o.Status == OrderStatus.Claimed && o.VolunteerId == volunteerId && (needId is null || o.OrderId == needId))
-            .Select(o => o.OrderId)
-            .ToList();
-        return Task.FromResult(served.Count == 0 && orders.Count == 0
-            ? Failure.Forbidden("志愿者未与此家庭结对 / The volunteer is not paired with this household")
-            : Outcome<VisitContext>.Ok(new VisitContext(S.Profile.DistrictId, S.Profile.Location, served, orders)));
+        finally
+        {
+            if (context.InterfaceMethod?.Name != nameof(GetVisitContext))
+            {
+                _visitAccess = HouseholdVisitAccess.Of(S);
+            }
+        }
     }
 
     public async Task Apply(IReadOnlyList<LedgerEvent> events)

@@ -1,4 +1,5 @@
 using Boai.Orleans.Model;
+using Orleans.Concurrency;
 
 namespace Boai.Orleans.Households;
 
@@ -38,7 +39,11 @@ public interface IHouseholdGrain : IGrainWithStringKey
     /// <summary>Suspends (paused), resumes (active) or ends (left) the volunteer's pairings here.</summary>
     Task VolunteerStatusChanged(string volunteerId, VolunteerStatus status);
 
-    /// <summary>Whether the volunteer may visit, and what the visit needs to know; 403/404 otherwise.</summary>
+    /// <summary>
+    /// Whether the volunteer may visit, and what the visit needs to know; 403/404 otherwise. As of the household's
+    /// stored state, and interleaved with its other calls: a check-in does not wait for the household's writes.
+    /// </summary>
+    [AlwaysInterleave]
     Task<Outcome<VisitContext>> GetVisitContext(string volunteerId, string? needId);
 
     /// <summary>Committed visit events of the household, in log order: finished visits count against the needs they served. Idempotent.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Boai.Orleans.Certification;
 using Boai.Orleans.Districts;
 using Boai.Orleans.Households;
@@ -144,6 +145,12 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
                 var batch = _queue.Take(AzureTableVisitLog.MaxEventsPerAppend).ToList();
                 _queue.RemoveRange(0, batch.Count);
                 var events = batch.Select((p, i) => new LedgerEvent(Partition, _head + 1 + i, p.Step, p.Visit)).ToList();
+                var sentAt = Stopwatch.GetTimestamp();
+                foreach (var p in batch)
+                {
+                    Telemetry.LedgerAppendQueued(p.Queued, sentAt);
+                }
+
                 try
                 {
                     await log.AppendAsync(Partition, events, Cursor);
@@ -414,7 +421,11 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
         }
     }
 
-    private sealed record PendingAppend(VisitStep Step, VisitRecord Visit, TaskCompletionSource<AppendResult> Done);
+    private sealed record PendingAppend(VisitStep Step, VisitRecord Visit, TaskCompletionSource<AppendResult> Done)
+    {
+        /// <summary>When the step arrived (<see cref="Stopwatch.GetTimestamp"/>): its wait for the transaction in flight is a metric.</summary>
+        public long Queued { get; } = Stopwatch.GetTimestamp();
+    }
 
     private enum ProjectionKind
     {

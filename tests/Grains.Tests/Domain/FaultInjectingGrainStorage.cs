@@ -12,12 +12,16 @@ namespace Boai.Orleans.Grains.Tests.Domain;
 public sealed class FaultInjectingGrainStorage(IGrainStorage inner) : IGrainStorage
 {
     private readonly ConcurrentDictionary<GrainId, Fault> _faults = new();
+    private readonly ConcurrentDictionary<GrainId, HeldWrite> _holds = new();
 
     /// <summary>The next <paramref name="count"/> writes of the grain fail; when <paramref name="landed"/>, each is stored first.</summary>
     public void FailNextWrites(GrainId grain, int count = 1, bool landed = false) => _faults[grain] = new Fault(count, landed);
 
     /// <summary>Writes of the grain still to fail (0 once the injected faults were all met).</summary>
     public int Pending(GrainId grain) => _faults.TryGetValue(grain, out var fault) ? fault.Left : 0;
+
+    /// <summary>The grain's next write waits, before it reaches storage, until the returned hold is released.</summary>
+    public HeldWrite HoldNextWrite(GrainId grain) => _holds[grain] = new HeldWrite();
 
     public void Heal() => _faults.Clear();
 
@@ -26,6 +30,11 @@ public sealed class FaultInjectingGrainStorage(IGrainStorage inner) : IGrainStor
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        if (_holds.TryRemove(grainId, out var hold))
+        {
+            await hold.WaitAsync();
+        }
+
         var fault = Take(grainId);
         if (fault is { Landed: false })
         {
@@ -61,4 +70,21 @@ public sealed class FaultInjectingGrainStorage(IGrainStorage inner) : IGrainStor
     }
 
     private sealed record Fault(int Left, bool Landed);
+
+    /// <summary>A write held open: <see cref="Entered"/> completes when it reached storage's door, <see cref="Release"/> lets it through.</summary>
+    public sealed class HeldWrite
+    {
+        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Entered => _entered.Task;
+
+        public void Release() => _released.TrySetResult();
+
+        internal Task WaitAsync()
+        {
+            _entered.TrySetResult();
+            return _released.Task;
+        }
+    }
 }
