@@ -23,6 +23,7 @@ public static class DomainServiceCollectionExtensions
         services.AddOptions<ServiceRulesOptions>().Bind(configuration.GetSection(ServiceRulesOptions.SectionName));
         services.AddOptions<DistrictClockOptions>().Bind(configuration.GetSection(DistrictClockOptions.SectionName));
         services.AddOptions<DistrictOptions>().Bind(configuration.GetSection(DistrictOptions.SectionName));
+        services.AddOptions<Households.HouseholdOptions>().Bind(configuration.GetSection(Households.HouseholdOptions.SectionName));
         services.AddOptions<MatchingOptions>().Bind(configuration.GetSection(MatchingOptions.SectionName));
         services.AddOptions<LiveEventOptions>().Bind(configuration.GetSection(LiveEventOptions.SectionName));
         services.AddOptions<OrderOptions>().Bind(configuration.GetSection(OrderOptions.SectionName));

@@ -39,6 +39,11 @@ internal sealed class DistrictCommit
     private readonly GroupCommit _events;
     private Dictionary<int, long> _stored = [];
 
+    // Summaries written behind: this activation's id, how many it took, and how many of them are stored.
+    private readonly Guid _activation = Guid.NewGuid();
+    private long _changes;
+    private long _storedChanges;
+
     /// <param name="store">The district's rows.</param>
     /// <param name="outbox">The district's live events in the order its changes made them.</param>
     /// <param name="applied">What the district holds of each ledger partition.</param>
@@ -80,11 +85,32 @@ internal sealed class DistrictCommit
         return _rows.CommitAsync();
     }
 
-    /// <summary>Sends the change's live events now; its rows go with the next write, within the flush interval.</summary>
-    public void StoreLater()
+    /// <summary>
+    /// Sends the change's live events now; its rows go with the next write, within the flush interval. The ticket
+    /// says which write holds it (<see cref="StoredAsync(SummaryTicket)"/>).
+    /// </summary>
+    public SummaryTicket StoreLater()
     {
         Send();
+        _changes++;
         _ = ObserveAsync(_rows.CommitLaterAsync());
+        return new SummaryTicket(_activation, _changes);
+    }
+
+    /// <summary>True once the change of <paramref name="ticket"/> is stored; false when another activation took it (and this one never had it).</summary>
+    public async Task<bool> StoredAsync(SummaryTicket ticket)
+    {
+        if (ticket.Activation != _activation)
+        {
+            return false;
+        }
+
+        while (_storedChanges < ticket.Change)
+        {
+            await _rows.CommitLaterAsync();
+        }
+
+        return true;
     }
 
     /// <summary>Completes once everything applied of the partition so far is stored.</summary>
@@ -108,6 +134,7 @@ internal sealed class DistrictCommit
     {
         // The positions as the flush takes its rows (no await in between): what the write stores.
         var positions = new Dictionary<int, long>(_applied.Applied);
+        var changes = _changes;
         if (_store.HasChanges)
         {
             Telemetry.DistrictFlush();
@@ -124,6 +151,7 @@ internal sealed class DistrictCommit
         }
 
         _stored = positions;
+        _storedChanges = Math.Max(_storedChanges, changes);
     }
 
     private async Task SendAsync()

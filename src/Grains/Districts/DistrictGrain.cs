@@ -163,6 +163,20 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         return _commit.CommitAsync();
     }
 
+    public Task<SummaryTicket> UpsertHouseholdBehind(HouseholdSummary household)
+    {
+        ApplyHousehold(household);
+        return Task.FromResult(_commit.StoreLater());
+    }
+
+    public Task<SummaryTicket> UpsertVolunteerBehind(VolunteerSummary volunteer)
+    {
+        ApplyVolunteer(volunteer);
+        return Task.FromResult(_commit.StoreLater());
+    }
+
+    public Task<bool> SummaryStored(SummaryTicket ticket) => _commit.StoredAsync(ticket);
+
     private void ApplyHousehold(HouseholdSummary household)
     {
         var now = _time.GetUtcNow();
@@ -189,10 +203,15 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
     /// <summary>Never waits for the volunteers' read: until it is adopted the store keeps the record on a row of its own, newer than the bucket's.</summary>
     public Task UpsertVolunteer(VolunteerSummary volunteer)
     {
+        ApplyVolunteer(volunteer);
+        return _commit.CommitAsync();
+    }
+
+    private void ApplyVolunteer(VolunteerSummary volunteer)
+    {
         _live.UpsertVolunteer(volunteer);
         _matching.VolunteerChanged(volunteer.VolunteerId, volunteer);
         PrepareSuggestionsSoon();
-        return _commit.CommitAsync();
     }
 
     /// <summary>Never waits for the volunteers' read, like <see cref="UpsertVolunteer"/>.</summary>
@@ -219,7 +238,7 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         if (_live.Ledger.Of(partition) >= after)
         {
             ApplyEvents(events);
-            _commit.StoreLater();
+            _ = _commit.StoreLater();
         }
 
         return Task.FromResult(_commit.Progress(partition));

@@ -4,7 +4,7 @@ namespace Boai.Orleans.Districts;
 /// A district (镇区), keyed by district id: live aggregates kept current by events from its households,
 /// volunteers and visits (never by scanning), the uncovered list, and the clock that makes needs overdue.
 /// </summary>
-public interface IDistrictGrain : IGrainWithStringKey
+public interface IDistrictGrain : Ledger.ILedgerProjection
 {
     Task UpsertHousehold(HouseholdSummary household);
 
@@ -17,15 +17,20 @@ public interface IDistrictGrain : IGrainWithStringKey
     Task RemoveVolunteer(string volunteerId);
 
     /// <summary>
-    /// The ledger lane's delivery: committed events of one partition, in log order, applied in memory and their live
-    /// events sent at once; stored with the district's next write (<see cref="DistrictOptions.FlushInterval"/>). When
-    /// the district holds less of the partition than <paramref name="after"/> (the last event the lane gave it), it has
-    /// lost events it had not stored (a new activation): it applies nothing and says so, and the lane sends them again.
+    /// A summary that only the ledger's lanes wait for (it follows from committed events): applied and sent to
+    /// dashboards at once, stored with the district's next write (<see cref="DistrictOptions.FlushInterval"/>). Answers
+    /// at once with the ticket that <see cref="SummaryStored"/> waits for.
     /// </summary>
-    Task<LedgerProgress> Project(IReadOnlyList<Ledger.LedgerEvent> events, long after);
+    Task<SummaryTicket> UpsertHouseholdBehind(HouseholdSummary household);
 
-    /// <summary>Completes once everything the district holds of the partition is stored (a write if needed).</summary>
-    Task<LedgerProgress> Stored(int partition);
+    /// <summary>As <see cref="UpsertHouseholdBehind"/>, for a volunteer's summary after their visit events.</summary>
+    Task<SummaryTicket> UpsertVolunteerBehind(VolunteerSummary volunteer);
+
+    /// <summary>
+    /// Completes once the summary of <paramref name="ticket"/> is stored: true; false when this activation never had it
+    /// (the district was activated again before storing it), and the sender sends it again. Throws when the write failed.
+    /// </summary>
+    Task<bool> SummaryStored(SummaryTicket ticket);
 
     Task<DistrictSummary> GetSummary();
 
@@ -73,3 +78,7 @@ public interface IDistrictGrain : IGrainWithStringKey
 /// <summary>Of one ledger partition: the last sequence a district holds (in memory) and the last it has stored.</summary>
 [GenerateSerializer, Immutable]
 public readonly record struct LedgerProgress([property: Id(0)] long Applied, [property: Id(1)] long Stored);
+
+/// <summary>A summary written behind: the district activation that took it, and its place among that activation's changes.</summary>
+[GenerateSerializer, Immutable]
+public readonly record struct SummaryTicket([property: Id(0)] Guid Activation, [property: Id(1)] long Change);

@@ -4,8 +4,8 @@ using Boai.Orleans.Ledger;
 using Boai.Orleans.Model;
 using Boai.Orleans.Orders;
 using Boai.Orleans.Rules;
-using Boai.Orleans.Storage;
 using Boai.Orleans.Volunteers;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Boai.Orleans.Households;
@@ -32,17 +32,22 @@ public sealed class HouseholdState
 /// <summary>
 /// One household's file, needs and pairings. It owns coverage: after every change it evaluates each need with
 /// <see cref="CoverageRules"/> and sends its whole summary to the district, which turns differences into events.
+/// Finished visits come from the ledger (<see cref="Project"/>): applied once each in memory, the summary sent at once,
+/// the state written behind; the ledger keeps them until both are stored (<see cref="HouseholdCommit"/>).
 /// </summary>
-public sealed class HouseholdGrain(
+public sealed partial class HouseholdGrain(
     [PersistentState("household")] IPersistentState<HouseholdState> state,
     ServiceCatalogue catalogue,
     DistrictDirectory districts,
     TimeProvider time,
     IOptions<ServiceRulesOptions> rules,
-    IOptions<OrderOptions> orderOptions) : Grain, IHouseholdGrain, IIncomingGrainCallFilter
+    IOptions<OrderOptions> orderOptions,
+    IOptions<HouseholdOptions> options,
+    ILogger<HouseholdGrain> logger) : Grain, IHouseholdGrain, IIncomingGrainCallFilter
 {
     private const int RecentVisitsKept = 20;
     private readonly ServiceRulesOptions _rules = rules.Value;
+    private HouseholdCommit _commit = null!;
 
     // What check-ins are answered from, taken when each call ends (the state is then what storage holds).
     private HouseholdVisitAccess _visitAccess = HouseholdVisitAccess.Of(new HouseholdState());
@@ -50,6 +55,34 @@ public sealed class HouseholdGrain(
     private string HouseholdId => this.GetPrimaryKeyString();
 
     private HouseholdState S => state.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _commit = new HouseholdCommit(
+            state,
+            Summary,
+            id => GrainFactory.GetGrain<IDistrictGrain>(id),
+            () => this.GrainContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError, "household state could not be read back after a failed write")),
+            ex => Log.BehindFailed(logger, ex, HouseholdId),
+            options.Value.WriteBehind,
+            time);
+        _commit.Loaded();
+        _visitAccess = HouseholdVisitAccess.Of(S);
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _commit.DrainAsync();
+        }
+        catch (Exception ex)
+        {
+            // Nothing is lost: the ledger's lane still holds the visits and delivers them to the next activation.
+            Log.BehindFailed(logger, ex, HouseholdId);
+        }
+    }
 
     public async Task<Outcome<HouseholdFile>> Upsert(HouseholdProfile profile, string by)
     {
@@ -61,7 +94,7 @@ public sealed class HouseholdGrain(
         var created = S.Profile is null;
         var movedFrom = S.Profile?.DistrictId is { } old && old != profile.DistrictId ? old : null;
         S.Profile = profile;
-        await state.WriteOrReloadAsync(this);
+        await _commit.WriteAsync();
         if (movedFrom is not null)
         {
             await GrainFactory.GetGrain<IDistrictGrain>(movedFrom).RemoveHousehold(HouseholdId);
@@ -102,7 +135,7 @@ public sealed class HouseholdGrain(
             Notes = need.Notes,
         };
         S.Needs[record.NeedId] = record;
-        await state.WriteOrReloadAsync(this);
+        await _commit.WriteAsync();
         await PublishAsync();
         return Outcome<NeedView>.Ok(View(record, now), created: true);
     }
@@ -119,7 +152,7 @@ public sealed class HouseholdGrain(
         {
             need.ClosedAt = now;
             var ended = EndPairingsOf(need.NeedId, PairingEnd.NeedClosed, now);
-            await state.WriteOrReloadAsync(this);
+            await _commit.WriteAsync();
             await TellVolunteersEndedAsync(ended);
             await PublishAsync();
         }
@@ -168,7 +201,7 @@ public sealed class HouseholdGrain(
             if (slot is not null && slot != existing.Slot)
             {
                 existing.Slot = slot;
-                await state.WriteOrReloadAsync(this);
+                await _commit.WriteAsync();
                 await PublishAsync();
             }
 
@@ -211,7 +244,7 @@ public sealed class HouseholdGrain(
         await GrainFactory.GetGrain<IVolunteerGrain>(volunteerId).PairingStarted(new PairingRef(pairing.PairingId, HouseholdId, needId, now));
         S.PairingSequence++;
         S.Pairings[pairing.PairingId] = pairing;
-        await state.WriteOrReloadAsync(this);
+        await _commit.WriteAsync();
         await PublishAsync();
         return Outcome<PairingView>.Ok(View(pairing), created: true);
     }
@@ -227,7 +260,7 @@ public sealed class HouseholdGrain(
         {
             pairing.EndedAt = time.GetUtcNow();
             pairing.EndReason = PairingEnd.EndedByCoordinator;
-            await state.WriteOrReloadAsync(this);
+            await _commit.WriteAsync();
             await TellVolunteersEndedAsync([pairing]);
             await PublishAsync();
         }
@@ -264,7 +297,7 @@ public sealed class HouseholdGrain(
 
         if (changed)
         {
-            await state.WriteOrReloadAsync(this);
+            await _commit.WriteAsync();
         }
 
         await PublishAsync();
@@ -278,13 +311,11 @@ public sealed class HouseholdGrain(
     public Task<Outcome<VisitContext>> GetVisitContext(string volunteerId, string? needId) =>
         Task.FromResult(_visitAccess.Check(volunteerId, needId));
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        _visitAccess = HouseholdVisitAccess.Of(S);
-        return Task.CompletedTask;
-    }
-
-    /// <summary>After every call but a check-in's own: the household's state is what storage holds (a write that failed read it back).</summary>
+    /// <summary>
+    /// After every call but a check-in's own and the ledger's <see cref="Stored"/> (both interleave, and may end while
+    /// another call's change waits for its write): the household's state is then what storage holds, or (after
+    /// <see cref="Project"/>) visits the ledger holds (a write that failed read it back).
+    /// </summary>
     async Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context)
     {
         try
@@ -293,35 +324,80 @@ public sealed class HouseholdGrain(
         }
         finally
         {
-            if (context.InterfaceMethod?.Name != nameof(GetVisitContext))
+            if (context.InterfaceMethod?.Name is not (nameof(GetVisitContext) or nameof(Stored)))
             {
                 _visitAccess = HouseholdVisitAccess.Of(S);
             }
         }
     }
 
-    public async Task Apply(IReadOnlyList<LedgerEvent> events)
+    /// <summary>
+    /// Finished visits from the ledger, applied in memory once each; the summary goes to the district now and the state
+    /// is written behind. Never waits for storage, so a check-in's read of the household never queues behind a write.
+    /// </summary>
+    public Task<LedgerProgress> Project(IReadOnlyList<LedgerEvent> events, long after)
     {
+        if (events.Count == 0)
+        {
+            return Task.FromResult(default(LedgerProgress));
+        }
+
+        var partition = events[0].Partition;
+        if (S.Ledger.Of(partition) < after)
+        {
+            // Events given before are gone (a new activation, a failed write that read the state back): the lane sends them again.
+            return Task.FromResult(_commit.Progress(partition));
+        }
+
         var fulfilled = new List<PairingRecord>();
         var changed = false;
         foreach (var e in events)
         {
-            if (e.Visit.Finished && S.Ledger.TryAdvance(e) && e.Step is VisitStep.CheckedOut or VisitStep.Backfilled)
+            var before = S.Ledger.Of(e.Partition);
+            if (!e.Visit.Finished || !S.Ledger.TryAdvance(e))
+            {
+                continue;
+            }
+
+            if (e.Step is VisitStep.CheckedOut or VisitStep.Backfilled)
             {
                 var v = e.Visit;
                 fulfilled.AddRange(VisitCompleted(new VisitBrief(v.VisitId, v.VolunteerId, v.NeedId, v.CheckedInAt, v.CheckedOutAt, v.Hours)));
                 changed = true;
             }
+            else
+            {
+                _commit.Unchanged(e, before);
+            }
         }
 
-        if (!changed)
+        if (changed)
         {
-            return;
+            _commit.WriteLater();
+            _commit.PublishLater();
+            if (fulfilled.Count > 0)
+            {
+                // A one-off need served ends its pairings: the volunteers hear of it once the state holding that is stored.
+                _ = TellVolunteersEndedBehindAsync(fulfilled);
+            }
         }
 
-        await state.WriteOrReloadAsync(this);
-        await TellVolunteersEndedAsync(fulfilled);
-        await PublishAsync();
+        return Task.FromResult(_commit.Progress(partition));
+    }
+
+    public Task<LedgerProgress> Stored(int partition) => _commit.StoredAsync(partition);
+
+    private async Task TellVolunteersEndedBehindAsync(List<PairingRecord> ended)
+    {
+        try
+        {
+            await _commit.WriteAsync();
+            await TellVolunteersEndedAsync(ended);
+        }
+        catch (Exception ex)
+        {
+            Log.BehindFailed(logger, ex, HouseholdId);
+        }
     }
 
     /// <summary>A finished visit served the needs it names (or every need the volunteer serves here); returns the pairings it ended.</summary>
@@ -378,7 +454,7 @@ public sealed class HouseholdGrain(
 
         S.MajorChangeAt = time.GetUtcNow();
         S.MajorChangeNote = note;
-        await state.WriteOrReloadAsync(this);
+        await _commit.WriteAsync();
         await PublishAsync();
         return Outcome<HouseholdFile>.Ok(File(time.GetUtcNow()));
     }
@@ -393,7 +469,7 @@ public sealed class HouseholdGrain(
         }
 
         S.OrderSequence++;
-        await state.WriteOrReloadAsync(this);
+        await _commit.WriteAsync();
         return Outcome<string>.Ok(Ids.OrderId(HouseholdId, S.OrderSequence));
     }
 
@@ -414,7 +490,7 @@ public sealed class HouseholdGrain(
                 S.Orders.Remove(order.OrderId);
             }
 
-            await state.WriteOrReloadAsync(this);
+            await _commit.WriteAsync();
         }
 
         await PublishAsync();
@@ -445,11 +521,15 @@ public sealed class HouseholdGrain(
             now,
             _rules);
 
-    private Task PublishAsync()
+    /// <summary>Sends the summary to the district; completes once the district stored it (a coordinator waits for that).</summary>
+    private Task PublishAsync() => _commit.PublishAsync();
+
+    /// <summary>The household as its district counts it, from the state in memory; null before it has a profile.</summary>
+    private HouseholdSummary? Summary()
     {
         if (S.Profile is not { } profile)
         {
-            return Task.CompletedTask;
+            return null;
         }
 
         var now = time.GetUtcNow();
@@ -496,9 +576,8 @@ public sealed class HouseholdGrain(
             }
         }
 
-        var summary = new HouseholdSummary(
+        return new HouseholdSummary(
             HouseholdId, profile.DistrictId, profile.Community, profile.Category, profile.RiskLevel, open, uncovered, next, S.LastVisitAt, planned);
-        return GrainFactory.GetGrain<IDistrictGrain>(profile.DistrictId).UpsertHousehold(summary);
     }
 
     private HouseholdFile File(DateTimeOffset now) => new(
@@ -542,4 +621,10 @@ public sealed class HouseholdGrain(
             _ => "active",
         },
         p.Slot);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "Storing household {HouseholdId} behind (its state or its summary at the district) failed; the ledger delivers its visits again")]
+        public static partial void BehindFailed(ILogger logger, Exception exception, string householdId);
+    }
 }

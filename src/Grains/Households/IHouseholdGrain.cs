@@ -4,7 +4,7 @@ using Orleans.Concurrency;
 namespace Boai.Orleans.Households;
 
 /// <summary>A household (家庭) keyed by household id: its file, needs, pairings per need, visits and coverage.</summary>
-public interface IHouseholdGrain : IGrainWithStringKey
+public interface IHouseholdGrain : Ledger.ILedgerProjection
 {
     Task<Outcome<HouseholdFile>> Upsert(HouseholdProfile profile, string by);
 
@@ -45,9 +45,6 @@ public interface IHouseholdGrain : IGrainWithStringKey
     /// </summary>
     [AlwaysInterleave]
     Task<Outcome<VisitContext>> GetVisitContext(string volunteerId, string? needId);
-
-    /// <summary>Committed visit events of the household, in log order: finished visits count against the needs they served. Idempotent.</summary>
-    Task Apply(IReadOnlyList<Ledger.LedgerEvent> events);
 
     /// <summary>A major change (hospitalised, bereaved, moved...) calls for a visit within 24 h.</summary>
     Task<Outcome<HouseholdFile>> ReportMajorChange(string note, string by);

@@ -3,11 +3,11 @@ using Boai.Orleans.Districts;
 namespace Boai.Orleans.Ledger;
 
 /// <summary>
-/// What a ledger partition holds for one projection: committed events still to deliver, and (for a district, which
-/// writes behind) events delivered but not yet stored. Two loops of the partition work on a lane at once, one
+/// What a ledger partition holds for one projection: committed events still to deliver, and (for a district or a
+/// household, which write behind: <see cref="ILedgerProjection"/>) events delivered but not yet stored. Two loops of the partition work on a lane at once, one
 /// delivering and one asking what is stored, and each awaits a grain call between reading the lane and changing it;
 /// so the lane is changed only by sequence number, never by position, and both lists stay in log order without
-/// repeats whatever the interleaving (a district activation that lost its unstored events may be found by the one
+/// repeats whatever the interleaving (a projection's activation that lost its unstored events may be found by the one
 /// loop while the other is delivering).
 /// </summary>
 internal sealed class LedgerLane

@@ -20,11 +20,12 @@ namespace Boai.Orleans.Ledger;
 /// partition reads its tail from the cursor and delivers it: a silo that died between an append and its projections
 /// loses nothing.
 /// <para>
-/// A district's lane does not wait for the district's write: the district applies the events in memory and sends their
-/// live events at once (<see cref="IDistrictGrain.Project"/>), and stores them with its next write, at most one per
-/// flush interval. The lane keeps delivered events as unstored until the district says it stored them
-/// (<see cref="IDistrictGrain.Stored"/>, asked by a second loop of the lane, so new events never queue behind a
-/// write); a new activation that lost them says it holds less than the lane gave it, and the lane sends them again.
+/// A district's or household's lane does not wait for their write (<see cref="ILedgerProjection"/>): the district
+/// applies the events in memory and sends their live events at once, and stores them with its next write, at most one
+/// per flush interval; the household applies them, sends its summary, and writes its state behind. The lane keeps
+/// delivered events as unstored until the projection says it stored them (<see cref="ILedgerProjection.Stored"/>,
+/// asked by a second loop of the lane, so new events never queue behind a write); a new activation that lost them
+/// says it holds less than the lane gave it, and the lane sends them again.
 /// </para>
 /// </summary>
 [Reentrant]
@@ -259,7 +260,7 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
         }
     }
 
-    /// <summary>A district's lane: asks until the district has stored what it was given, one call in flight.</summary>
+    /// <summary>A confirming projection's lane: asks until it has stored what it was given, one call in flight.</summary>
     private async Task ConfirmLaneAsync(Projection projection, LedgerLane lane)
     {
         try
@@ -270,7 +271,7 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
                 var last = lane.Given;
                 try
                 {
-                    var progress = await GrainFactory.GetGrain<IDistrictGrain>(projection.Id).Stored(Partition);
+                    var progress = await Confirming(projection).Stored(Partition);
                     failures = 0;
                     Confirmed(projection, lane, progress, last);
                 }
@@ -295,7 +296,7 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
     }
 
     /// <summary>
-    /// What a district said it holds and stored: stored events leave the lane; if it holds less than it was given
+    /// What a confirming projection said it holds and stored: stored events leave the lane; if it holds less than it was given
     /// (up to <paramref name="given"/>), it lost them with an activation, and they go back to be delivered again, first.
     /// </summary>
     private void Confirmed(Projection projection, LedgerLane lane, LedgerProgress progress, long given)
@@ -303,7 +304,7 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
         var lost = lane.UnstoredCount;
         if (lane.Confirmed(progress, given))
         {
-            Log.Redelivering(logger, lost, Partition, projection.Id);
+            Log.Redelivering(logger, lost, Partition, projection.Kind, projection.Id);
             StartDelivery();
         }
     }
@@ -338,10 +339,10 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
                 var wave = lane.NextWave(MaxEventsPerDelivery);
                 try
                 {
-                    if (projection.Kind == ProjectionKind.District)
+                    if (Confirms(projection.Kind))
                     {
                         var given = lane.Given;
-                        var progress = await GrainFactory.GetGrain<IDistrictGrain>(projection.Id).Project(wave, given);
+                        var progress = await Confirming(projection).Project(wave, given);
                         failures = 0;
                         if (progress.Applied < given)
                         {
@@ -385,7 +386,7 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
     }
 
     /// <summary>
-    /// One call to one projection but a district (see <see cref="DeliverLaneAsync"/>) with its events in log order; it
+    /// One call to one projection that does not confirm (see <see cref="DeliverLaneAsync"/>) with its events in log order; it
     /// completes once the projection holds them (the volunteer and the certification queue in memory: they catch up
     /// from the ledger when they activate; the others stored). A projection applies an event at most once (<see cref="LedgerPositions"/>), so a call sent again changes
     /// nothing it already holds.
@@ -396,9 +397,6 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
         {
             case ProjectionKind.Volunteer:
                 await GrainFactory.GetGrain<IVolunteerGrain>(projection.Id).Apply(events);
-                break;
-            case ProjectionKind.Household:
-                await GrainFactory.GetGrain<IHouseholdGrain>(projection.Id).Apply(events);
                 break;
             case ProjectionKind.PendingQueue:
                 await GrainFactory.GetGrain<IPendingQueueGrain>(projection.Id).Apply(events);
@@ -412,6 +410,16 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
                 break;
         }
     }
+
+    /// <summary>Projections that apply in memory and store behind: their lanes keep delivered events until they say stored.</summary>
+    private static bool Confirms(ProjectionKind kind) => kind is ProjectionKind.District or ProjectionKind.Household;
+
+    private ILedgerProjection Confirming(Projection projection) => projection.Kind switch
+    {
+        ProjectionKind.District => GrainFactory.GetGrain<IDistrictGrain>(projection.Id),
+        ProjectionKind.Household => GrainFactory.GetGrain<IHouseholdGrain>(projection.Id),
+        _ => throw new ArgumentOutOfRangeException(nameof(projection), projection.Kind, "not a confirming projection"),
+    };
 
     private static void FailAll(IEnumerable<PendingAppend> appends, Exception ex)
     {
@@ -443,8 +451,8 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
         [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Ledger append of {Count} events to partition {Partition} failed")]
         public static partial void AppendFailed(ILogger logger, Exception exception, int count, int partition);
 
-        [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "District {Id} lost {Count} unstored events of ledger partition {Partition} (a new activation); delivering them again")]
-        public static partial void Redelivering(ILogger logger, int count, int partition, string id);
+        [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "{Kind} {Id} lost {Count} unstored events of ledger partition {Partition} (a new activation or a failed write); delivering them again")]
+        public static partial void Redelivering(ILogger logger, int count, int partition, ProjectionKind kind, string id);
 
         [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Delivering {Count} ledger events of partition {Partition} to {Kind} {Id} failed")]
         public static partial void DeliveryFailed(ILogger logger, Exception exception, int count, int partition, ProjectionKind kind, string id);

@@ -6,12 +6,14 @@ namespace Boai.Orleans.Storage;
 /// share the next write. Made for reentrant grains (one thread at a time), where overlapping writes would break ETags.
 /// With a <c>minInterval</c>, a write asked for by <see cref="CommitLaterAsync"/> starts no sooner than that long after
 /// the previous one started, so a busy owner writes at most once per interval; a <see cref="CommitAsync"/> (someone
-/// waits for it) cuts that wait short.
+/// waits for it) cuts that wait short. With <c>delayFirst</c> such a write also waits that long after it was first
+/// asked for, so an owner that changes seldom (a household's visits) still gathers what comes within the interval.
 /// </summary>
-public sealed class GroupCommit(Func<Task> write, TimeSpan minInterval = default, TimeProvider? time = null)
+public sealed class GroupCommit(Func<Task> write, TimeSpan minInterval = default, TimeProvider? time = null, bool delayFirst = false)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private TaskCompletionSource? _next;
+    private DateTimeOffset _askedAt;
     private CancellationTokenSource? _waiting;
     private DateTimeOffset _lastStart = DateTimeOffset.MinValue;
     private bool _urgent;
@@ -39,6 +41,7 @@ public sealed class GroupCommit(Func<Task> write, TimeSpan minInterval = default
 
         var next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _next = next;
+        _askedAt = _time.GetUtcNow();
         if (!_writing)
         {
             _ = RunAsync();
@@ -79,7 +82,13 @@ public sealed class GroupCommit(Func<Task> write, TimeSpan minInterval = default
     /// <summary>Callers arriving meanwhile join the batch, which is taken only after the wait.</summary>
     private async Task WaitForIntervalAsync()
     {
-        var wait = _lastStart == DateTimeOffset.MinValue ? TimeSpan.Zero : _lastStart + minInterval - _time.GetUtcNow();
+        var now = _time.GetUtcNow();
+        var wait = _lastStart == DateTimeOffset.MinValue ? TimeSpan.Zero : _lastStart + minInterval - now;
+        if (delayFirst && _askedAt + minInterval - now > wait)
+        {
+            wait = _askedAt + minInterval - now;
+        }
+
         if (_urgent || wait <= TimeSpan.Zero)
         {
             return;

@@ -56,6 +56,12 @@ public sealed partial class VolunteerGrain(
     // One summary in flight to the district, the latest sent next: ordered, and coalesced for a busy volunteer.
     private GroupCommit? _publish;
 
+    // The next summary is one a caller waits for (written by the district at once); else it is stored with the district's next write.
+    private bool _urgent;
+
+    // The last summary sent behind, with the district's ticket for it.
+    private (string District, SummaryTicket Ticket)? _summaryBehind;
+
     // Visit events applied in memory and not yet written; the timer writes them behind.
     private bool _behind;
     private IGrainTimer? _writeBehind;
@@ -448,21 +454,40 @@ public sealed partial class VolunteerGrain(
         S.RegisteredAt);
 
     /// <summary>Sends the volunteer's summary to the district; completes once a summary at least this new is stored there.</summary>
-    private Task PublishAsync() => (_publish ??= new GroupCommit(SendSummaryAsync)).CommitAsync();
+    private Task PublishAsync()
+    {
+        _urgent = true;
+        return Publisher.CommitAsync();
+    }
 
-    /// <summary>Publishes without holding the caller: a delivery from the ledger must not wait for the district's write.</summary>
+    private GroupCommit Publisher => _publish ??= new GroupCommit(SendSummaryAsync);
+
+    /// <summary>
+    /// Publishes without holding the caller: a delivery from the ledger must not wait for the district's write. The
+    /// district stores it with its next write; if it was activated again first (it never had it) or the call failed, the
+    /// summary goes again, a few times, then with the volunteer's next change or activation.
+    /// </summary>
     private void PublishBehind() => _ = PublishBehindAsync();
 
     private async Task PublishBehindAsync()
     {
-        try
+        for (var attempt = 1; attempt <= 5; attempt++)
         {
-            await PublishAsync();
-        }
-        catch (Exception ex)
-        {
-            // The district's copy catches up with the volunteer's next change or activation.
-            Log.PublishFailed(logger, ex, VolunteerId);
+            try
+            {
+                await Publisher.CommitAsync();
+                if (_summaryBehind is not { } behind || await GrainFactory.GetGrain<IDistrictGrain>(behind.District).SummaryStored(behind.Ticket))
+                {
+                    return;
+                }
+
+                Log.SummaryLost(logger, VolunteerId, behind.District);
+            }
+            catch (Exception ex)
+            {
+                Log.PublishFailed(logger, ex, VolunteerId);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), time);
+            }
         }
     }
 
@@ -492,8 +517,19 @@ public sealed partial class VolunteerGrain(
             hours.StarLevel,
             S.HouseholdsServed,
             S.Trainings);
-        return GrainFactory.GetGrain<IDistrictGrain>(p.DistrictId).UpsertVolunteer(summary);
+        var district = GrainFactory.GetGrain<IDistrictGrain>(p.DistrictId);
+        if (_urgent)
+        {
+            _urgent = false;
+            _summaryBehind = null;
+            return district.UpsertVolunteer(summary);
+        }
+
+        return SendBehindAsync(district, summary);
     }
+
+    private async Task SendBehindAsync(IDistrictGrain district, VolunteerSummary summary) =>
+        _summaryBehind = (summary.DistrictId, await district.UpsertVolunteerBehind(summary));
 
     private static partial class Log
     {
@@ -502,5 +538,8 @@ public sealed partial class VolunteerGrain(
 
         [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Publishing volunteer {VolunteerId} to the district failed")]
         public static partial void PublishFailed(ILogger logger, Exception exception, string volunteerId);
+
+        [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "District {DistrictId} lost the summary of volunteer {VolunteerId} before storing it (a new activation); sending it again")]
+        public static partial void SummaryLost(ILogger logger, string volunteerId, string districtId);
     }
 }

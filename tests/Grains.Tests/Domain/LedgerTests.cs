@@ -143,7 +143,7 @@ public sealed class LedgerTests(DomainCluster domain) : IDisposable
         var replayAfterRestart = await first.CheckOut(checkOut);
         var firstEvent = (await Log.ReadVisitAsync(VisitKey.Parse(first.GetPrimaryKeyString()).VisitId)).Single(e => e.Step == VisitStep.CheckedOut);
         await Grains.GetGrain<IVolunteerGrain>(volunteer).Apply([firstEvent]);
-        await Grains.GetGrain<IHouseholdGrain>(household).Apply([firstEvent]);
+        await Grains.GetGrain<IHouseholdGrain>(household).Project([firstEvent], after: 0);
         await Grains.GetGrain<IDistrictGrain>("shiqi").Project([firstEvent], after: 0);
         await DomainCluster.SettledAsync(Grains);
         var after = await Grains.GetGrain<IVolunteerGrain>(volunteer).GetHours();

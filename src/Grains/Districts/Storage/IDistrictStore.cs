@@ -48,7 +48,7 @@ public sealed record MonthVisit(string VisitId, double Hours);
 /// <summary>
 /// Where a district's projection lives. Changes are made in memory (<see cref="Put{T}"/>, <see cref="Delete"/>) and go
 /// out together in <see cref="FlushAsync"/>; the grain acknowledges an update only after the flush that holds it, and
-/// tells the ledger which events a flush holds (<see cref="IDistrictGrain.Stored"/>).
+/// tells the ledger which events a flush holds (<see cref="Ledger.ILedgerProjection.Stored"/>).
 /// </summary>
 public interface IDistrictStore
 {

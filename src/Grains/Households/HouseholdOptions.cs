@@ -1,0 +1,15 @@
+namespace Boai.Orleans.Households;
+
+/// <summary>How a household stores what the ledger tells it (section <c>Households</c>).</summary>
+public sealed class HouseholdOptions
+{
+    public const string SectionName = "Households";
+
+    /// <summary>
+    /// How long a finished visit the ledger delivered waits in memory before the household writes its state (and on
+    /// deactivation): its summary goes to the district at once, and the ledger partition keeps the visit's events until
+    /// the state and the district's summary both hold them, so a household that dies first gets them again. Visits
+    /// within the interval share one write. A coordinator's change is written at once.
+    /// </summary>
+    public TimeSpan WriteBehind { get; set; } = TimeSpan.FromSeconds(1);
+}
