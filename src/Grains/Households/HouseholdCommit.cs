@@ -28,10 +28,8 @@ internal sealed class HouseholdCommit
     private readonly GroupCommit _writes;
     private readonly GroupCommit _publishes;
 
-    // Of each ledger partition: what the stored state holds, what the last summary sent was made from, and of that what
-    // the district has stored.
+    // Of each ledger partition: what the stored state holds, and what the summary the district has stored was made from.
     private Dictionary<int, long> _stored = [];
-    private Dictionary<int, long> _sent = [];
     private Dictionary<int, long> _published = [];
 
     // The last summary sent to be stored behind, which the district's ticket says is stored or lost.
@@ -86,7 +84,6 @@ internal sealed class HouseholdCommit
     public void Unchanged(LedgerEvent e, long before)
     {
         Follow(_stored, e, before);
-        Follow(_sent, e, before);
         Follow(_published, e, before);
     }
 
@@ -123,10 +120,12 @@ internal sealed class HouseholdCommit
             await _writes.CommitLaterAsync();
         }
 
-        if (_published.GetValueOrDefault(partition) < Applied.Of(partition))
+        var applied = Applied.Of(partition);
+        if (_published.GetValueOrDefault(partition) < applied)
         {
-            if (_sent.GetValueOrDefault(partition) < Applied.Of(partition))
+            if (_behind is not { } sent || sent.Positions.GetValueOrDefault(partition) < applied)
             {
+                // No summary this new was sent to be stored (or the district lost it): one goes now.
                 await _publishes.CommitAsync();
             }
 
@@ -139,7 +138,6 @@ internal sealed class HouseholdCommit
                 else if (_behind == behind)
                 {
                     // The district was activated again and never had it: the next call sends the summary again.
-                    _sent = new Dictionary<int, long>(_published);
                     _behind = null;
                 }
             }
@@ -174,7 +172,6 @@ internal sealed class HouseholdCommit
                 await _state.ReadStateAsync();
                 _stored = new Dictionary<int, long>(Applied.Applied);
                 // The district may hold a summary of what was just dropped: it gets the stored one.
-                _sent = [];
                 _published = [];
                 _behind = null;
                 PublishLater();
@@ -197,7 +194,6 @@ internal sealed class HouseholdCommit
         var positions = new Dictionary<int, long>(Applied.Applied);
         if (_summary() is not { } summary)
         {
-            Raise(_sent, positions);
             Raise(_published, positions);
             return;
         }
@@ -206,13 +202,11 @@ internal sealed class HouseholdCommit
         if (urgent)
         {
             await district.UpsertHousehold(summary);
-            Raise(_sent, positions);
             Raise(_published, positions);
             return;
         }
 
         var ticket = await district.UpsertHouseholdBehind(summary);
-        Raise(_sent, positions);
         _behind = (summary.DistrictId, ticket, positions);
     }
 

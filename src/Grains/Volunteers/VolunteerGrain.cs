@@ -465,13 +465,13 @@ public sealed partial class VolunteerGrain(
     /// <summary>
     /// Publishes without holding the caller: a delivery from the ledger must not wait for the district's write. The
     /// district stores it with its next write; if it was activated again first (it never had it) or the call failed, the
-    /// summary goes again, a few times, then with the volunteer's next change or activation.
+    /// summary goes again, for about half a minute, then with the volunteer's next change or activation.
     /// </summary>
     private void PublishBehind() => _ = PublishBehindAsync();
 
     private async Task PublishBehindAsync()
     {
-        for (var attempt = 1; attempt <= 5; attempt++)
+        for (var attempt = 1; attempt <= 8; attempt++)
         {
             try
             {
@@ -486,7 +486,7 @@ public sealed partial class VolunteerGrain(
             catch (Exception ex)
             {
                 Log.PublishFailed(logger, ex, VolunteerId);
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), time);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(200 << attempt, 10_000)), time);
             }
         }
     }
