@@ -28,7 +28,9 @@ internal sealed class HouseholdCommit
     private readonly GroupCommit _writes;
     private readonly GroupCommit _publishes;
 
-    // Of each ledger partition: what the stored state holds, and what the summary the district has stored was made from.
+    // Of each ledger partition: the last event that changed the household (later ones changed only its positions, and
+    // need no write of their own), what the stored state holds, and what the summary the district stored was made from.
+    private Dictionary<int, long> _changed = [];
     private Dictionary<int, long> _stored = [];
     private Dictionary<int, long> _published = [];
 
@@ -67,25 +69,27 @@ internal sealed class HouseholdCommit
 
     private LedgerPositions Applied => _state.State.Ledger;
 
-    /// <summary>After the activation read the state: what it holds of the ledger is stored; nothing is known sent.</summary>
-    public void Loaded() => _stored = new Dictionary<int, long>(Applied.Applied);
+    /// <summary>
+    /// After the activation read the state: what it holds of the ledger is stored; whether the district stored the summary
+    /// made from it is not known (a previous activation may have died first), so the ledger's lane waits for one.
+    /// </summary>
+    public void Loaded()
+    {
+        _stored = new Dictionary<int, long>(Applied.Applied);
+        _changed = new Dictionary<int, long>(Applied.Applied);
+    }
 
     /// <summary>Of one partition: what the household holds, and what of it is stored with its summary at the district.</summary>
     public LedgerProgress Progress(int partition)
     {
         var applied = Applied.Of(partition);
-        return new LedgerProgress(applied, Math.Min(applied, Math.Min(_stored.GetValueOrDefault(partition), _published.GetValueOrDefault(partition))));
+        var stored = Math.Min(_stored.GetValueOrDefault(partition), _published.GetValueOrDefault(partition));
+        // Events after the last change (a certification, say) changed nothing a write or a summary would hold.
+        return new LedgerProgress(applied, stored >= Needed(partition) ? applied : Math.Min(applied, stored));
     }
 
-    /// <summary>
-    /// An event that changed nothing but the household's positions (a certification, say) is as stored as the events
-    /// before it: no write and no summary for it alone.
-    /// </summary>
-    public void Unchanged(LedgerEvent e, long before)
-    {
-        Follow(_stored, e, before);
-        Follow(_published, e, before);
-    }
+    /// <summary>A ledger event changed the household: the state and the summary must hold it before the lane lets it go.</summary>
+    public void Changed(LedgerEvent e) => _changed[e.Partition] = Math.Max(Needed(e.Partition), e.Seq);
 
     /// <summary>A coordinator's change: written now; throws when storage did not take it (memory then holds what storage holds).</summary>
     public async Task WriteAsync()
@@ -115,15 +119,15 @@ internal sealed class HouseholdCommit
     /// <summary>Completes once the state and the district's summary hold what the household holds of the partition (or a write failed).</summary>
     public async Task<LedgerProgress> StoredAsync(int partition)
     {
-        if (_stored.GetValueOrDefault(partition) < Applied.Of(partition))
+        if (_stored.GetValueOrDefault(partition) < Needed(partition))
         {
             await _writes.CommitLaterAsync();
         }
 
-        var applied = Applied.Of(partition);
-        if (_published.GetValueOrDefault(partition) < applied)
+        var needed = Needed(partition);
+        if (_published.GetValueOrDefault(partition) < needed)
         {
-            if (_behind is not { } sent || sent.Positions.GetValueOrDefault(partition) < applied)
+            if (_behind is not { } sent || sent.Positions.GetValueOrDefault(partition) < needed)
             {
                 // No summary this new was sent to be stored (or the district lost it): one goes now.
                 await _publishes.CommitAsync();
@@ -149,7 +153,7 @@ internal sealed class HouseholdCommit
     /// <summary>Before the activation goes: what the ledger gave it is written (else the ledger delivers it again).</summary>
     public async Task DrainAsync()
     {
-        if (Applied.Applied.Any(p => _stored.GetValueOrDefault(p.Key) < p.Value))
+        if (_changed.Any(p => _stored.GetValueOrDefault(p.Key) < p.Value))
         {
             await _writes.CommitAsync();
         }
@@ -170,7 +174,7 @@ internal sealed class HouseholdCommit
             try
             {
                 await _state.ReadStateAsync();
-                _stored = new Dictionary<int, long>(Applied.Applied);
+                Loaded();
                 // The district may hold a summary of what was just dropped: it gets the stored one.
                 _published = [];
                 _behind = null;
@@ -222,13 +226,7 @@ internal sealed class HouseholdCommit
         }
     }
 
-    private static void Follow(Dictionary<int, long> positions, LedgerEvent e, long before)
-    {
-        if (positions.GetValueOrDefault(e.Partition) >= before)
-        {
-            positions[e.Partition] = Math.Max(positions.GetValueOrDefault(e.Partition), e.Seq);
-        }
-    }
+    private long Needed(int partition) => _changed.GetValueOrDefault(partition);
 
     private static void Raise(Dictionary<int, long> positions, Dictionary<int, long> by)
     {

@@ -353,7 +353,6 @@ public sealed partial class HouseholdGrain(
         var changed = false;
         foreach (var e in events)
         {
-            var before = S.Ledger.Of(e.Partition);
             if (!e.Visit.Finished || !S.Ledger.TryAdvance(e))
             {
                 continue;
@@ -363,11 +362,8 @@ public sealed partial class HouseholdGrain(
             {
                 var v = e.Visit;
                 fulfilled.AddRange(VisitCompleted(new VisitBrief(v.VisitId, v.VolunteerId, v.NeedId, v.CheckedInAt, v.CheckedOutAt, v.Hours)));
+                _commit.Changed(e);
                 changed = true;
-            }
-            else
-            {
-                _commit.Unchanged(e, before);
             }
         }
 
