@@ -38,6 +38,9 @@ internal sealed class HouseholdCommit
     private (string District, SummaryTicket Ticket, Dictionary<int, long> Positions)? _behind;
     private bool _urgent;
 
+    // A change in memory that no write has taken yet: a write asked for after the one in flight took everything is skipped.
+    private bool _dirty;
+
     // Failed writes so far, each followed by a read of the stored state (which dropped any change made in memory).
     private int _reloads;
     private Exception? _lastFailure;
@@ -89,12 +92,17 @@ internal sealed class HouseholdCommit
     }
 
     /// <summary>A ledger event changed the household: the state and the summary must hold it before the lane lets it go.</summary>
-    public void Changed(LedgerEvent e) => _changed[e.Partition] = Math.Max(Needed(e.Partition), e.Seq);
+    public void Changed(LedgerEvent e)
+    {
+        _changed[e.Partition] = Math.Max(Needed(e.Partition), e.Seq);
+        _dirty = true;
+    }
 
     /// <summary>A coordinator's change: written now; throws when storage did not take it (memory then holds what storage holds).</summary>
     public async Task WriteAsync()
     {
         var reloads = _reloads;
+        _dirty = true;
         await _writes.CommitAsync();
         if (_reloads != reloads)
         {
@@ -161,8 +169,14 @@ internal sealed class HouseholdCommit
 
     private async Task WriteStateAsync()
     {
+        if (!_dirty)
+        {
+            return;
+        }
+
         // The positions as the write takes the state (no await in between): what it stores.
         var positions = new Dictionary<int, long>(Applied.Applied);
+        _dirty = false;
         try
         {
             await _state.WriteStateAsync();
