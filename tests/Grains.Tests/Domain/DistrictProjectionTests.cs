@@ -41,6 +41,35 @@ public sealed class DistrictProjectionTests(DomainCluster domain)
     }
 
     [Fact]
+    public async Task A_visit_checked_in_and_out_between_two_flushes_costs_no_row_write_and_a_stored_one_is_deleted()
+    {
+        var table = await NewTableAsync();
+        var store = new TableDistrictStore("xiaolan", table);
+
+        // Put and deleted before any flush: never sent, so nothing to write (a delete of it would fail its transaction).
+        store.Put(DistrictRowKind.Active, "short-lived", Visit("short-lived"));
+        store.Delete(DistrictRowKind.Active, "short-lived");
+        Assert.False(store.HasChanges);
+
+        // Sent by a flush (or read at activation): its delete goes out.
+        store.Put(DistrictRowKind.Active, "stored", Visit("stored"));
+        await store.FlushAsync();
+        store.Delete(DistrictRowKind.Active, "stored");
+        Assert.True(store.HasChanges);
+        await store.FlushAsync();
+        Assert.Empty(await new TableDistrictStore("xiaolan", table).LoadAsync(CancellationToken.None));
+
+        var reread = new TableDistrictStore("xiaolan", table);
+        reread.Put(DistrictRowKind.Active, "again", Visit("again"));
+        await reread.FlushAsync();
+        var cold = new TableDistrictStore("xiaolan", table);
+        Assert.Single(await cold.LoadAsync(CancellationToken.None));
+        cold.Delete(DistrictRowKind.Active, "again");
+        await cold.FlushAsync();
+        Assert.Empty(await new TableDistrictStore("xiaolan", table).LoadAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Many_volunteers_share_a_row_and_a_cold_read_returns_each_once_as_last_written()
     {
         var table = await NewTableAsync();

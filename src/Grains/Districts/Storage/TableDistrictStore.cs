@@ -83,6 +83,12 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
     private readonly Bucketed _activity = new(DistrictRowKind.Activity, ActivityBuckets);
     private Dictionary<string, TableEntity?> _dirty = new(StringComparer.Ordinal);
 
+    // Rows of their own (active visits, positions...) that storage may hold: read at activation or sent by a flush. A row
+    // put and deleted between two flushes was never sent, and its delete is dropped instead of sent: a delete of a
+    // missing row fails its whole transaction (404), which then goes again in pieces (a visit checked in and out within
+    // one flush interval cost three requests instead of none).
+    private readonly HashSet<string> _maybeStored = new(StringComparer.Ordinal);
+
     // Volunteers put (a record) or deleted (null) before the volunteers' read was adopted: newer than their bucket's row.
     private readonly Dictionary<string, VolunteerSummary?> _early = new(StringComparer.Ordinal);
 
@@ -146,7 +152,15 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
             return;
         }
 
-        _dirty[Kinds[kind].Prefix + AzureTableKeys.Escape(id)] = null;
+        var key = Kinds[kind].Prefix + AzureTableKeys.Escape(id);
+        if (_maybeStored.Contains(key))
+        {
+            _dirty[key] = null;
+        }
+        else
+        {
+            _dirty.Remove(key);
+        }
     }
 
     /// <summary>
@@ -171,6 +185,7 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
         await foreach (var entity in QueryAsync(filter, cancellationToken))
         {
             var key = entity.RowKey;
+            _maybeStored.Add(key);
             if (key.StartsWith(SingleVolunteer, StringComparison.Ordinal))
             {
                 if (ReadSingle(entity) is { } volunteer)
@@ -310,6 +325,11 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
             foreach (var (key, row) in taken)
             {
                 groups.Add([Action(key, row)]);
+                if (row is not null)
+                {
+                    // From now on it may be stored, whatever this write's outcome.
+                    _maybeStored.Add(key);
+                }
             }
 
             // A volunteer bucket goes with markers over its members' single rows, in one transaction: atomically.
