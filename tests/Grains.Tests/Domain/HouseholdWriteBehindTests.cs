@@ -79,7 +79,7 @@ public sealed class HouseholdWriteBehindTests(DomainCluster domain)
     }
 
     [Fact]
-    public async Task A_district_whose_writes_fail_for_a_while_ends_with_the_household_and_volunteer_summaries_stored()
+    public async Task A_district_that_loses_the_household_and_volunteer_summaries_gets_them_again()
     {
         const string District = "minzhong";
         var (volunteer, householdId, need) = await Seed.PairedAsync(Grains, District);
