@@ -391,6 +391,15 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
             throw;
         }
 
+        // Rows deleted by this write are gone: no longer tracked (an activation would otherwise track every visit it saw).
+        foreach (var (key, row) in taken)
+        {
+            if (row is null)
+            {
+                _maybeStored.Remove(key);
+            }
+        }
+
         // Markers (and single rows equal to their bucket's record) are harmless now; they are deleted behind the flush.
         foreach (var id in singles.Marked)
         {
