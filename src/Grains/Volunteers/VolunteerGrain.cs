@@ -26,6 +26,8 @@ public sealed class VolunteerState
     [Id(9)] public List<string> HouseholdsServed { get; set; } = [];
     [Id(10)] public List<Rating> Ratings { get; set; } = [];
     [Id(11)] public List<Training> Trainings { get; set; } = [];
+    /// <summary>A summary sent behind that the district had not confirmed stored: the next activation sends it again.</summary>
+    [Id(12)] public bool SummaryUnconfirmed { get; set; }
 
     /// <summary>The visit in progress: the latest checked in of the open ones, whatever order the events arrived in.</summary>
     public OpenVisit? VisitInProgress => OpenVisits.Count == 0 ? null : OpenVisits.Values.MaxBy(v => v.At);
@@ -64,6 +66,9 @@ public sealed partial class VolunteerGrain(
 
     // Visit events applied in memory and not yet written; the timer writes them behind.
     private bool _behind;
+
+    // Set when the activation goes: a summary still unconfirmed is then the next activation's to send (state, above).
+    private bool _deactivating;
     private IGrainTimer? _writeBehind;
 
     // A check-in begun here and not yet known to be stored or ended: held in memory until its event is told or delivered.
@@ -89,7 +94,7 @@ public sealed partial class VolunteerGrain(
     /// </summary>
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (await CatchUpAsync(cancellationToken))
+        if (await CatchUpAsync(cancellationToken) || S.SummaryUnconfirmed)
         {
             PublishBehind();
         }
@@ -97,7 +102,8 @@ public sealed partial class VolunteerGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_behind)
+        _deactivating = true;
+        if (_behind || S.SummaryUnconfirmed)
         {
             try
             {
@@ -465,19 +471,27 @@ public sealed partial class VolunteerGrain(
     /// <summary>
     /// Publishes without holding the caller: a delivery from the ledger must not wait for the district's write. The
     /// district stores it with its next write; if it was activated again first (it never had it) or the call failed, the
-    /// summary goes again, for about half a minute, then with the volunteer's next change or activation.
+    /// summary goes again (a failure waits longer each time, at most 30 s) for as long as the activation lives; one
+    /// that goes first leaves <see cref="VolunteerState.SummaryUnconfirmed"/> in its stored state, and the next
+    /// activation sends the summary again.
     /// </summary>
-    private void PublishBehind() => _ = PublishBehindAsync();
+    private void PublishBehind()
+    {
+        S.SummaryUnconfirmed = true;
+        _ = PublishBehindAsync();
+    }
 
     private async Task PublishBehindAsync()
     {
-        for (var attempt = 1; attempt <= 8; attempt++)
+        for (var attempt = 1; !_deactivating; attempt++)
         {
             try
             {
                 await Publisher.CommitAsync();
                 if (_summaryBehind is not { } behind || await GrainFactory.GetGrain<IDistrictGrain>(behind.District).SummaryStored(behind.Ticket))
                 {
+                    // In memory: stored with the next write; until then a new activation sends it once more, harmlessly.
+                    S.SummaryUnconfirmed = false;
                     return;
                 }
 
@@ -486,7 +500,7 @@ public sealed partial class VolunteerGrain(
             catch (Exception ex)
             {
                 Log.PublishFailed(logger, ex, VolunteerId);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(200 << attempt, 10_000)), time);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(200 << Math.Min(attempt, 8), 30_000)), time);
             }
         }
     }

@@ -116,6 +116,40 @@ public sealed class HouseholdWriteBehindTests(DomainCluster domain)
     }
 
     [Fact]
+    public async Task A_volunteer_that_goes_before_the_district_stored_its_summary_sends_it_again_when_it_comes_back()
+    {
+        const string District = "shaxi";
+        var (volunteer, householdId, need) = await Seed.PairedAsync(Grains, District);
+        await DomainCluster.SettledAsync(Grains);
+        var district = Grains.GetGrain<IDistrictGrain>(District);
+        var stores = domain.DistrictStores;
+        try
+        {
+            // The district takes the volunteer's new hours in memory but cannot store them.
+            stores.Fail(District, on: true);
+            await VisitAsync(volunteer, householdId, need);
+            Assert.True((await DomainCluster.EventuallyAsync(() => VolunteerOf(district, volunteer), v => v?.PendingHours > 0))?.PendingHours > 0);
+
+            // The volunteer goes while its summary is unconfirmed, and so does the district, whose rows lack it.
+            await Grains.GetGrain<IVolunteerGrain>(volunteer).AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+            await district.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+            Assert.Equal(0, (await VolunteerOf(district, volunteer))!.PendingHours);
+        }
+        finally
+        {
+            stores.Fail(District, on: false);
+        }
+
+        // The volunteer comes back (any call): its stored state says the summary was never confirmed, and it goes again.
+        var hours = (await Grains.GetGrain<IVolunteerGrain>(volunteer).GetHours())!;
+        Assert.True(hours.PendingHours > 0);
+        var summary = await DomainCluster.EventuallyAsync(() => VolunteerOf(district, volunteer), v => v?.PendingHours == hours.PendingHours);
+        Assert.Equal(hours.PendingHours, summary!.PendingHours);
+        await district.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+        Assert.Equal(hours.PendingHours, (await VolunteerOf(district, volunteer))!.PendingHours);
+    }
+
+    [Fact]
     public async Task A_summary_ticket_of_a_district_activation_that_died_before_writing_answers_false_and_a_written_one_true()
     {
         const string District = "nanqu";
