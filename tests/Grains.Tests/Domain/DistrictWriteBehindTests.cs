@@ -30,15 +30,12 @@ public sealed class DistrictWriteBehindTests(DomainCluster domain)
         }
 
         await DomainCluster.SettledAsync(Grains);
-        var events = new LiveEventCollector();
-        var observer = Grains.CreateObjectReference<IDashboardHostObserver>(events);
-        var registry = Grains.GetGrain<IDashboardHostRegistryGrain>(0);
-        await registry.Register(observer);
+        await using var watch = await LiveWatch.StartAsync(Grains);
+        var events = watch.Events;
         var stores = domain.DistrictStores;
         stores.Hold(District);
         try
         {
-            await events.ReachedAsync(Grains);
             var written = stores.Written(District);
             var visitIds = await Task.WhenAll(pairs.Select(async pair =>
             {
@@ -70,8 +67,6 @@ public sealed class DistrictWriteBehindTests(DomainCluster domain)
         finally
         {
             stores.Release(District);
-            await registry.Unregister(observer);
-            Grains.DeleteObjectReference<IDashboardHostObserver>(observer);
         }
     }
 
@@ -86,15 +81,12 @@ public sealed class DistrictWriteBehindTests(DomainCluster domain)
         }
 
         await DomainCluster.SettledAsync(Grains);
-        var events = new LiveEventCollector();
-        var observer = Grains.CreateObjectReference<IDashboardHostObserver>(events);
-        var registry = Grains.GetGrain<IDashboardHostRegistryGrain>(0);
-        await registry.Register(observer);
+        await using var watch = await LiveWatch.StartAsync(Grains);
+        var events = watch.Events;
         var stores = domain.DistrictStores;
         var district = Grains.GetGrain<IDistrictGrain>(District);
         try
         {
-            await events.ReachedAsync(Grains);
             stores.Fail(District, on: true);
 
             // Two visits stay open, two are finished: all four check-ins and two check-outs reach the watcher.
@@ -147,8 +139,6 @@ public sealed class DistrictWriteBehindTests(DomainCluster domain)
         finally
         {
             stores.Fail(District, on: false);
-            await registry.Unregister(observer);
-            Grains.DeleteObjectReference<IDashboardHostObserver>(observer);
         }
     }
 }

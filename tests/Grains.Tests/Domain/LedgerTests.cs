@@ -302,47 +302,36 @@ public sealed class LedgerTests(DomainCluster domain) : IDisposable
             pairs.Add(await Seed.PairedAsync(Grains, "nanqu"));
         }
 
-        var events = new LiveEventCollector();
-        var observer = Grains.CreateObjectReference<IDashboardHostObserver>(events);
-        var registry = Grains.GetGrain<IDashboardHostRegistryGrain>(0);
-        await registry.Register(observer);
-        try
+        await using var watch = await LiveWatch.StartAsync(Grains);
+        var events = watch.Events;
+        var visitIds = new List<string>();
+        await Task.WhenAll(pairs.Select(async pair =>
         {
-            await events.ReachedAsync(Grains);
-            var visitIds = new List<string>();
-            await Task.WhenAll(pairs.Select(async pair =>
+            for (var k = 0; k < 5; k++)
             {
-                for (var k = 0; k < 5; k++)
+                var visitId = Seed.Unique("visit");
+                lock (visitIds)
                 {
-                    var visitId = Seed.Unique("visit");
-                    lock (visitIds)
-                    {
-                        visitIds.Add(visitId);
-                    }
-
-                    var visit = Grains.Visit(pair.Volunteer, visitId);
-                    var at = Now.AddHours(-3).AddMinutes(k * 20);
-                    Assert.True((await visit.CheckIn(new CheckIn(pair.Volunteer, pair.Household, pair.Need, at, Seed.AtHome))).Succeeded);
-                    Assert.True((await visit.CheckOut(new CheckOut(pair.Volunteer, at.AddMinutes(10), Seed.AtHome, [], null))).Succeeded);
+                    visitIds.Add(visitId);
                 }
-            }));
-            await DomainCluster.SettledAsync(Grains);
-            var all = await DomainCluster.EventuallyAsync(
-                () => Task.FromResult(events.Of("nanqu")),
-                list => visitIds.All(id => list.OfType<VisitCheckedOutEvent>().Any(e => e.VisitId == id)));
 
-            foreach (var visitId in visitIds)
-            {
-                var checkedIn = all.FindIndex(e => e is VisitCheckedInEvent i && i.VisitId == visitId);
-                var checkedOut = all.FindIndex(e => e is VisitCheckedOutEvent o && o.VisitId == visitId);
-                Assert.InRange(checkedIn, 0, checkedOut - 1);
-                Assert.Single(all, e => e is VisitCheckedOutEvent o && o.VisitId == visitId);
+                var visit = Grains.Visit(pair.Volunteer, visitId);
+                var at = Now.AddHours(-3).AddMinutes(k * 20);
+                Assert.True((await visit.CheckIn(new CheckIn(pair.Volunteer, pair.Household, pair.Need, at, Seed.AtHome))).Succeeded);
+                Assert.True((await visit.CheckOut(new CheckOut(pair.Volunteer, at.AddMinutes(10), Seed.AtHome, [], null))).Succeeded);
             }
-        }
-        finally
+        }));
+        await DomainCluster.SettledAsync(Grains);
+        var all = await DomainCluster.EventuallyAsync(
+            () => Task.FromResult(events.Of("nanqu")),
+            list => visitIds.All(id => list.OfType<VisitCheckedOutEvent>().Any(e => e.VisitId == id)));
+
+        foreach (var visitId in visitIds)
         {
-            await registry.Unregister(observer);
-            Grains.DeleteObjectReference<IDashboardHostObserver>(observer);
+            var checkedIn = all.FindIndex(e => e is VisitCheckedInEvent i && i.VisitId == visitId);
+            var checkedOut = all.FindIndex(e => e is VisitCheckedOutEvent o && o.VisitId == visitId);
+            Assert.InRange(checkedIn, 0, checkedOut - 1);
+            Assert.Single(all, e => e is VisitCheckedOutEvent o && o.VisitId == visitId);
         }
     }
 

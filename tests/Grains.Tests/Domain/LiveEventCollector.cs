@@ -43,3 +43,34 @@ internal sealed class LiveEventCollector : IDashboardHostObserver
         Assert.True(reached, "The live events never reached the test's observer.");
     }
 }
+
+/// <summary>A <see cref="LiveEventCollector"/> registered as a dashboard host, once publishers reach it; disposing unregisters it.</summary>
+internal sealed class LiveWatch(IClusterClient grains, LiveEventCollector events, IDashboardHostObserver observer) : IAsyncDisposable
+{
+    public LiveEventCollector Events => events;
+
+    public static async Task<LiveWatch> StartAsync(IClusterClient grains)
+    {
+        var events = new LiveEventCollector();
+        var observer = grains.CreateObjectReference<IDashboardHostObserver>(events);
+        var watch = new LiveWatch(grains, events, observer);
+        await grains.GetGrain<IDashboardHostRegistryGrain>(0).Register(observer);
+        try
+        {
+            await events.ReachedAsync(grains);
+        }
+        catch
+        {
+            await watch.DisposeAsync();
+            throw;
+        }
+
+        return watch;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await grains.GetGrain<IDashboardHostRegistryGrain>(0).Unregister(observer);
+        grains.DeleteObjectReference<IDashboardHostObserver>(observer);
+    }
+}

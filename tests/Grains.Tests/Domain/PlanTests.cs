@@ -134,44 +134,33 @@ public sealed class PlanTests(DomainCluster domain)
             needs.Add(n);
         }
 
-        var events = new LiveEventCollector();
-        var observer = Grains.CreateObjectReference<IDashboardHostObserver>(events);
-        var registry = Grains.GetGrain<IDashboardHostRegistryGrain>(0);
-        await registry.Register(observer);
-        try
+        await using var watch = await LiveWatch.StartAsync(Grains);
+        var events = watch.Events;
+        var grain = Grains.GetGrain<IVolunteerGrain>(leaving);
+        await grain.Upsert((await grain.Get())!.Profile with { Status = status }, "c");
+
+        // Nobody asks for suggestions: they arrive as live events.
+        var ready = await DomainCluster.EventuallyAsync(
+            () => Task.FromResult(events.Of(district).OfType<SuggestionsReadyEvent>().ToList()),
+            list => needs.All(n => list.Any(e => e.NeedId == n)));
+
+        var reason = status == VolunteerStatus.Left ? "volunteerLeft" : "volunteerPaused";
+        foreach (var need in needs)
         {
-            await events.ReachedAsync(Grains);
-            var grain = Grains.GetGrain<IVolunteerGrain>(leaving);
-            await grain.Upsert((await grain.Get())!.Profile with { Status = status }, "c");
+            var published = ready.Last(e => e.NeedId == need);
+            Assert.Equal(reason, published.Reason);
+            Assert.Equal(new[] { stays, alsoStays }.Order(StringComparer.Ordinal), published.Suggestions.Select(s => s.VolunteerId).Order(StringComparer.Ordinal));
+            Assert.DoesNotContain(published.Suggestions, s => s.VolunteerId == leaving);
+            Assert.All(published.Suggestions, s => Assert.Equal("陈**", s.MaskedName));
 
-            // Nobody asks for suggestions: they arrive as live events.
-            var ready = await DomainCluster.EventuallyAsync(
-                () => Task.FromResult(events.Of(district).OfType<SuggestionsReadyEvent>().ToList()),
-                list => needs.All(n => list.Any(e => e.NeedId == n)));
-
-            var reason = status == VolunteerStatus.Left ? "volunteerLeft" : "volunteerPaused";
-            foreach (var need in needs)
-            {
-                var published = ready.Last(e => e.NeedId == need);
-                Assert.Equal(reason, published.Reason);
-                Assert.Equal(new[] { stays, alsoStays }.Order(StringComparer.Ordinal), published.Suggestions.Select(s => s.VolunteerId).Order(StringComparer.Ordinal));
-                Assert.DoesNotContain(published.Suggestions, s => s.VolunteerId == leaving);
-                Assert.All(published.Suggestions, s => Assert.Equal("陈**", s.MaskedName));
-
-                // The needUncovered of the need is there, and goes first.
-                var all = events.Of(district);
-                Assert.InRange(all.FindIndex(e => e is NeedUncoveredEvent u && u.NeedId == need && u.Reason == reason), 0, all.IndexOf(published) - 1);
-            }
-
-            // And they are kept: the uncovered list has them without ranking again.
-            var kept = await Grains.GetGrain<IDistrictGrain>(district).GetReadySuggestions();
-            Assert.Equal(needs.Order(StringComparer.Ordinal), kept.Keys.Order(StringComparer.Ordinal));
-            Assert.Equal(ready.Last(e => e.NeedId == needs[0]).Suggestions.Select(s => s.VolunteerId), kept[needs[0]].Select(s => s.VolunteerId));
+            // The needUncovered of the need is there, and goes first.
+            var all = events.Of(district);
+            Assert.InRange(all.FindIndex(e => e is NeedUncoveredEvent u && u.NeedId == need && u.Reason == reason), 0, all.IndexOf(published) - 1);
         }
-        finally
-        {
-            await registry.Unregister(observer);
-            Grains.DeleteObjectReference<IDashboardHostObserver>(observer);
-        }
+
+        // And they are kept: the uncovered list has them without ranking again.
+        var kept = await Grains.GetGrain<IDistrictGrain>(district).GetReadySuggestions();
+        Assert.Equal(needs.Order(StringComparer.Ordinal), kept.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(ready.Last(e => e.NeedId == needs[0]).Suggestions.Select(s => s.VolunteerId), kept[needs[0]].Select(s => s.VolunteerId));
     }
 }
