@@ -21,8 +21,14 @@ public static class BoaiTableService
         FitRetriesWithin(options.Retry, budget);
         // Every request (each retry too) is counted, per kind: what a check-in costs the account (boai.storage.requests).
         options.AddPolicy(Boai.Orleans.Storage.StorageRequestCounter.Instance, HttpPipelinePosition.PerRetry);
-        return storage.TableServiceUri is { } uri
-            ? new TableServiceClient(uri, new DefaultAzureCredential(), options)
+        if (storage.TableServiceUri is { } uri)
+        {
+            return new TableServiceClient(uri, new DefaultAzureCredential(), options);
+        }
+
+        // An account key signs a SAS once an hour rather than every request (AccountSas says why).
+        return AccountSas.For(storage.ConnectionString) is { } sas
+            ? new TableServiceClient(sas.Endpoint, sas.Credential, options)
             : new TableServiceClient(storage.ConnectionString, options);
     }
 
