@@ -11,5 +11,6 @@ public sealed class HouseholdOptions
     /// the state and the district's summary both hold them, so a household that dies first gets them again. Visits
     /// within the interval share one write. A coordinator's change is written at once.
     /// </summary>
-    public TimeSpan WriteBehind { get; set; } = TimeSpan.FromSeconds(1);
+    /// <remarks>5 s coalesces a household visited often into about a third of the writes 1 s needed (docs/BENCHMARKS.md).</remarks>
+    public TimeSpan WriteBehind { get; set; } = TimeSpan.FromSeconds(5);
 }
