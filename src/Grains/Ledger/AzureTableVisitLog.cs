@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
 using Boai.Orleans.Storage;
@@ -37,21 +35,23 @@ public sealed class LedgerOptions
 
 /// <summary>
 /// The ledger on Azure Tables (<c>Storage:LedgerTable</c>). Partition <c>p{n}</c>, n = FNV-1a(visit id) mod
-/// <see cref="LedgerOptions.Partitions"/>. Each event is three rows of its partition, written in one entity-group
-/// transaction with up to 32 other events and the partition's cursor row:
-/// <c>e|{seq}</c> (the partition's log, read from the cursor when a partition catches up),
+/// <see cref="LedgerOptions.Partitions"/>. An append (up to <see cref="MaxEventsPerAppend"/> consecutive events of one
+/// partition) is one entity-group transaction of these rows of the partition:
+/// <c>e|{last seq}</c> (the partition's log: one row per append, holding its events as a JSON array, keyed by its last
+/// sequence so a read from the cursor finds an append the cursor falls inside), and per event
 /// <c>v|{visitId}|{volunteerId}|{step}</c> (inserted, never replaced: a step of a visit exists at most once; the visits
-/// of every volunteer whose phone chose one id are one range read, which is how coordinators find a visit by its id),
-/// <c>w|{volunteerId}|{seq}</c> (a volunteer's history, one range read per partition), and <c>c</c> (the cursor:
-/// events up to it reached every projection).
+/// of every volunteer whose phone chose one id are one range read, which is how coordinators find a visit by its id; a
+/// district's events are read from these rows with a filter on the district) and
+/// <c>w|{volunteerId}|{seq}</c> (a volunteer's history, one range read per partition), each with the event's JSON; and
+/// <c>c</c> (the cursor: events up to it reached every projection). Tables written before held one <c>e|{seq}</c> row
+/// per event (its JSON in <c>Json</c>); they are read as they are, beside the rows of new appends.
 /// </summary>
 public sealed partial class AzureTableVisitLog(BoaiTables tables, IOptions<LedgerOptions> options, ILogger<AzureTableVisitLog>? logger = null) : IVisitLog
 {
-    /// <summary>Three rows per event and the cursor row within a transaction's 100 entities.</summary>
-    public const int MaxEventsPerAppend = 33;
+    /// <summary>Two rows per event, the log row and the cursor row within a transaction's 100 entities: 2n + 2 ≤ 100.</summary>
+    public const int MaxEventsPerAppend = 49;
 
     private const string CursorRow = "c";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     private int _partitions = Math.Max(1, options.Value.Partitions);
 
@@ -77,18 +77,51 @@ public sealed partial class AzureTableVisitLog(BoaiTables tables, IOptions<Ledge
         return (int)(hash % (uint)Partitions);
     }
 
-    public async Task AppendAsync(int partition, IReadOnlyList<LedgerEvent> events, long cursor, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// How many of <paramref name="events"/>, from the first, one append can take: at most <see cref="MaxEventsPerAppend"/>,
+    /// and no more than its log row (1 MiB an entity) and its request (4 MiB a transaction) carry; at least one.
+    /// </summary>
+    public static int Fitting(IReadOnlyList<LedgerEvent> events)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(events.Count, MaxEventsPerAppend);
-        var table = await TableAsync();
-        var pk = PartitionKey(partition);
-        var actions = new List<TableTransactionAction>(events.Count * 3 + 1);
+        var size = AppendSize.Empty;
         foreach (var e in events)
         {
-            var json = JsonSerializer.Serialize(e, Json);
-            actions.Add(new(TableTransactionActionType.Add, Row(pk, EventRow(e.Seq), e, json)));
-            actions.Add(new(TableTransactionActionType.Add, Row(pk, VisitRow(e.Visit, e.Step), e, json)));
-            actions.Add(new(TableTransactionActionType.Add, Row(pk, VolunteerRow(e.Visit.VolunteerId, e.Seq), e, json)));
+            var next = size.With(LedgerRowFormat.Serialize(e));
+            if (!next.Fits && size.Events > 0)
+            {
+                break;
+            }
+
+            size = next;
+        }
+
+        return size.Events;
+    }
+
+    public async Task AppendAsync(int partition, IReadOnlyList<LedgerEvent> events, long cursor, CancellationToken cancellationToken = default)
+    {
+        var jsons = events.Select(LedgerRowFormat.Serialize).ToList();
+        var size = jsons.Aggregate(AppendSize.Empty, (s, json) => s.With(json));
+        if (!size.Fits && events.Count > 1)
+        {
+            throw new ArgumentException($"{events.Count} events are more than one append carries ({size}); take {nameof(Fitting)} of them", nameof(events));
+        }
+
+        var table = await TableAsync();
+        var pk = PartitionKey(partition);
+
+        // The order the 409 handling below reads: the log row, then each event's v| and w| rows, then the cursor.
+        var actions = new List<TableTransactionAction>((events.Count * 2) + 2);
+        if (events.Count > 0)
+        {
+            actions.Add(new(TableTransactionActionType.Add, LogRow(pk, events, jsons)));
+        }
+
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            actions.Add(new(TableTransactionActionType.Add, Row(pk, VisitRow(e.Visit, e.Step), e, jsons[i])));
+            actions.Add(new(TableTransactionActionType.Add, Row(pk, VolunteerRow(e.Visit.VolunteerId, e.Seq), e, jsons[i])));
         }
 
         actions.Add(new(TableTransactionActionType.UpsertReplace, new TableEntity(pk, CursorRow) { ["Cursor"] = cursor }));
@@ -99,12 +132,14 @@ public sealed partial class AzureTableVisitLog(BoaiTables tables, IOptions<Ledge
             await table.SubmitTransactionAsync(actions, cancellationToken);
             Telemetry.StorageWrite("ledger", startedAt, succeeded: true);
         }
-        catch (TableTransactionFailedException ex) when (ex.Status == 409 && ex.FailedTransactionActionIndex is { } index && index < events.Count * 3)
+        catch (TableTransactionFailedException ex) when (ex.Status == 409 && ex.FailedTransactionActionIndex is { } index && index >= 1 && index <= events.Count * 2)
         {
             Telemetry.StorageWrite("ledger", startedAt, succeeded: false);
-            var failed = events[index / 3];
-            if (index % 3 == 1)
+            // Action 1 + 2i is event i's v| row, 2 + 2i its w| row.
+            var failed = events[(index - 1) / 2];
+            if ((index - 1) % 2 == 0)
             {
+                // That step of the visit is stored: the caller is answered with the stored event.
                 var stored = (await ReadVisitAsync(failed.Visit.VisitId, cancellationToken))
                     .FirstOrDefault(s => s.Visit.VolunteerId == failed.Visit.VolunteerId && StepKey(s.Step) == StepKey(failed.Step));
                 throw new LedgerStepExistsException(stored ?? failed);
@@ -148,13 +183,15 @@ public sealed partial class AzureTableVisitLog(BoaiTables tables, IOptions<Ledge
             // A partition never written.
         }
 
+        // A log row is keyed by its append's last sequence: the first row after the cursor's key may begin before it.
         var events = new List<LedgerEvent>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey gt {EventRow(cursor)} and RowKey lt {"e|~"}");
         await foreach (var row in Query(table, filter, cancellationToken))
         {
-            events.Add(Read(row));
+            events.AddRange(ReadLog(row).Where(e => e.Seq > cursor));
         }
 
+        events.Sort((a, b) => a.Seq.CompareTo(b.Seq));
         return new LedgerTail(cursor, events);
     }
 
@@ -194,12 +231,31 @@ public sealed partial class AzureTableVisitLog(BoaiTables tables, IOptions<Ledge
         for (var p = 0; p < Partitions; p++)
         {
             var pk = PartitionKey(p);
-            var filter = districtId is null
-                ? TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey gt {"e|"} and RowKey lt {"e|~"}")
-                : TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey gt {"e|"} and RowKey lt {"e|~"} and DistrictId eq {districtId}");
+            if (districtId is null)
+            {
+                await foreach (var row in Range(table, pk, "e|", cancellationToken))
+                {
+                    foreach (var e in ReadLog(row))
+                    {
+                        yield return e;
+                    }
+                }
+
+                continue;
+            }
+
+            // A log row holds the events of an append, of any district: a district's are its events' v| rows (one per
+            // event, each naming its district), filtered by storage and put in log order here.
+            var events = new List<LedgerEvent>();
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey gt {"v|"} and RowKey lt {"v|~"} and DistrictId eq {districtId}");
             await foreach (var row in Query(table, filter, cancellationToken))
             {
-                yield return Read(row);
+                events.Add(Read(row));
+            }
+
+            foreach (var e in events.OrderBy(e => e.Seq))
+            {
+                yield return e;
             }
         }
     }
@@ -291,17 +347,39 @@ public sealed partial class AzureTableVisitLog(BoaiTables tables, IOptions<Ledge
 
     private static string VolunteerRow(string volunteerId, long seq) => $"w|{volunteerId}|" + seq.ToString("D16", CultureInfo.InvariantCulture);
 
-    private static TableEntity Row(string pk, string rowKey, LedgerEvent e, string json) => new(pk, rowKey)
+    /// <summary>An event's own row (<c>v|</c>, <c>w|</c>): its JSON and what storage filters it by.</summary>
+    private static TableEntity Row(string pk, string rowKey, LedgerEvent e, string json)
     {
-        ["Json"] = json,
-        ["Seq"] = e.Seq,
-        ["VisitId"] = e.Visit.VisitId,
-        ["VolunteerId"] = e.Visit.VolunteerId,
-        ["DistrictId"] = e.Visit.DistrictId,
-        ["CheckedInAt"] = e.Visit.CheckedInAt,
-    };
+        var row = new TableEntity(pk, rowKey)
+        {
+            ["Seq"] = e.Seq,
+            ["VisitId"] = e.Visit.VisitId,
+            ["VolunteerId"] = e.Visit.VolunteerId,
+            ["DistrictId"] = e.Visit.DistrictId,
+            ["CheckedInAt"] = e.Visit.CheckedInAt,
+        };
+        LedgerRowFormat.Write(row, "Json", json);
+        return row;
+    }
 
-    private static LedgerEvent Read(TableEntity row) => JsonSerializer.Deserialize<LedgerEvent>(row.GetString("Json"), Json)!;
+    /// <summary>The log row of an append: its events as one JSON array, keyed by the last one's sequence.</summary>
+    private static TableEntity LogRow(string pk, IReadOnlyList<LedgerEvent> events, IEnumerable<string> jsons)
+    {
+        var row = new TableEntity(pk, EventRow(events[^1].Seq))
+        {
+            ["Seq"] = events[^1].Seq,
+            ["FirstSeq"] = events[0].Seq,
+            ["Count"] = events.Count,
+        };
+        LedgerRowFormat.Write(row, "Events", LedgerRowFormat.Array(jsons));
+        return row;
+    }
+
+    private static LedgerEvent Read(TableEntity row) => LedgerRowFormat.ReadEvent(LedgerRowFormat.Read(row, "Json")!);
+
+    /// <summary>The events of a log row: an append's (<c>Events</c>), or one event's as tables of before hold them (<c>Json</c>).</summary>
+    private static List<LedgerEvent> ReadLog(TableEntity row) =>
+        LedgerRowFormat.Read(row, "Events") is { } events ? LedgerRowFormat.ReadEvents(events) : [Read(row)];
 
     private static IAsyncEnumerable<TableEntity> Range(TableClient table, string pk, string prefix, CancellationToken cancellationToken) =>
         Query(table, TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey gt {prefix} and RowKey lt {prefix + "~"}"), cancellationToken);

@@ -143,9 +143,11 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
                     }
                 }
 
-                var batch = _queue.Take(AzureTableVisitLog.MaxEventsPerAppend).ToList();
+                // As many as one transaction carries: its entity count, and its log row's and request's sizes for long notes.
+                var events = _queue.Take(AzureTableVisitLog.MaxEventsPerAppend).Select((p, i) => new LedgerEvent(Partition, _head + 1 + i, p.Step, p.Visit)).ToList();
+                events = events[..AzureTableVisitLog.Fitting(events)];
+                var batch = _queue.GetRange(0, events.Count);
                 _queue.RemoveRange(0, batch.Count);
-                var events = batch.Select((p, i) => new LedgerEvent(Partition, _head + 1 + i, p.Step, p.Visit)).ToList();
                 var sentAt = Stopwatch.GetTimestamp();
                 foreach (var p in batch)
                 {

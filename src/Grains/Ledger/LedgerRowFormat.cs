@@ -1,0 +1,134 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure.Data.Tables;
+
+namespace Boai.Orleans.Ledger;
+
+/// <summary>
+/// How ledger events sit in table properties, within Azure Tables' limits: a string property holds at most 64 KiB of
+/// UTF-16 (32,768 characters), an entity at most 1 MiB, an entity-group transaction at most 100 entities and a 4 MiB
+/// request. A JSON text longer than a property goes on in <c>{name}1</c>, <c>{name}2</c>, … (the same rule for the log
+/// row of an append and for an event's <c>v|</c> and <c>w|</c> rows), and an append takes no more events than its log
+/// row and its request can carry (<see cref="AppendSize"/>).
+/// </summary>
+internal static class LedgerRowFormat
+{
+    /// <summary>Characters per string property: Azure's 64 KiB of UTF-16 with a margin.</summary>
+    internal const int MaxPropertyChars = 32_000;
+
+    /// <summary>The log row's JSON in UTF-16 bytes: the entity's 1 MiB less ample room for its keys and other properties.</summary>
+    internal const long MaxLogRowJsonBytes = 1_000_000;
+
+    /// <summary>An append's request body: the transaction's 4 MiB.</summary>
+    internal const long MaxTransactionBytes = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// What an entity adds to the request besides its event JSON: the change set part's headers and URL, the keys and the
+    /// few other properties (a few hundred bytes in fact).
+    /// </summary>
+    internal const long EntityOverheadBytes = 2048;
+
+    // Relaxed: the text is a table property, never HTML, so CJK notes are one character each instead of six (\uXXXX).
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    internal static string Serialize(LedgerEvent e) => JsonSerializer.Serialize(e, Json);
+
+    /// <summary>The events of one append as one JSON array, from their texts (<see cref="Serialize"/>).</summary>
+    internal static string Array(IEnumerable<string> events) => "[" + string.Join(',', events) + "]";
+
+    internal static LedgerEvent ReadEvent(string json) => JsonSerializer.Deserialize<LedgerEvent>(json, Json)!;
+
+    internal static List<LedgerEvent> ReadEvents(string json) => JsonSerializer.Deserialize<List<LedgerEvent>>(json, Json)!;
+
+    /// <summary>Stores <paramref name="text"/> in <paramref name="name"/>, going on in <c>{name}1</c>, <c>{name}2</c>, … when it is longer than a property.</summary>
+    internal static void Write(TableEntity row, string name, string text)
+    {
+        var part = 0;
+        var start = 0;
+        do
+        {
+            var length = Math.Min(MaxPropertyChars, text.Length - start);
+            if (start + length < text.Length && char.IsHighSurrogate(text[start + length - 1]))
+            {
+                // A surrogate pair stays in one property: half of one is not a valid string to store.
+                length--;
+            }
+
+            row[PartName(name, part++)] = text.Substring(start, length);
+            start += length;
+        }
+        while (start < text.Length);
+    }
+
+    /// <summary>The text <see cref="Write"/> stored in <paramref name="name"/> and its continuations; null when there is none.</summary>
+    internal static string? Read(TableEntity row, string name)
+    {
+        if (row.GetString(name) is not { } first)
+        {
+            return null;
+        }
+
+        if (row.GetString(PartName(name, 1)) is null)
+        {
+            return first;
+        }
+
+        var text = new StringBuilder(first);
+        for (var part = 1; row.GetString(PartName(name, part)) is { } next; part++)
+        {
+            text.Append(next);
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// The bytes a JSON text takes inside the request's JSON body, as the Azure SDK writes it (System.Text.Json's default
+    /// escaping: quotes and backslashes doubled; control, HTML-sensitive and non-ASCII characters as <c>\uXXXX</c>).
+    /// </summary>
+    internal static long BodyBytes(string text)
+    {
+        long bytes = 0;
+        foreach (var c in text)
+        {
+            bytes += c switch
+            {
+                '"' or '\\' => 2,
+                '<' or '>' or '&' or '\'' or '+' or '`' => 6,
+                >= ' ' and <= '~' => 1,
+                _ => 6,
+            };
+        }
+
+        return bytes;
+    }
+
+    private static string PartName(string name, int part) => part == 0 ? name : name + part.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// The size of an append as storage counts it: its log row's JSON (UTF-16) and its request body (each event's JSON
+/// three times: in the log row, its <c>v|</c> row and its <c>w|</c> row).
+/// </summary>
+internal readonly record struct AppendSize(int Events, long LogRowJsonBytes, long RequestBytes)
+{
+    /// <summary>No events: the brackets of the log row's array, the log row's and the cursor row's overhead.</summary>
+    public static AppendSize Empty { get; } = new(0, 2 * 2, 2 * LedgerRowFormat.EntityOverheadBytes);
+
+    public bool Fits =>
+        Events <= AzureTableVisitLog.MaxEventsPerAppend
+        && LogRowJsonBytes <= LedgerRowFormat.MaxLogRowJsonBytes
+        && RequestBytes <= LedgerRowFormat.MaxTransactionBytes;
+
+    /// <summary>This append with one more event, given as its JSON text.</summary>
+    public AppendSize With(string json) => new(
+        Events + 1,
+        LogRowJsonBytes + (2L * (json.Length + 1)),
+        RequestBytes + (3 * LedgerRowFormat.BodyBytes(json)) + (2 * LedgerRowFormat.EntityOverheadBytes));
+}
