@@ -358,7 +358,7 @@ public sealed partial class AzureTableVisitLog(BoaiTables tables, IOptions<Ledge
             ["DistrictId"] = e.Visit.DistrictId,
             ["CheckedInAt"] = e.Visit.CheckedInAt,
         };
-        LedgerRowFormat.Write(row, "Json", json);
+        TableText.Write(row, "Json", json);
         return row;
     }
 
@@ -371,15 +371,15 @@ public sealed partial class AzureTableVisitLog(BoaiTables tables, IOptions<Ledge
             ["FirstSeq"] = events[0].Seq,
             ["Count"] = events.Count,
         };
-        LedgerRowFormat.Write(row, "Events", LedgerRowFormat.Array(jsons));
+        TableText.Write(row, "Events", LedgerRowFormat.Array(jsons));
         return row;
     }
 
-    private static LedgerEvent Read(TableEntity row) => LedgerRowFormat.ReadEvent(LedgerRowFormat.Read(row, "Json")!);
+    private static LedgerEvent Read(TableEntity row) => LedgerRowFormat.ReadEvent(TableText.Read(row, "Json")!);
 
     /// <summary>The events of a log row: an append's (<c>Events</c>), or one event's as tables of before hold them (<c>Json</c>).</summary>
     private static List<LedgerEvent> ReadLog(TableEntity row) =>
-        LedgerRowFormat.Read(row, "Events") is { } events ? LedgerRowFormat.ReadEvents(events) : [Read(row)];
+        TableText.Read(row, "Events") is { } events ? LedgerRowFormat.ReadEvents(events) : [Read(row)];
 
     private static IAsyncEnumerable<TableEntity> Range(TableClient table, string pk, string prefix, CancellationToken cancellationToken) =>
         Query(table, TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey gt {prefix} and RowKey lt {prefix + "~"}"), cancellationToken);

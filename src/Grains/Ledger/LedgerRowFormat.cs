@@ -1,23 +1,19 @@
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Azure.Data.Tables;
+using Boai.Orleans.Storage;
 
 namespace Boai.Orleans.Ledger;
 
 /// <summary>
 /// How ledger events sit in table properties, within Azure Tables' limits: a string property holds at most 64 KiB of
 /// UTF-16 (32,768 characters), an entity at most 1 MiB, an entity-group transaction at most 100 entities and a 4 MiB
-/// request. A JSON text longer than a property goes on in <c>{name}1</c>, <c>{name}2</c>, … (the same rule for the log
-/// row of an append and for an event's <c>v|</c> and <c>w|</c> rows), and an append takes no more events than its log
+/// request. A JSON text longer than a property goes on in further properties (<see cref="TableText"/>, for the log row
+/// of an append and an event's <c>v|</c> and <c>w|</c> rows alike), and an append takes no more events than its log
 /// row and its request can carry (<see cref="AppendSize"/>).
 /// </summary>
 internal static class LedgerRowFormat
 {
-    /// <summary>Characters per string property: Azure's 64 KiB of UTF-16 with a margin.</summary>
-    internal const int MaxPropertyChars = 32_000;
-
     /// <summary>The log row's JSON in UTF-16 bytes: the entity's 1 MiB less ample room for its keys and other properties.</summary>
     internal const long MaxLogRowJsonBytes = 1_000_000;
 
@@ -46,48 +42,6 @@ internal static class LedgerRowFormat
 
     internal static List<LedgerEvent> ReadEvents(string json) => JsonSerializer.Deserialize<List<LedgerEvent>>(json, Json)!;
 
-    /// <summary>Stores <paramref name="text"/> in <paramref name="name"/>, going on in <c>{name}1</c>, <c>{name}2</c>, … when it is longer than a property.</summary>
-    internal static void Write(TableEntity row, string name, string text)
-    {
-        var part = 0;
-        var start = 0;
-        do
-        {
-            var length = Math.Min(MaxPropertyChars, text.Length - start);
-            if (start + length < text.Length && char.IsHighSurrogate(text[start + length - 1]))
-            {
-                // A surrogate pair stays in one property: half of one is not a valid string to store.
-                length--;
-            }
-
-            row[PartName(name, part++)] = text.Substring(start, length);
-            start += length;
-        }
-        while (start < text.Length);
-    }
-
-    /// <summary>The text <see cref="Write"/> stored in <paramref name="name"/> and its continuations; null when there is none.</summary>
-    internal static string? Read(TableEntity row, string name)
-    {
-        if (row.GetString(name) is not { } first)
-        {
-            return null;
-        }
-
-        if (row.GetString(PartName(name, 1)) is null)
-        {
-            return first;
-        }
-
-        var text = new StringBuilder(first);
-        for (var part = 1; row.GetString(PartName(name, part)) is { } next; part++)
-        {
-            text.Append(next);
-        }
-
-        return text.ToString();
-    }
-
     /// <summary>
     /// The bytes a JSON text takes inside the request's JSON body, as the Azure SDK writes it (System.Text.Json's default
     /// escaping: quotes and backslashes doubled; control, HTML-sensitive and non-ASCII characters as <c>\uXXXX</c>).
@@ -109,7 +63,6 @@ internal static class LedgerRowFormat
         return bytes;
     }
 
-    private static string PartName(string name, int part) => part == 0 ? name : name + part.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Azure;
@@ -38,8 +37,7 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
     /// <summary>Volunteers' activity (<see cref="VolunteerActivity"/>, tens of bytes each) over this many buckets.</summary>
     public const int ActivityBuckets = 128;
 
-    // A string property holds at most 64 KiB (32 Ki UTF-16 characters); a transaction at most 4 MiB and 100 actions.
-    private const int PropertyChars = 30_000;
+    // A transaction holds at most 4 MiB and 100 actions (a long text goes over several properties: TableText).
     private const int TransactionChars = 1_500_000;
     private const int TransactionActions = 100;
 
@@ -573,31 +571,9 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
     }
 
     /// <summary>The JSON text, split over <c>Json</c>, <c>Json1</c>, <c>Json2</c>, … when longer than one property may hold.</summary>
-    private static void WriteJson(TableEntity row, string json)
-    {
-        row["Json"] = json.Length <= PropertyChars ? json : json[..PropertyChars];
-        for (int part = 1, start = PropertyChars; start < json.Length; part++, start += PropertyChars)
-        {
-            row["Json" + part.ToString(CultureInfo.InvariantCulture)] = json.Substring(start, Math.Min(PropertyChars, json.Length - start));
-        }
-    }
+    private static void WriteJson(TableEntity row, string json) => TableText.Write(row, "Json", json);
 
-    private static string ReadJson(TableEntity row)
-    {
-        var first = row.GetString("Json");
-        if (!row.ContainsKey("Json1"))
-        {
-            return first;
-        }
-
-        var text = new StringBuilder(first);
-        for (var part = 1; row.GetString("Json" + part.ToString(CultureInfo.InvariantCulture)) is { } next; part++)
-        {
-            text.Append(next);
-        }
-
-        return text.ToString();
-    }
+    private static string ReadJson(TableEntity row) => TableText.Read(row, "Json")!;
 
     private static int JsonLength(ITableEntity row) => ((TableEntity)row).Select(p => p.Value).OfType<string>().Sum(s => s.Length);
 
