@@ -98,7 +98,8 @@ public sealed partial class AzureTableVisitLog(BoaiTables tables, IOptions<Ledge
         return size.Events;
     }
 
-    public async Task AppendAsync(int partition, IReadOnlyList<LedgerEvent> events, long cursor, CancellationToken cancellationToken = default)
+    public async Task<LedgerVersion> AppendAsync(
+        int partition, IReadOnlyList<LedgerEvent> events, long cursor, LedgerVersion? expected = null, CancellationToken cancellationToken = default)
     {
         var jsons = events.Select(LedgerRowFormat.Serialize).ToList();
         var size = jsons.Aggregate(AppendSize.Empty, (s, json) => s.With(json));
@@ -124,13 +125,21 @@ public sealed partial class AzureTableVisitLog(BoaiTables tables, IOptions<Ledge
             actions.Add(new(TableTransactionActionType.Add, Row(pk, VolunteerRow(e.Visit.VolunteerId, e.Seq), e, jsons[i])));
         }
 
-        actions.Add(new(TableTransactionActionType.UpsertReplace, new TableEntity(pk, CursorRow) { ["Cursor"] = cursor }));
+        // The cursor row is the partition's fence: replaced only at the version the writer read (LedgerVersion).
+        var cursorIndex = actions.Count;
+        actions.Add(CursorAction(pk, cursor, expected));
         var startedAt = Stopwatch.GetTimestamp();
         Telemetry.LedgerAppend();
         try
         {
-            await table.SubmitTransactionAsync(actions, cancellationToken);
+            var answers = await table.SubmitTransactionAsync(actions, cancellationToken);
             Telemetry.StorageWrite("ledger", startedAt, succeeded: true);
+            return new LedgerVersion(answers.Value[cursorIndex].Headers.ETag?.ToString());
+        }
+        catch (TableTransactionFailedException ex) when (expected is not null && IsFenced(ex, cursorIndex, events.Count))
+        {
+            Telemetry.StorageWrite("ledger", startedAt, succeeded: false);
+            throw new LedgerFencedException(partition, ex);
         }
         catch (TableTransactionFailedException ex) when (ex.Status == 409 && ex.FailedTransactionActionIndex is { } index && index >= 1 && index <= events.Count * 2)
         {
@@ -173,10 +182,12 @@ public sealed partial class AzureTableVisitLog(BoaiTables tables, IOptions<Ledge
         var table = await TableAsync();
         var pk = PartitionKey(partition);
         long cursor = 0;
+        var version = default(LedgerVersion);
         try
         {
             var row = await table.GetEntityAsync<TableEntity>(pk, CursorRow, cancellationToken: cancellationToken);
             cursor = row.Value.GetInt64("Cursor") ?? 0;
+            version = new LedgerVersion(row.Value.ETag.ToString());
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
@@ -192,7 +203,7 @@ public sealed partial class AzureTableVisitLog(BoaiTables tables, IOptions<Ledge
         }
 
         events.Sort((a, b) => a.Seq.CompareTo(b.Seq));
-        return new LedgerTail(cursor, events);
+        return new LedgerTail(cursor, events, version);
     }
 
     public async IAsyncEnumerable<LedgerEvent> ReadVolunteerAsync(string volunteerId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -325,6 +336,26 @@ public sealed partial class AzureTableVisitLog(BoaiTables tables, IOptions<Ledge
         }
 
         return table;
+    }
+
+    /// <summary>
+    /// Another writer got there first: the cursor row is not at the version this writer read (409 inserting it, 412
+    /// replacing it), or the log row of these sequences exists (the other writer's append ended at the same one).
+    /// </summary>
+    private static bool IsFenced(TableTransactionFailedException ex, int cursorIndex, int events) =>
+        ex.FailedTransactionActionIndex is { } index
+        && ((index == cursorIndex && ex.Status is 409 or 412) || (index == 0 && events > 0 && ex.Status == 409));
+
+    /// <summary>The cursor row's write: inserted when the writer read none, replaced at the version it read, or unconditionally.</summary>
+    private static TableTransactionAction CursorAction(string pk, long cursor, LedgerVersion? expected)
+    {
+        var row = new TableEntity(pk, CursorRow) { ["Cursor"] = cursor };
+        return expected switch
+        {
+            null => new(TableTransactionActionType.UpsertReplace, row),
+            { ETag: { } etag } => new(TableTransactionActionType.UpdateReplace, row, new ETag(etag)),
+            _ => new(TableTransactionActionType.Add, row),
+        };
     }
 
     /// <summary>The row key of a step: a decision is one step whatever it decided; a back-fill is the visit's first.</summary>

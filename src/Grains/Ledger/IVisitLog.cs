@@ -1,11 +1,26 @@
 namespace Boai.Orleans.Ledger;
 
 /// <summary>The events of one ledger partition after its dispatch cursor, and that cursor, as storage has them.</summary>
-public sealed record LedgerTail(long Cursor, IReadOnlyList<LedgerEvent> Events)
+public sealed record LedgerTail(long Cursor, IReadOnlyList<LedgerEvent> Events, LedgerVersion Version = default)
 {
     /// <summary>The highest sequence stored in the partition.</summary>
     public long Head => Events.Count == 0 ? Cursor : Events[^1].Seq;
 }
+
+/// <summary>
+/// The version of a partition's cursor row that an append expects to replace (its ETag; none when the partition was
+/// never written). Every append of a partition's writer replaces the cursor row on that condition, so a second writer of
+/// the same partition (an activation Orleans briefly ran twice) cannot commit events under sequences the other used:
+/// its append is refused whole (<see cref="LedgerFencedException"/>).
+/// </summary>
+public readonly record struct LedgerVersion(string? ETag)
+{
+    public bool Exists => ETag is not null;
+}
+
+/// <summary>Another writer appended to the partition since its tail was read: nothing of this append was written.</summary>
+public sealed class LedgerFencedException(int partition, Exception inner)
+    : Exception($"Ledger partition {partition} was appended to by another writer since its tail was read", inner);
 
 /// <summary>A step of a visit was already stored (by a retry whose first answer was lost, or another activation).</summary>
 public sealed class LedgerStepExistsException(LedgerEvent existing) : Exception($"Step {existing.Step} of visit {existing.Visit.VisitId} is already in the ledger")
@@ -30,9 +45,12 @@ public interface IVisitLog
 
     /// <summary>
     /// Appends consecutive events of one partition and moves its dispatch cursor, atomically: all or nothing.
-    /// Throws <see cref="LedgerStepExistsException"/> when a step of a visit is already stored; nothing is then written.
+    /// Throws <see cref="LedgerStepExistsException"/> when a step of a visit is already stored, and
+    /// <see cref="LedgerFencedException"/> when the cursor row is no longer at <paramref name="expected"/>; nothing is then
+    /// written. Without <paramref name="expected"/> the cursor is replaced whatever its version (tools and tests).
+    /// Returns the cursor row's new version, which the partition's next append expects.
     /// </summary>
-    Task AppendAsync(int partition, IReadOnlyList<LedgerEvent> events, long cursor, CancellationToken cancellationToken = default);
+    Task<LedgerVersion> AppendAsync(int partition, IReadOnlyList<LedgerEvent> events, long cursor, LedgerVersion? expected = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Every stored event of the visits with this phone id, in order (one range query): one volunteer's visit, or
@@ -40,7 +58,7 @@ public interface IVisitLog
     /// </summary>
     Task<IReadOnlyList<LedgerEvent>> ReadVisitAsync(string visitId, CancellationToken cancellationToken = default);
 
-    /// <summary>The partition's dispatch cursor and every event after it.</summary>
+    /// <summary>The partition's dispatch cursor, every event after it, and the cursor row's version.</summary>
     Task<LedgerTail> ReadTailAsync(int partition, CancellationToken cancellationToken = default);
 
     /// <summary>Every event of a volunteer, partition by partition, each in log order.</summary>

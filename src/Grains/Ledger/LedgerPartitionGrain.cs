@@ -41,6 +41,9 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
     private readonly List<TaskCompletionSource<long>> _deliveredWaiters = [];
     private long _head;
 
+    // The cursor row's version this writer read or last wrote: every append expects it (another writer's append moves it).
+    private LedgerVersion _version;
+
     // The highest sequence handed to the lanes; every event up to it is either delivered or waiting in a lane.
     private long _dispatched;
     private bool _tailKnown;
@@ -115,6 +118,7 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
     {
         var tail = await log.ReadTailAsync(Partition, cancellationToken);
         _head = tail.Head;
+        _version = tail.Version;
         _dispatched = Math.Max(_dispatched, tail.Cursor);
         Dispatch(tail.Events);
         _tailKnown = true;
@@ -156,7 +160,7 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
 
                 try
                 {
-                    await log.AppendAsync(Partition, events, Cursor);
+                    _version = await log.AppendAsync(Partition, events, Cursor, _version);
                     _head = events[^1].Seq;
                     for (var i = 0; i < batch.Count; i++)
                     {
@@ -180,6 +184,14 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
                     batch[index].Done.TrySetResult(new AppendResult(exists.Event, AlreadyStored: true));
                     batch.RemoveAt(index);
                     _queue.InsertRange(0, batch);
+                }
+                catch (LedgerFencedException ex)
+                {
+                    // Another activation of this partition appended: this one goes, and its callers retry against that one.
+                    Log.Fenced(logger, ex, batch.Count, Partition);
+                    _tailKnown = false;
+                    FailAll(batch, ex);
+                    this.DeactivateOnIdle();
                 }
                 catch (Exception ex)
                 {
@@ -452,6 +464,9 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
     {
         [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Ledger append of {Count} events to partition {Partition} failed")]
         public static partial void AppendFailed(ILogger logger, Exception exception, int count, int partition);
+
+        [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Ledger append of {Count} events to partition {Partition} was refused: another activation of the partition appended since this one read its tail; deactivating")]
+        public static partial void Fenced(ILogger logger, Exception exception, int count, int partition);
 
         [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "{Kind} {Id} lost {Count} unstored events of ledger partition {Partition} (a new activation or a failed write); delivering them again")]
         public static partial void Redelivering(ILogger logger, int count, int partition, ProjectionKind kind, string id);

@@ -37,18 +37,20 @@ public sealed class FaultInjectingVisitLog(IVisitLog inner) : IVisitLog
 
     public int PartitionOf(string visitId) => inner.PartitionOf(visitId);
 
-    public async Task AppendAsync(int partition, IReadOnlyList<LedgerEvent> events, long cursor, CancellationToken cancellationToken = default)
+    public async Task<LedgerVersion> AppendAsync(int partition, IReadOnlyList<LedgerEvent> events, long cursor, LedgerVersion? expected = null, CancellationToken cancellationToken = default)
     {
         if (Take(ref _failBefore))
         {
             throw new RequestFailedException(503, "injected: storage unavailable, nothing written");
         }
 
-        await inner.AppendAsync(partition, events, cursor, cancellationToken);
+        var version = await inner.AppendAsync(partition, events, cursor, expected, cancellationToken);
         if (Take(ref _failAfter))
         {
             throw new RequestFailedException(500, "injected: written, but the answer was lost");
         }
+
+        return version;
     }
 
     public Task<IReadOnlyList<LedgerEvent>> ReadVisitAsync(string visitId, CancellationToken cancellationToken = default) =>

@@ -179,6 +179,44 @@ public sealed class LedgerRowsTests(DomainCluster domain, ITestOutputHelper outp
         Assert.Equal(events.Select(Text), (await log.ReadTailAsync(0)).Events.Select(Text));
     }
 
+    [Fact]
+    public async Task A_second_writer_of_a_partition_is_refused_whole_once_the_first_appended_whatever_its_batch()
+    {
+        var (log, table) = await NewLedgerAsync();
+
+        // Two writers find a partition never written (no cursor row): the first append wins, the other writes nothing.
+        var empty = await log.ReadTailAsync(0);
+        Assert.False(empty.Version.Exists);
+        var first = await log.AppendAsync(0, [Event(1, "visit-a", "vol-a", "shiqi", VisitStep.CheckedIn)], cursor: 0, empty.Version);
+        await Assert.ThrowsAsync<LedgerFencedException>(() =>
+            log.AppendAsync(0, [Event(1, "visit-z", "vol-z", "shiqi", VisitStep.CheckedIn)], cursor: 0, empty.Version));
+
+        // Both read the same tail; the first appends three events, the other two (other visits, other volunteers, so no
+        // row of theirs collides): only the cursor row's version stops the second.
+        var tail = await log.ReadTailAsync(0);
+        Assert.Equal(first, tail.Version);
+        var second = await log.AppendAsync(
+            0, [.. Enumerable.Range(2, 3).Select(n => Event(n, $"visit-{n}", "vol-a", "shiqi", VisitStep.CheckedIn))], cursor: 1, tail.Version);
+        Assert.NotEqual(first, second);
+        await Assert.ThrowsAsync<LedgerFencedException>(() => log.AppendAsync(
+            0, [.. Enumerable.Range(2, 2).Select(n => Event(n, $"visit-y{n}", "vol-y", "dongqu", VisitStep.CheckedIn))], cursor: 1, tail.Version));
+        Assert.Empty(await log.ReadVisitAsync("visit-y2"));
+        Assert.Empty(await log.ReadVisitAsync("visit-z"));
+
+        // The writer goes on from the version each append answered; one that reads the tail again goes on from there.
+        await log.AppendAsync(0, [Event(5, "visit-5", "vol-a", "shiqi", VisitStep.CheckedIn)], cursor: 2, second);
+        var again = await log.ReadTailAsync(0);
+        await log.AppendAsync(0, [Event(6, "visit-6", "vol-b", "dongqu", VisitStep.CheckedIn)], cursor: 3, again.Version);
+        var all = new List<long>();
+        await foreach (var e in log.ReadAllAsync())
+        {
+            all.Add(e.Seq);
+        }
+
+        Assert.Equal([1L, 2, 3, 4, 5, 6], all);
+        Assert.Equal(["e|0000000000000001", "e|0000000000000004", "e|0000000000000005", "e|0000000000000006"], await KeysAsync(table, "e|"));
+    }
+
     /// <summary>Every read of the ledger gives back exactly <paramref name="written"/> (all of partition 0) in log order.</summary>
     private static async Task AssertReadsAsync(AzureTableVisitLog log, TableClient table, IReadOnlyList<LedgerEvent> written)
     {
