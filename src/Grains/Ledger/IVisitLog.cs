@@ -31,8 +31,13 @@ public interface IVisitLog
     /// <summary>
     /// Appends consecutive events of one partition and moves its dispatch cursor, atomically: all or nothing.
     /// Throws <see cref="LedgerStepExistsException"/> when a step of a visit is already stored; nothing is then written.
+    /// <paramref name="audits"/>, when given, holds each event's audit entry or null (parallel to <paramref name="events"/>):
+    /// a stamped event's entry is written in the same transaction (<see cref="LedgerAuditRows"/>).
     /// </summary>
-    Task AppendAsync(int partition, IReadOnlyList<LedgerEvent> events, long cursor, CancellationToken cancellationToken = default);
+    Task AppendAsync(int partition, IReadOnlyList<LedgerEvent> events, long cursor, IReadOnlyList<AuditEntry?>? audits = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The audit entries appended with visit steps on a UTC day, of every partition, by subject when given.</summary>
+    Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(DateOnly day, string? sub, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Every stored event of the visits with this phone id, in order (one range query): one volunteer's visit, or

@@ -37,14 +37,14 @@ public sealed class FaultInjectingVisitLog(IVisitLog inner) : IVisitLog
 
     public int PartitionOf(string visitId) => inner.PartitionOf(visitId);
 
-    public async Task AppendAsync(int partition, IReadOnlyList<LedgerEvent> events, long cursor, CancellationToken cancellationToken = default)
+    public async Task AppendAsync(int partition, IReadOnlyList<LedgerEvent> events, long cursor, IReadOnlyList<AuditEntry?>? audits = null, CancellationToken cancellationToken = default)
     {
         if (Take(ref _failBefore))
         {
             throw new RequestFailedException(503, "injected: storage unavailable, nothing written");
         }
 
-        await inner.AppendAsync(partition, events, cursor, cancellationToken);
+        await inner.AppendAsync(partition, events, cursor, audits, cancellationToken);
         if (Take(ref _failAfter))
         {
             throw new RequestFailedException(500, "injected: written, but the answer was lost");
@@ -53,6 +53,9 @@ public sealed class FaultInjectingVisitLog(IVisitLog inner) : IVisitLog
 
     public Task<IReadOnlyList<LedgerEvent>> ReadVisitAsync(string visitId, CancellationToken cancellationToken = default) =>
         inner.ReadVisitAsync(visitId, cancellationToken);
+
+    public Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(DateOnly day, string? sub, CancellationToken cancellationToken = default) =>
+        inner.ReadAuditAsync(day, sub, cancellationToken);
 
     public Task<LedgerTail> ReadTailAsync(int partition, CancellationToken cancellationToken = default) =>
         inner.ReadTailAsync(partition, cancellationToken);
