@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
+using Boai.Orleans.Ledger;
+using Boai.Orleans.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using static Boai.Orleans.Dashboard.Tests.Records;
 
 namespace Boai.Orleans.Dashboard.Tests;
@@ -73,9 +76,42 @@ public sealed class VisitAuditTests(DashboardFixture fixture)
             searched.Select(e => (e["route"]!.GetValue<string>(), e["status"]!.GetValue<int>())).Order());
     }
 
-    private async Task<List<JsonNode>> SearchAsync(string query)
+    [Fact]
+    public async Task A_check_in_whose_append_failed_leaves_no_ledger_audit_row_and_its_retry_is_audited_once()
     {
-        var found = await Expect(fixture.Dashboard.Operator().GetAsync($"/api/v1/operator/audit?{query}"), HttpStatusCode.OK);
+        var settings = TestClusterSettings.Create(fixture.Azurite.ConnectionString);
+        await using var silo = await TestSilo.StartAsync(settings, s =>
+        {
+            s.Services.AddSingleton(sp => new FailingLedger(ActivatorUtilities.CreateInstance<AzureTableVisitLog>(sp)));
+            s.Services.AddSingleton<IVisitLog>(sp => sp.GetRequiredService<FailingLedger>());
+        });
+        await using var dashboard = new DashboardFactory(settings, silo.GatewayPort);
+        var paired = await new Records(dashboard).PairedAsync("shiqi");
+        var phone = dashboard.Volunteer(paired.VolunteerId);
+        var visitId = NewId("visit");
+        var body = CheckIn(paired.HouseholdId, paired.NeedId, DateTimeOffset.UtcNow.AddMinutes(-30));
+        var ledger = silo.Services.GetRequiredService<FailingLedger>();
+
+        ledger.Failing = true;
+        await Expect(phone.PostAsJsonAsync($"/api/v1/visits/{visitId}/check-in", body), HttpStatusCode.ServiceUnavailable);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        Assert.Empty(await ledger.ReadAuditAsync(today, paired.VolunteerId));
+        var afterFailure = await SearchAsync(dashboard, $"objectId={visitId}");
+
+        ledger.Failing = false;
+        await Expect(phone.PostAsJsonAsync($"/api/v1/visits/{visitId}/check-in", body), HttpStatusCode.Created);
+        var stored = Assert.Single(await ledger.ReadAuditAsync(today, paired.VolunteerId));
+        Assert.Equal((CheckInRoute, 201), (stored.Route, stored.Status));
+        var found = await SearchAsync(dashboard, $"objectId={visitId}");
+        Assert.Equal(afterFailure.Count + 1, found.Count);
+        Assert.Single(found, e => e["status"]!.GetValue<int>() == 201);
+    }
+
+    private Task<List<JsonNode>> SearchAsync(string query) => SearchAsync(fixture.Dashboard, query);
+
+    private static async Task<List<JsonNode>> SearchAsync(DashboardFactory dashboard, string query)
+    {
+        var found = await Expect(dashboard.Operator().GetAsync($"/api/v1/operator/audit?{query}"), HttpStatusCode.OK);
         return found.AsArray().Select(e => e!).ToList();
     }
 
