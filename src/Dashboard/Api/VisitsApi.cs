@@ -1,3 +1,4 @@
+using Boai.Orleans.Dashboard.Privacy;
 using Boai.Orleans.Dashboard.Security;
 using Boai.Orleans.Model;
 using Boai.Orleans.Visits;
@@ -58,7 +59,7 @@ public static class VisitsApi
         return api;
     }
 
-    private static async Task<IResult> CheckIn(string visitId, CheckInBody body, Caller caller, IGrainFactory grains)
+    private static async Task<IResult> CheckIn(string visitId, CheckInBody body, Caller caller, IGrainFactory grains, HttpContext http, TimeProvider time)
     {
         if (!caller.IsVolunteer)
         {
@@ -77,11 +78,14 @@ public static class VisitsApi
         }
 
         // The visit is the caller's own (keyed by their id): another volunteer's phone choosing the same id has its own.
-        var outcome = await grains.Visit(caller.Sub, visitId).CheckIn(new CheckIn(caller.Sub, householdId, needId, at, location));
+        // A new check-in (201) stores its audit entry in its own ledger append: the phone waits for that one write.
+        var audit = AuditFilter.StampFor(http, caller, StatusCodes.Status201Created, time);
+        var outcome = await grains.Visit(caller.Sub, visitId).CheckIn(new CheckIn(caller.Sub, householdId, needId, at, location, audit));
+        Audited(http, outcome);
         return outcome.ToResult(visit => visit, $"/api/v1/visits/{visitId}");
     }
 
-    private static async Task<IResult> CheckOut(string visitId, CheckOutBody body, Caller caller, IGrainFactory grains)
+    private static async Task<IResult> CheckOut(string visitId, CheckOutBody body, Caller caller, IGrainFactory grains, HttpContext http, TimeProvider time)
     {
         if (!caller.IsVolunteer)
         {
@@ -99,7 +103,9 @@ public static class VisitsApi
             return v.Problem();
         }
 
-        var outcome = await grains.Visit(caller.Sub, visitId).CheckOut(new CheckOut(caller.Sub, at, location, services, notes));
+        var audit = AuditFilter.StampFor(http, caller, StatusCodes.Status200OK, time);
+        var outcome = await grains.Visit(caller.Sub, visitId).CheckOut(new CheckOut(caller.Sub, at, location, services, notes, audit));
+        Audited(http, outcome);
         return outcome.ToOk(visit => visit);
     }
 
@@ -181,6 +187,15 @@ public static class VisitsApi
         var outcome = await grains.Visit(volunteerId, visitId).Backfill(
             new Backfill(volunteerId, householdId, needId, checkedInAt, checkedOutAt, services, notes, reason, by));
         return outcome.ToResult(view => view, $"/api/v1/visits/{visitId}?volunteerId={volunteerId}");
+    }
+
+    /// <summary>A step appended now stored its audit entry with it; a replay, a refusal or a failure is audited as any request.</summary>
+    private static void Audited(HttpContext http, Outcome<VisitView> outcome)
+    {
+        if (outcome.Audited)
+        {
+            AuditFilter.StoredWithChange(http);
+        }
     }
 
     private static string? OptionalId(Validation v, string field, string? id) => string.IsNullOrEmpty(id) ? null : v.Id(field, id);

@@ -1,33 +1,20 @@
 using System.Globalization;
 using System.Threading.Channels;
 using Azure.Data.Tables;
+using Boai.Orleans.Ledger;
 using Boai.Orleans.Storage;
 
 namespace Boai.Orleans.Dashboard.Privacy;
-
-/// <summary>
-/// One attributable act: who (subject and role) did what (a read of personal data, a change, or an access that was
-/// denied), by route and object ids, when, and how it ended. Holds no personal data: ids and route templates only.
-/// </summary>
-public sealed record AuditEntry(
-    DateTimeOffset At,
-    string Sub,
-    string Role,
-    string Action,
-    string Method,
-    string Route,
-    string ObjectId,
-    int Status,
-    string? TraceId);
 
 /// <summary>
 /// The audit log in the audit table (<see cref="BoaiTableOptions.AuditTable"/>): one partition per UTC day, rows in
 /// time order. <see cref="RecordAsync"/> returns only once the entry is stored, so no answer leaves before its audit
 /// entry is durable and a crash loses none: a request whose entry cannot be written fails (503) instead. Entries that
 /// arrive while a write is in flight are group-committed (one entity-group transaction per day, 100 rows each), so
-/// concurrent requests share a storage round trip instead of queueing behind one another.
+/// concurrent requests share a storage round trip instead of queueing behind one another. A phone's new visit step is
+/// audited by a row of its own ledger transaction instead (<see cref="LedgerAuditRows"/>); the search reads both.
 /// </summary>
-public sealed partial class AuditLog(BoaiTables tables, ILogger<AuditLog> logger) : IAsyncDisposable
+public sealed partial class AuditLog(BoaiTables tables, IVisitLog ledger, ILogger<AuditLog> logger) : IAsyncDisposable
 {
     public const string Read = "read";
     public const string Change = "change";
@@ -58,7 +45,10 @@ public sealed partial class AuditLog(BoaiTables tables, ILogger<AuditLog> logger
         await pending.Done.Task.WaitAsync(cancellationToken);
     }
 
-    /// <summary>The entries of a period, newest first, filtered by subject, object id (a substring of the ids) and action.</summary>
+    /// <summary>
+    /// The entries of a period, newest first, filtered by subject, object id (a substring of the ids) and action: each
+    /// day's audit table partition and the ledger's audit rows of that day (<see cref="IVisitLog.ReadAuditAsync"/>).
+    /// </summary>
     public async Task<IReadOnlyList<AuditEntry>> SearchAsync(
         DateOnly fromDay, DateOnly toDay, string? sub, string? objectId, string? action, CancellationToken cancellationToken)
     {
@@ -70,18 +60,15 @@ public sealed partial class AuditLog(BoaiTables tables, ILogger<AuditLog> logger
             var filter = string.IsNullOrEmpty(sub)
                 ? TableClient.CreateQueryFilter($"PartitionKey eq {partition}")
                 : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and Sub eq {sub}");
+            var ofLedger = ledger.ReadAuditAsync(day, sub, cancellationToken);
             var ofDay = new List<AuditEntry>();
             await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
             {
-                var entry = FromEntity(row);
-                if ((string.IsNullOrEmpty(objectId) || entry.ObjectId.Contains(objectId, StringComparison.Ordinal))
-                    && (string.IsNullOrEmpty(action) || entry.Action == action))
-                {
-                    ofDay.Add(entry);
-                }
+                ofDay.Add(AuditRow.FromEntity(row));
             }
 
-            found.AddRange(ofDay.OrderByDescending(e => e.At));
+            ofDay.AddRange(await ofLedger);
+            found.AddRange(ofDay.Where(e => AuditRow.Matches(e, sub, objectId, action)).OrderByDescending(e => e.At));
         }
 
         return found.Take(MaxSearchResults).ToList();
@@ -158,29 +145,7 @@ public sealed partial class AuditLog(BoaiTables tables, ILogger<AuditLog> logger
         }
     }
 
-    private static TableEntity ToEntity(string partition, AuditEntry e) => new(partition, $"{e.At.UtcTicks:D19}-{Guid.NewGuid():N}")
-    {
-        ["At"] = e.At,
-        ["Sub"] = e.Sub,
-        ["Role"] = e.Role,
-        ["Action"] = e.Action,
-        ["Method"] = e.Method,
-        ["Route"] = e.Route,
-        ["ObjectId"] = e.ObjectId,
-        ["Status"] = e.Status,
-        ["TraceId"] = e.TraceId,
-    };
-
-    private static AuditEntry FromEntity(TableEntity row) => new(
-        row.GetDateTimeOffset("At") ?? default,
-        row.GetString("Sub") ?? string.Empty,
-        row.GetString("Role") ?? string.Empty,
-        row.GetString("Action") ?? string.Empty,
-        row.GetString("Method") ?? string.Empty,
-        row.GetString("Route") ?? string.Empty,
-        row.GetString("ObjectId") ?? string.Empty,
-        row.GetInt32("Status") ?? 0,
-        row.GetString("TraceId"));
+    private static TableEntity ToEntity(string partition, AuditEntry e) => AuditRow.ToEntity(partition, $"{e.At.UtcTicks:D19}-{Guid.NewGuid():N}", e);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Error,
         Message = "{Count} audit entries of {Partition} could not be written; their requests fail instead of answering unaudited.")]

@@ -43,13 +43,20 @@ public sealed class LedgerOptions
 /// of every volunteer whose phone chose one id are one range read, which is how coordinators find a visit by its id; a
 /// district's events are read from these rows with a filter on the district) and
 /// <c>w|{volunteerId}|{seq}</c> (a volunteer's history, one range read per partition), each with the event's JSON; and
-/// <c>c</c> (the cursor: events up to it reached every projection). Tables written before held one <c>e|{seq}</c> row
+/// <c>c</c> (the cursor: events up to it reached every projection); a phone's new step adds its audit row
+/// (<see cref="LedgerAuditRows"/>). Tables written before held one <c>e|{seq}</c> row
 /// per event (its JSON in <c>Json</c>); they are read as they are, beside the rows of new appends.
 /// </summary>
 public sealed partial class AzureTableVisitLog(BoaiTables tables, IOptions<LedgerOptions> options, ILogger<AzureTableVisitLog>? logger = null) : IVisitLog
 {
-    /// <summary>Two rows per event, the log row and the cursor row within a transaction's 100 entities: 2n + 2 ≤ 100.</summary>
-    public const int MaxEventsPerAppend = 49;
+    /// <summary>The rows an event may add to its append: its v| and w| rows and, when stamped, its audit row.</summary>
+    public const int RowsPerEvent = 2 + LedgerAuditRows.RowsPerEvent;
+
+    /// <summary>The rows an append adds whatever its events: the log row and the cursor row.</summary>
+    public const int RowsPerAppend = 2;
+
+    /// <summary>As many events as fit a transaction's 100 entities: (100 - 2) / 3 = 32.</summary>
+    public const int MaxEventsPerAppend = (100 - RowsPerAppend) / RowsPerEvent;
 
     private const string CursorRow = "c";
 
@@ -99,7 +106,12 @@ public sealed partial class AzureTableVisitLog(BoaiTables tables, IOptions<Ledge
     }
 
     public async Task<LedgerVersion> AppendAsync(
-        int partition, IReadOnlyList<LedgerEvent> events, long cursor, LedgerVersion? expected = null, CancellationToken cancellationToken = default)
+        int partition,
+        IReadOnlyList<LedgerEvent> events,
+        long cursor,
+        LedgerVersion? expected = null,
+        IReadOnlyList<AuditEntry?>? audits = null,
+        CancellationToken cancellationToken = default)
     {
         var jsons = events.Select(LedgerRowFormat.Serialize).ToList();
         var size = jsons.Aggregate(AppendSize.Empty, (s, json) => s.With(json));
@@ -128,6 +140,7 @@ public sealed partial class AzureTableVisitLog(BoaiTables tables, IOptions<Ledge
         // The cursor row is the partition's fence: replaced only at the version the writer read (LedgerVersion).
         var cursorIndex = actions.Count;
         actions.Add(CursorAction(pk, cursor, expected));
+        LedgerAuditRows.Add(actions, pk, events, audits);
         var startedAt = Stopwatch.GetTimestamp();
         Telemetry.LedgerAppend();
         try
@@ -269,6 +282,22 @@ public sealed partial class AzureTableVisitLog(BoaiTables tables, IOptions<Ledge
                 yield return e;
             }
         }
+    }
+
+    public async Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(DateOnly day, string? sub, CancellationToken cancellationToken = default)
+    {
+        var table = await TableAsync();
+        var reads = Enumerable.Range(0, Partitions).Select(async p =>
+        {
+            var entries = new List<AuditEntry>();
+            await foreach (var row in Query(table, LedgerAuditRows.DayFilter(PartitionKey(p), day, sub), cancellationToken))
+            {
+                entries.Add(AuditRow.FromEntity(row));
+            }
+
+            return entries;
+        });
+        return (await Task.WhenAll(reads)).SelectMany(e => e).ToList();
     }
 
     /// <summary>The table, once its recorded partition count is this service's (the first call records it).</summary>

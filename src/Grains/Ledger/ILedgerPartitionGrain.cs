@@ -12,8 +12,11 @@ public sealed record AppendResult([property: Id(0)] LedgerEvent Event, [property
 /// </summary>
 public interface ILedgerPartitionGrain : IGrainWithIntegerKey
 {
-    /// <summary>Completes once the step is durable (or answers the stored one); throws when storage failed, and then nothing was adopted.</summary>
-    Task<AppendResult> Append(VisitStep step, VisitRecord visit);
+    /// <summary>
+    /// Completes once the step is durable (or answers the stored one); throws when storage failed, and then nothing was
+    /// adopted. An <paramref name="audit"/> entry is written in the step's transaction, when the step is new.
+    /// </summary>
+    Task<AppendResult> Append(VisitStep step, VisitRecord visit, AuditEntry? audit = null);
 
     /// <summary>Activates the partition, so it delivers what a dead silo left undelivered.</summary>
     Task Wake();

@@ -49,8 +49,19 @@ public interface IVisitLog
     /// <see cref="LedgerFencedException"/> when the cursor row is no longer at <paramref name="expected"/>; nothing is then
     /// written. Without <paramref name="expected"/> the cursor is replaced whatever its version (tools and tests).
     /// Returns the cursor row's new version, which the partition's next append expects.
+    /// <paramref name="audits"/>, when given, holds each event's audit entry or null (parallel to <paramref name="events"/>):
+    /// a stamped event's entry is written in the same transaction (<see cref="LedgerAuditRows"/>).
     /// </summary>
-    Task<LedgerVersion> AppendAsync(int partition, IReadOnlyList<LedgerEvent> events, long cursor, LedgerVersion? expected = null, CancellationToken cancellationToken = default);
+    Task<LedgerVersion> AppendAsync(
+        int partition,
+        IReadOnlyList<LedgerEvent> events,
+        long cursor,
+        LedgerVersion? expected = null,
+        IReadOnlyList<AuditEntry?>? audits = null,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>The audit entries appended with visit steps on a UTC day, of every partition, by subject when given.</summary>
+    Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(DateOnly day, string? sub, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Every stored event of the visits with this phone id, in order (one range query): one volunteer's visit, or

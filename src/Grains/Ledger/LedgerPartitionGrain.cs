@@ -77,9 +77,9 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
         StartDelivery();
     }
 
-    public Task<AppendResult> Append(VisitStep step, VisitRecord visit)
+    public Task<AppendResult> Append(VisitStep step, VisitRecord visit, AuditEntry? audit = null)
     {
-        var pending = new PendingAppend(step, visit, new TaskCompletionSource<AppendResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new PendingAppend(step, visit, audit, new TaskCompletionSource<AppendResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         _queue.Add(pending);
         if (!_writing)
         {
@@ -160,7 +160,7 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
 
                 try
                 {
-                    _version = await log.AppendAsync(Partition, events, Cursor, _version);
+                    _version = await log.AppendAsync(Partition, events, Cursor, _version, batch.ConvertAll(p => p.Audit));
                     _head = events[^1].Seq;
                     for (var i = 0; i < batch.Count; i++)
                     {
@@ -443,7 +443,7 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
         }
     }
 
-    private sealed record PendingAppend(VisitStep Step, VisitRecord Visit, TaskCompletionSource<AppendResult> Done)
+    private sealed record PendingAppend(VisitStep Step, VisitRecord Visit, AuditEntry? Audit, TaskCompletionSource<AppendResult> Done)
     {
         /// <summary>When the step arrived (<see cref="Stopwatch.GetTimestamp"/>): its wait for the transaction in flight is a metric.</summary>
         public long Queued { get; } = Stopwatch.GetTimestamp();

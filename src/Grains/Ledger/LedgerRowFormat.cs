@@ -67,7 +67,7 @@ internal static class LedgerRowFormat
 
 /// <summary>
 /// The size of an append as storage counts it: its log row's JSON (UTF-16) and its request body (each event's JSON
-/// three times: in the log row, its <c>v|</c> row and its <c>w|</c> row).
+/// three times: in the log row, its <c>v|</c> row and its <c>w|</c> row; an audit row's few ids are within its overhead).
 /// </summary>
 internal readonly record struct AppendSize(int Events, long LogRowJsonBytes, long RequestBytes)
 {
@@ -83,5 +83,5 @@ internal readonly record struct AppendSize(int Events, long LogRowJsonBytes, lon
     public AppendSize With(string json) => new(
         Events + 1,
         LogRowJsonBytes + (2L * (json.Length + 1)),
-        RequestBytes + (3 * LedgerRowFormat.BodyBytes(json)) + (2 * LedgerRowFormat.EntityOverheadBytes));
+        RequestBytes + (3 * LedgerRowFormat.BodyBytes(json)) + (AzureTableVisitLog.RowsPerEvent * LedgerRowFormat.EntityOverheadBytes));
 }

@@ -31,12 +31,16 @@ public sealed record Failure(
     public static Failure Conflict(string title, string? code = null) => new(FailureKind.Conflict, title, null, code);
 }
 
-/// <summary>The answer of a command: a value, or the reason it was refused. <see cref="Created"/> tells a new record from a replay.</summary>
+/// <summary>
+/// The answer of a command: a value, or the reason it was refused. <see cref="Created"/> tells a new record from a
+/// replay; <see cref="Audited"/> says the command's audit entry was stored with it (a visit step's, in its ledger append).
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record Outcome<T>(
     [property: Id(0)] T? Value,
     [property: Id(1)] Failure? Failure,
-    [property: Id(2)] bool Created = false)
+    [property: Id(2)] bool Created = false,
+    [property: Id(3)] bool Audited = false)
 {
     public bool Succeeded => Failure is null;
 

@@ -85,7 +85,7 @@ public sealed class VisitGrain(
         AppendResult appended;
         try
         {
-            appended = await AppendAsync(VisitStep.CheckedIn, record);
+            appended = await AppendAsync(VisitStep.CheckedIn, record, request.Audit);
         }
         catch
         {
@@ -105,7 +105,7 @@ public sealed class VisitGrain(
 
         await volunteer.Committed(appended.Event);
         Telemetry.CheckedIn(record.DistrictId);
-        return Outcome<VisitView>.Ok(View(_visit!), created: true);
+        return Outcome<VisitView>.Ok(View(_visit!), created: true) with { Audited = request.Audit is not null };
     }
 
     public Task<Outcome<VisitView>> CheckOut(CheckOut request) => CheckOutAsync(request);
@@ -274,7 +274,7 @@ public sealed class VisitGrain(
             DecidedBy = autoCertified ? "auto" : null,
             DecidedAt = autoCertified ? receivedAt : null,
         };
-        var appended = await AppendAsync(VisitStep.CheckedOut, next);
+        var appended = await AppendAsync(VisitStep.CheckedOut, next, request.Audit);
         if (appended.AlreadyStored)
         {
             // Stored by an earlier attempt whose answer was lost: the stored check-out decides the answer.
@@ -286,7 +286,7 @@ public sealed class VisitGrain(
         // In memory only: the volunteer may start the next visit, and sees these hours, before the event reaches their projection.
         await GrainFactory.GetGrain<IVolunteerGrain>(visit.VolunteerId).Committed(appended.Event);
         Telemetry.CheckedOut(visit.DistrictId);
-        return Outcome<VisitView>.Ok(View(_visit!));
+        return Outcome<VisitView>.Ok(View(_visit!)) with { Audited = request.Audit is not null };
     }
 
     private async Task<Outcome<VisitView>> DecideAsync(VisitStatus decision, string by, string? reason)
@@ -347,14 +347,15 @@ public sealed class VisitGrain(
     /// <summary>
     /// The one storage request of a step. The new state is adopted only from the committed event; when the step was
     /// already stored, the grain reads the visit back and answers from that; when storage failed, nothing is adopted
-    /// and the next request reads the ledger first.
+    /// and the next request reads the ledger first. An <paramref name="audit"/> entry is stored in the same transaction
+    /// when the step is new (not when it was stored already).
     /// </summary>
-    private async Task<AppendResult> AppendAsync(VisitStep step, VisitRecord next)
+    private async Task<AppendResult> AppendAsync(VisitStep step, VisitRecord next, AuditEntry? audit = null)
     {
         AppendResult result;
         try
         {
-            result = await Partition.Append(step, next);
+            result = await Partition.Append(step, next, audit);
         }
         catch
         {

@@ -2,21 +2,25 @@ using Boai.Orleans.Model;
 
 namespace Boai.Orleans.Visits;
 
+/// <summary>A phone's check-in; <see cref="Audit"/> is its audit entry, stored with the step when the step is new.</summary>
 [GenerateSerializer, Immutable]
 public sealed record CheckIn(
     [property: Id(0)] string VolunteerId,
     [property: Id(1)] string HouseholdId,
     [property: Id(2)] string? NeedId,
     [property: Id(3)] DateTimeOffset At,
-    [property: Id(4)] ReportedLocation? Location);
+    [property: Id(4)] ReportedLocation? Location,
+    [property: Id(5)] AuditEntry? Audit = null);
 
+/// <summary>A phone's check-out; <see cref="Audit"/> as for <see cref="CheckIn"/>.</summary>
 [GenerateSerializer, Immutable]
 public sealed record CheckOut(
     [property: Id(0)] string VolunteerId,
     [property: Id(1)] DateTimeOffset At,
     [property: Id(2)] ReportedLocation? Location,
     [property: Id(3)] IReadOnlyList<string> Services,
-    [property: Id(4)] string? Notes);
+    [property: Id(4)] string? Notes,
+    [property: Id(5)] AuditEntry? Audit = null);
 
 /// <summary>
 /// A visit a coordinator records after the fact (补录), with the reason it was not checked in on a phone; <see cref="By"/>

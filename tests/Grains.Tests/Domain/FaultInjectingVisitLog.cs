@@ -37,14 +37,20 @@ public sealed class FaultInjectingVisitLog(IVisitLog inner) : IVisitLog
 
     public int PartitionOf(string visitId) => inner.PartitionOf(visitId);
 
-    public async Task<LedgerVersion> AppendAsync(int partition, IReadOnlyList<LedgerEvent> events, long cursor, LedgerVersion? expected = null, CancellationToken cancellationToken = default)
+    public async Task<LedgerVersion> AppendAsync(
+        int partition,
+        IReadOnlyList<LedgerEvent> events,
+        long cursor,
+        LedgerVersion? expected = null,
+        IReadOnlyList<AuditEntry?>? audits = null,
+        CancellationToken cancellationToken = default)
     {
         if (Take(ref _failBefore))
         {
             throw new RequestFailedException(503, "injected: storage unavailable, nothing written");
         }
 
-        var version = await inner.AppendAsync(partition, events, cursor, expected, cancellationToken);
+        var version = await inner.AppendAsync(partition, events, cursor, expected, audits, cancellationToken);
         if (Take(ref _failAfter))
         {
             throw new RequestFailedException(500, "injected: written, but the answer was lost");
@@ -55,6 +61,9 @@ public sealed class FaultInjectingVisitLog(IVisitLog inner) : IVisitLog
 
     public Task<IReadOnlyList<LedgerEvent>> ReadVisitAsync(string visitId, CancellationToken cancellationToken = default) =>
         inner.ReadVisitAsync(visitId, cancellationToken);
+
+    public Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(DateOnly day, string? sub, CancellationToken cancellationToken = default) =>
+        inner.ReadAuditAsync(day, sub, cancellationToken);
 
     public Task<LedgerTail> ReadTailAsync(int partition, CancellationToken cancellationToken = default) =>
         inner.ReadTailAsync(partition, cancellationToken);
