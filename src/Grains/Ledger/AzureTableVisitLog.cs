@@ -14,8 +14,8 @@ public sealed class LedgerOptions
 {
     public const string SectionName = "Ledger";
 
-    /// <summary>The default of <see cref="Partitions"/> (docs/BENCHMARKS.md says why 8).</summary>
-    public const int DefaultPartitions = 8;
+    /// <summary>The default of <see cref="Partitions"/> (README.md and docs/BENCHMARKS.md say why 4).</summary>
+    public const int DefaultPartitions = 4;
 
     /// <summary>
     /// Partitions of a new ledger table. Concurrent appends to one partition share a transaction, so fewer partitions
