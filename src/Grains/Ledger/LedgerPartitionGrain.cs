@@ -44,6 +44,9 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
     // The cursor row's version this writer read or last wrote: every append expects it (another writer's append moves it).
     private LedgerVersion _version;
 
+    // Appends this activation committed: a tail read that an append overtook must not put its older head and version back.
+    private long _appends;
+
     // The highest sequence handed to the lanes; every event up to it is either delivered or waiting in a lane.
     private long _dispatched;
     private bool _tailKnown;
@@ -116,7 +119,15 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
 
     private async Task LoadTailAsync(CancellationToken cancellationToken = default)
     {
+        var appends = _appends;
         var tail = await log.ReadTailAsync(Partition, cancellationToken);
+        if (appends != _appends)
+        {
+            // An append landed while this read was out: its head and version are newer than the read's.
+            Dispatch(tail.Events);
+            return;
+        }
+
         _head = tail.Head;
         _version = tail.Version;
         _dispatched = Math.Max(_dispatched, tail.Cursor);
@@ -161,6 +172,7 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
                 try
                 {
                     _version = await log.AppendAsync(Partition, events, Cursor, _version, batch.ConvertAll(p => p.Audit));
+                    _appends++;
                     _head = events[^1].Seq;
                     for (var i = 0; i < batch.Count; i++)
                     {

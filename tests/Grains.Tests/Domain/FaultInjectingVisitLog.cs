@@ -9,6 +9,7 @@ namespace Boai.Orleans.Grains.Tests.Domain;
 /// </summary>
 public sealed class FaultInjectingVisitLog(IVisitLog inner) : IVisitLog
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, HeldRead> _heldReads = new();
     private int _failBefore;
     private int _failAfter;
 
@@ -27,6 +28,14 @@ public sealed class FaultInjectingVisitLog(IVisitLog inner) : IVisitLog
         {
             Volatile.Write(ref _failBefore, count);
         }
+    }
+
+    /// <summary>The next tail read of a partition reads storage at once and answers only when the test lets it.</summary>
+    public HeldRead HoldNextTailRead(int partition)
+    {
+        var held = new HeldRead();
+        _heldReads[partition] = held;
+        return held;
     }
 
     public void Heal()
@@ -65,8 +74,17 @@ public sealed class FaultInjectingVisitLog(IVisitLog inner) : IVisitLog
     public Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(DateOnly day, string? sub, CancellationToken cancellationToken = default) =>
         inner.ReadAuditAsync(day, sub, cancellationToken);
 
-    public Task<LedgerTail> ReadTailAsync(int partition, CancellationToken cancellationToken = default) =>
-        inner.ReadTailAsync(partition, cancellationToken);
+    public async Task<LedgerTail> ReadTailAsync(int partition, CancellationToken cancellationToken = default)
+    {
+        var tail = await inner.ReadTailAsync(partition, cancellationToken);
+        if (_heldReads.TryRemove(partition, out var held))
+        {
+            held.Read.TrySetResult();
+            await held.Answer.Task;
+        }
+
+        return tail;
+    }
 
     public IAsyncEnumerable<LedgerEvent> ReadVolunteerAsync(string volunteerId, CancellationToken cancellationToken = default) =>
         inner.ReadVolunteerAsync(volunteerId, cancellationToken);
@@ -92,5 +110,17 @@ public sealed class FaultInjectingVisitLog(IVisitLog inner) : IVisitLog
                 return true;
             }
         }
+    }
+
+    /// <summary>A tail read that has read storage (<see cref="Read"/>) and answers when <see cref="Let"/> is called.</summary>
+    public sealed class HeldRead
+    {
+        internal TaskCompletionSource Read { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        internal TaskCompletionSource Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task HasRead => Read.Task;
+
+        public void Let() => Answer.TrySetResult();
     }
 }

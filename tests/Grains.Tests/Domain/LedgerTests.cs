@@ -294,6 +294,39 @@ public sealed class LedgerTests(DomainCluster domain) : IDisposable
     }
 
     [Fact]
+    public async Task A_tail_read_that_an_append_overtook_does_not_put_the_partition_s_older_version_back()
+    {
+        var first = await Seed.PairedAsync(Grains, "dongqu");
+        var visitId = Seed.Unique("visit");
+        var partitionNumber = Log.PartitionOf(visitId);
+        var partition = Grains.GetGrain<ILedgerPartitionGrain>(partitionNumber);
+        var visit = Grains.Visit(first.Volunteer, visitId);
+        Assert.True((await visit.CheckIn(new CheckIn(first.Volunteer, first.Household, first.Need, Now.AddMinutes(-50), Seed.AtHome))).Succeeded);
+        await DomainCluster.SettledAsync(Grains);
+
+        // The check-out lands but its answer is lost: the partition no longer knows its tail.
+        Log.FailNextAppends(landed: true);
+        await Assert.ThrowsAnyAsync<Exception>(() => visit.CheckOut(new CheckOut(first.Volunteer, Now.AddMinutes(-5), Seed.AtHome, [], null)));
+
+        // A wake-up reads the tail, but its answer comes only after another visit of the partition appended.
+        var held = Log.HoldNextTailRead(partitionNumber);
+        var wake = partition.Wake();
+        await held.HasRead;
+        var second = await Seed.PairedAsync(Grains, "dongqu");
+        var secondVisit = Grains.Visit(second.Volunteer, VisitIdIn(partitionNumber));
+        Assert.True((await secondVisit.CheckIn(new CheckIn(second.Volunteer, second.Household, second.Need, Now.AddMinutes(-30), Seed.AtHome))).Succeeded);
+        held.Let();
+        await wake;
+
+        // The partition appends on from the version the last append answered, not the one the late read saw.
+        var third = await Seed.PairedAsync(Grains, "dongqu");
+        var thirdVisit = Grains.Visit(third.Volunteer, VisitIdIn(partitionNumber));
+        Assert.True((await thirdVisit.CheckIn(new CheckIn(third.Volunteer, third.Household, third.Need, Now.AddMinutes(-20), Seed.AtHome))).Succeeded);
+        await DomainCluster.SettledAsync(Grains);
+        Assert.Equal(1, (await Grains.GetGrain<IVolunteerGrain>(first.Volunteer).GetHours())!.Visits);
+    }
+
+    [Fact]
     public async Task Live_events_of_visits_leave_in_log_order_checked_in_before_checked_out()
     {
         var pairs = new List<(string Volunteer, string Household, string Need)>();
@@ -336,6 +369,19 @@ public sealed class LedgerTests(DomainCluster domain) : IDisposable
     }
 
     /// <summary>Every activation of the silo goes, as in a restart: the next call of each grain starts from storage.</summary>
+    /// <summary>A new visit id whose events go to the given ledger partition.</summary>
+    private string VisitIdIn(int partition)
+    {
+        while (true)
+        {
+            var visitId = Seed.Unique("visit");
+            if (Log.PartitionOf(visitId) == partition)
+            {
+                return visitId;
+            }
+        }
+    }
+
     private async Task RestartAsync(bool settleFirst = true)
     {
         if (settleFirst)
