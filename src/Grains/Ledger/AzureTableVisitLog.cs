@@ -231,23 +231,12 @@ public sealed partial class AzureTableVisitLog(BoaiTables tables, IOptions<Ledge
         }
     }
 
-    public async Task<IReadOnlyList<LedgerEvent>> ReadVolunteerAfterAsync(string volunteerId, LedgerPositions applied, CancellationToken cancellationToken = default)
-    {
-        var table = await TableAsync();
-        var reads = Enumerable.Range(0, Partitions).Select(async p =>
-        {
-            var events = new List<LedgerEvent>();
-            var from = VolunteerRow(volunteerId, applied.Of(p));
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartitionKey(p)} and RowKey gt {from} and RowKey lt {$"w|{volunteerId}|~"}");
-            await foreach (var row in Query(table, filter, cancellationToken))
-            {
-                events.Add(Read(row));
-            }
-
-            return events;
-        });
-        return (await Task.WhenAll(reads)).SelectMany(e => e).ToList();
-    }
+    public async Task<IReadOnlyList<LedgerEvent>> ReadVolunteerAfterAsync(string volunteerId, LedgerPositions applied, CancellationToken cancellationToken = default) =>
+        await QueryEveryPartitionAsync(
+            p => TableClient.CreateQueryFilter(
+                $"PartitionKey eq {PartitionKey(p)} and RowKey gt {VolunteerRow(volunteerId, applied.Of(p))} and RowKey lt {$"w|{volunteerId}|~"}"),
+            Read,
+            cancellationToken);
 
     public async IAsyncEnumerable<LedgerEvent> ReadAllAsync(string? districtId = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -284,20 +273,24 @@ public sealed partial class AzureTableVisitLog(BoaiTables tables, IOptions<Ledge
         }
     }
 
-    public async Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(DateOnly day, string? sub, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(DateOnly day, string? sub, CancellationToken cancellationToken = default) =>
+        await QueryEveryPartitionAsync(p => LedgerAuditRows.DayFilter(PartitionKey(p), day, sub), AuditRow.FromEntity, cancellationToken);
+
+    /// <summary>One query in every partition at once (the filter of each), their rows read and put together in partition order.</summary>
+    private async Task<List<T>> QueryEveryPartitionAsync<T>(Func<int, string> filterOf, Func<TableEntity, T> read, CancellationToken cancellationToken)
     {
         var table = await TableAsync();
         var reads = Enumerable.Range(0, Partitions).Select(async p =>
         {
-            var entries = new List<AuditEntry>();
-            await foreach (var row in Query(table, LedgerAuditRows.DayFilter(PartitionKey(p), day, sub), cancellationToken))
+            var found = new List<T>();
+            await foreach (var row in Query(table, filterOf(p), cancellationToken))
             {
-                entries.Add(AuditRow.FromEntity(row));
+                found.Add(read(row));
             }
 
-            return entries;
+            return found;
         });
-        return (await Task.WhenAll(reads)).SelectMany(e => e).ToList();
+        return (await Task.WhenAll(reads)).SelectMany(found => found).ToList();
     }
 
     /// <summary>The table, once its recorded partition count is this service's (the first call records it).</summary>
