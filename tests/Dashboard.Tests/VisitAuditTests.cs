@@ -82,23 +82,23 @@ public sealed class VisitAuditTests(DashboardFixture fixture)
         var settings = TestClusterSettings.Create(fixture.Azurite.ConnectionString);
         await using var silo = await TestSilo.StartAsync(settings, s =>
         {
-            s.Services.AddSingleton(sp => new FailingLedger(ActivatorUtilities.CreateInstance<AzureTableVisitLog>(sp)));
-            s.Services.AddSingleton<IVisitLog>(sp => sp.GetRequiredService<FailingLedger>());
+            s.Services.AddSingleton(sp => new FaultInjectingVisitLog(ActivatorUtilities.CreateInstance<AzureTableVisitLog>(sp)));
+            s.Services.AddSingleton<IVisitLog>(sp => sp.GetRequiredService<FaultInjectingVisitLog>());
         });
         await using var dashboard = new DashboardFactory(settings, silo.GatewayPort);
         var paired = await new Records(dashboard).PairedAsync("shiqi");
         var phone = dashboard.Volunteer(paired.VolunteerId);
         var visitId = NewId("visit");
         var body = CheckIn(paired.HouseholdId, paired.NeedId, DateTimeOffset.UtcNow.AddMinutes(-30));
-        var ledger = silo.Services.GetRequiredService<FailingLedger>();
+        var ledger = silo.Services.GetRequiredService<FaultInjectingVisitLog>();
 
-        ledger.Failing = true;
+        ledger.FailNextAppends();
         await Expect(phone.PostAsJsonAsync($"/api/v1/visits/{visitId}/check-in", body), HttpStatusCode.ServiceUnavailable);
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         Assert.Empty(await ledger.ReadAuditAsync(today, paired.VolunteerId));
         var afterFailure = await SearchAsync(dashboard, $"objectId={visitId}");
 
-        ledger.Failing = false;
+        ledger.Heal();
         await Expect(phone.PostAsJsonAsync($"/api/v1/visits/{visitId}/check-in", body), HttpStatusCode.Created);
         var stored = Assert.Single(await ledger.ReadAuditAsync(today, paired.VolunteerId));
         Assert.Equal((CheckInRoute, 201), (stored.Route, stored.Status));

@@ -3,6 +3,7 @@ using Boai.Orleans.Households;
 using Boai.Orleans.Ledger;
 using Boai.Orleans.Live;
 using Boai.Orleans.Model;
+using Boai.Orleans.Testing;
 using Boai.Orleans.Visits;
 using Boai.Orleans.Volunteers;
 

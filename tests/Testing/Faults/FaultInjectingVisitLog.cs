@@ -1,7 +1,7 @@
 using Azure;
 using Boai.Orleans.Ledger;
 
-namespace Boai.Orleans.Grains.Tests.Domain;
+namespace Boai.Orleans.Testing;
 
 /// <summary>
 /// The service's ledger with storage faults on demand: the next appends fail before anything is written, or are
