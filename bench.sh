@@ -7,14 +7,18 @@
 # Prints one JSON line on stdout; a full run also rewrites the end-to-end table in docs/BENCHMARKS.md.
 #
 #   ./bench.sh [--quick] [--volunteers N] [--concurrency C] [--duration S] [--watchers D]
-#              [--memory-grains N] [--million] [--no-docs] [--keep] [--rebuild] [--azurite-disk]
+#              [--signalr-client] [--memory-grains N] [--million] [--no-docs] [--keep] [--rebuild] [--azurite-disk]
 #   ./bench.sh --district-scale [--quick] [--concurrency C] [--duration S] [--keep] [--rebuild] [--azurite-disk]
 #
 #   --quick              a smoke run of a few seconds per phase, small counts; never writes the docs
 #   --volunteers N       volunteers (and households, needs, pairings) to seed (default 500; quick 48)
 #   --concurrency C      closed-loop workers of the floors and the check-ins (default 32; quick 8)
 #   --duration S         measured seconds per phase (default 20; quick 3), after a warm-up (3 s; quick 1)
-#   --watchers D         SignalR clients watching the dashboard (default 50; quick 5)
+#   --watchers D         SignalR clients watching the dashboard (default 50; quick 5), each a WebSocket reading the
+#                        hub's JSON records forward only, as a browser's dashboard does; the dashboard phase starts
+#                        with a warm-up (3 s; quick 1) at its rate that is not measured, as the closed-loop phases do
+#   --signalr-client     the watchers use the SignalR .NET client (HubConnection) instead: its binding of every event
+#                        costs the load client far more CPU, which the service's latency then shares (docs/BENCHMARKS.md)
 #   --memory-grains N    volunteer grains to activate for the memory figure (default 100000; quick 2000)
 #   --million            then go on to 1,000,000 active volunteer grains (minutes more; several GiB)
 #   --no-docs            do not rewrite docs/BENCHMARKS.md
@@ -54,6 +58,7 @@ while (($# > 0)); do
     --quick) quick=true && bench_args+=(--quick) && shift ;;
     --district-scale) district_scale=true && shift ;;
     --million) bench_args+=(--million) && shift ;;
+    --signalr-client) bench_args+=(--signalr-client) && shift ;;
     --no-docs) write_docs=false && shift ;;
     --keep) keep=true && shift ;;
     --rebuild) rebuild=true && shift ;;

@@ -14,6 +14,9 @@ public sealed class BenchOptions : HostedRunOptions
 
     public int Watchers { get; private set; }
 
+    /// <summary>Watch with the SignalR .NET client (<c>--signalr-client</c>) instead of the plain WebSocket watcher (<see cref="WebSocketWatcher"/>).</summary>
+    public bool TypedHubClient { get; private set; }
+
     /// <summary>Volunteer grains to activate for the memory figure, in steps (each step's total).</summary>
     public IReadOnlyList<int> MemoryGrains { get; private set; } = [];
 
@@ -47,6 +50,7 @@ public sealed class BenchOptions : HostedRunOptions
             case "--docs": DocsPath = value(); return true;
             case "--ledger-table": LedgerTable = value(); return true;
             case "--watchers": Watchers = count(); return true;
+            case "--signalr-client": TypedHubClient = true; return true;
             case "--memory-grains": _memory = [count()]; return true;
             case "--million": _memory.Add(1_000_000); return true;
             default: return false;

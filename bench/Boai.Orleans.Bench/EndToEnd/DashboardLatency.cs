@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text.Json;
-using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Boai.Orleans.Bench.EndToEnd;
 
@@ -13,6 +11,8 @@ public sealed record DashboardResult(
     int Scheduled,
     int Acknowledged,
     long Errors,
+    double WarmupSeconds,
+    string Client,
     LatencySummary EventLatency,
     LatencySummary CheckInLatency,
     long MissingEvents,
@@ -21,54 +21,75 @@ public sealed record DashboardResult(
 
 /// <summary>
 /// D SignalR clients watch every district (an operator's <c>WatchAll</c>) while check-ins start at a constant rate
-/// (open loop). An event's latency is from the check-in's scheduled send time to its receipt by a watcher.
+/// (open loop). An event's latency is from the check-in's scheduled send time to its receipt by a watcher. The first
+/// <see cref="HostedRunOptions.Warmup"/> of check-ins runs at the same rate and is not measured, as the closed-loop
+/// phases' warm-up is not: the hosts and the load client compile the phase's code paths then.
 /// </summary>
 public sealed class DashboardLatency(CheckIns checkIns, BenchOptions options)
 {
     private const string VisitPrefix = "bd-";
+    private const string WarmupPrefix = "bw-";
 
     public async Task<DashboardResult> RunAsync(string operatorToken, double perSecond)
     {
-        var watchers = new List<Watcher>();
+        var watchers = new List<HubWatcher>();
         try
         {
             for (var i = 0; i < options.Watchers; i++)
             {
-                watchers.Add(await Watcher.StartAsync(new Uri(options.DashboardUrl, "/hubs/dashboard"), operatorToken));
+                watchers.Add(await HubWatcher.StartAsync(new Uri(options.DashboardUrl, "/hubs/dashboard"), operatorToken, VisitPrefix, options.TypedHubClient));
             }
 
+            var warmup = (int)(perSecond * options.Warmup.TotalSeconds);
             var count = Math.Max(1, (int)(perSecond * options.Duration.TotalSeconds));
             var scheduledAt = new long[count];
             var acknowledged = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
             var checkInLatency = new ConcurrentBag<double>();
             var free = new ConcurrentQueue<int>(Enumerable.Range(0, checkIns.Volunteers.Count));
             long errors = 0;
-            var started = Stopwatch.GetTimestamp();
-            await LoadRunner.OpenLoopAsync(perSecond, count, async (i, scheduled) =>
+            await LoadRunner.OpenLoopAsync(perSecond, warmup + count, async (n, scheduled) =>
             {
-                scheduledAt[i] = scheduled;
+                var measured = n >= warmup;
+                var i = n - warmup;
+                if (measured)
+                {
+                    scheduledAt[i] = scheduled;
+                }
+
                 if (!free.TryDequeue(out var volunteer))
                 {
-                    Interlocked.Increment(ref errors);
+                    if (measured)
+                    {
+                        Interlocked.Increment(ref errors);
+                    }
+
                     return;
                 }
 
-                var visitId = VisitPrefix + i;
+                var visitId = measured ? VisitPrefix + i : WarmupPrefix + n;
                 try
                 {
-                    await checkIns.PairAsync(volunteer, visitId, () => checkInLatency.Add(LoadRunner.Milliseconds(scheduled, Stopwatch.GetTimestamp())));
-                    acknowledged[visitId] = 0;
+                    await checkIns.PairAsync(volunteer, visitId, measured ? () => checkInLatency.Add(LoadRunner.Milliseconds(scheduled, Stopwatch.GetTimestamp())) : null);
+                    if (measured)
+                    {
+                        acknowledged[visitId] = 0;
+                    }
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
-                    Interlocked.Increment(ref errors);
+                    if (measured)
+                    {
+                        Interlocked.Increment(ref errors);
+                    }
                 }
                 finally
                 {
                     free.Enqueue(volunteer);
                 }
             });
-            var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+
+            // From the first measured check-in's scheduled start (every measured one has started by now).
+            var elapsed = Stopwatch.GetElapsedTime(scheduledAt[0]).TotalSeconds;
 
             // Wait (bounded) for the last events to arrive everywhere.
             var deadline = Stopwatch.GetTimestamp() + (10 * Stopwatch.Frequency);
@@ -113,6 +134,8 @@ public sealed class DashboardLatency(CheckIns checkIns, BenchOptions options)
                 count,
                 acknowledged.Count,
                 errors,
+                options.Warmup.TotalSeconds,
+                options.TypedHubClient ? "SignalR .NET client (HubConnection)" : "WebSocket, SignalR JSON protocol",
                 latency.Summarize(),
                 requestLatency.Summarize(),
                 missing,
@@ -124,45 +147,6 @@ public sealed class DashboardLatency(CheckIns checkIns, BenchOptions options)
             foreach (var watcher in watchers)
             {
                 await watcher.DisposeAsync();
-            }
-        }
-    }
-
-    /// <summary>One dashboard: a hub connection that notes when each visit's events arrive.</summary>
-    private sealed class Watcher(HubConnection connection) : IAsyncDisposable
-    {
-        private long _duplicates;
-
-        public ConcurrentDictionary<string, long> CheckedIn { get; } = new(StringComparer.Ordinal);
-
-        public ConcurrentDictionary<string, long> CheckedOut { get; } = new(StringComparer.Ordinal);
-
-        public long Duplicates => Interlocked.Read(ref _duplicates);
-
-        public bool HasBoth(string visitId) => CheckedIn.ContainsKey(visitId) && CheckedOut.ContainsKey(visitId);
-
-        public static async Task<Watcher> StartAsync(Uri hub, string token)
-        {
-            var connection = new HubConnectionBuilder()
-                .WithUrl(hub, o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
-                .Build();
-            var watcher = new Watcher(connection);
-            connection.On<JsonElement>("visitCheckedIn", e => watcher.Note(watcher.CheckedIn, e));
-            connection.On<JsonElement>("visitCheckedOut", e => watcher.Note(watcher.CheckedOut, e));
-            await connection.StartAsync();
-            await connection.InvokeAsync<IReadOnlyList<string>>("WatchAll");
-            return watcher;
-        }
-
-        public ValueTask DisposeAsync() => connection.DisposeAsync();
-
-        private void Note(ConcurrentDictionary<string, long> seen, JsonElement evt)
-        {
-            var now = Stopwatch.GetTimestamp();
-            if (evt.TryGetProperty("visitId", out var id) && id.GetString() is { } visitId && visitId.StartsWith(VisitPrefix, StringComparison.Ordinal)
-                && !seen.TryAdd(visitId, now))
-            {
-                Interlocked.Increment(ref _duplicates);
             }
         }
     }

@@ -1,0 +1,296 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Boai.Orleans.Bench.EndToEnd;
+
+/// <summary>One dashboard watching every district: notes when each visit's <c>visitCheckedIn</c> and <c>visitCheckedOut</c> arrive.</summary>
+public abstract class HubWatcher : IAsyncDisposable
+{
+    private long _duplicates;
+
+    public ConcurrentDictionary<string, long> CheckedIn { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentDictionary<string, long> CheckedOut { get; } = new(StringComparer.Ordinal);
+
+    public long Duplicates => Interlocked.Read(ref _duplicates);
+
+    public bool HasBoth(string visitId) => CheckedIn.ContainsKey(visitId) && CheckedOut.ContainsKey(visitId);
+
+    /// <summary>
+    /// Connects and calls <c>WatchAll</c>. <paramref name="typedClient"/>: the SignalR .NET client
+    /// (<see cref="HubConnection"/>, every event bound to a <see cref="JsonElement"/>); otherwise
+    /// <see cref="WebSocketWatcher"/>, the same JSON hub protocol read with a forward-only reader.
+    /// </summary>
+    public static async Task<HubWatcher> StartAsync(Uri hub, string token, string visitPrefix, bool typedClient) =>
+        typedClient
+            ? await TypedClientWatcher.StartAsync(hub, token, visitPrefix)
+            : await WebSocketWatcher.ConnectAsync(hub, token, visitPrefix);
+
+    public abstract ValueTask DisposeAsync();
+
+    /// <summary>Records a visit's event received at <paramref name="receivedAt"/> (a <see cref="Stopwatch"/> timestamp).</summary>
+    protected void Note(bool checkedIn, string visitId, long receivedAt)
+    {
+        if (!(checkedIn ? CheckedIn : CheckedOut).TryAdd(visitId, receivedAt))
+        {
+            Interlocked.Increment(ref _duplicates);
+        }
+    }
+
+    private sealed class TypedClientWatcher(HubConnection connection) : HubWatcher
+    {
+        public static async Task<HubWatcher> StartAsync(Uri hub, string token, string visitPrefix)
+        {
+            var connection = new HubConnectionBuilder()
+                .WithUrl(hub, o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
+                .Build();
+            var watcher = new TypedClientWatcher(connection);
+            connection.On<JsonElement>("visitCheckedIn", e => watcher.Noted(checkedIn: true, e, visitPrefix));
+            connection.On<JsonElement>("visitCheckedOut", e => watcher.Noted(checkedIn: false, e, visitPrefix));
+            await connection.StartAsync();
+            await connection.InvokeAsync<IReadOnlyList<string>>("WatchAll");
+            return watcher;
+        }
+
+        public override ValueTask DisposeAsync() => connection.DisposeAsync();
+
+        private void Noted(bool checkedIn, JsonElement evt, string visitPrefix)
+        {
+            var now = Stopwatch.GetTimestamp();
+            if (evt.TryGetProperty("visitId", out var id) && id.GetString() is { } visitId && visitId.StartsWith(visitPrefix, StringComparison.Ordinal))
+            {
+                Note(checkedIn, visitId, now);
+            }
+        }
+    }
+}
+
+/// <summary>
+/// A dashboard the way a browser's is: one WebSocket speaking SignalR's JSON hub protocol (records ending in 0x1E;
+/// handshake, <c>WatchAll</c>, a ping every 10 s). Each record is read forward only for its target and its first
+/// argument's <c>visitId</c>, so the load client's own CPU per event stays small beside the service's: the typed .NET
+/// client's binding of every event took over half a core at 50 watchers on this 2-core machine (docs/BENCHMARKS.md).
+/// Receipt time is taken when the WebSocket message arrives, before it is parsed.
+/// </summary>
+public sealed class WebSocketWatcher : HubWatcher
+{
+    private const byte RecordSeparator = 0x1E;
+    private static readonly byte[] Handshake = Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}\u001e");
+    private static readonly byte[] Ping = Encoding.UTF8.GetBytes("{\"type\":6}\u001e");
+    private static readonly byte[] WatchAll = Encoding.UTF8.GetBytes("{\"type\":1,\"invocationId\":\"1\",\"target\":\"WatchAll\",\"arguments\":[]}\u001e");
+
+    private readonly ClientWebSocket _socket;
+    private readonly string _visitPrefix;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _watching = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SemaphoreSlim _send = new(1, 1);
+    private Task _receiving = Task.CompletedTask;
+    private Task _pinging = Task.CompletedTask;
+
+    private WebSocketWatcher(ClientWebSocket socket, string visitPrefix)
+    {
+        _socket = socket;
+        _visitPrefix = visitPrefix;
+    }
+
+    public static async Task<HubWatcher> ConnectAsync(Uri hub, string token, string visitPrefix)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
+        var ws = new UriBuilder(hub) { Scheme = hub.Scheme == Uri.UriSchemeHttps ? "wss" : "ws" }.Uri;
+        await socket.ConnectAsync(ws, CancellationToken.None);
+        var watcher = new WebSocketWatcher(socket, visitPrefix);
+        watcher._receiving = watcher.ReceiveAsync();
+        await watcher.SendAsync(Handshake);
+        await watcher._handshake.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await watcher.SendAsync(WatchAll);
+        await watcher._watching.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        watcher._pinging = watcher.PingAsync();
+        return watcher;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException)
+        {
+        }
+
+        await Task.WhenAll(_receiving, _pinging).ContinueWith(_ => { }, TaskScheduler.Default);
+        _socket.Dispose();
+        _stop.Dispose();
+    }
+
+    private async Task SendAsync(byte[] record)
+    {
+        await _send.WaitAsync();
+        try
+        {
+            await _socket.SendAsync(record, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+        }
+        finally
+        {
+            _send.Release();
+        }
+    }
+
+    private async Task PingAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(10), _stop.Token);
+                await SendAsync(Ping);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
+        {
+        }
+    }
+
+    private async Task ReceiveAsync()
+    {
+        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
+        try
+        {
+            while (true)
+            {
+                var result = await _socket.ReceiveAsync(buffer.GetMemory(16 * 1024), _stop.Token);
+                var receivedAt = Stopwatch.GetTimestamp();
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+
+                buffer.Advance(result.Count);
+                var consumed = Records(buffer.WrittenSpan, receivedAt);
+                if (consumed > 0)
+                {
+                    // Keep an unfinished record's start for the next message.
+                    var rest = buffer.WrittenSpan[consumed..].ToArray();
+                    buffer.ResetWrittenCount();
+                    buffer.Write(rest);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            _handshake.TrySetException(new InvalidOperationException("the hub closed the connection"));
+            _watching.TrySetException(new InvalidOperationException("the hub closed the connection"));
+        }
+    }
+
+    /// <summary>Handles every whole record in <paramref name="data"/>; returns the bytes they took.</summary>
+    private int Records(ReadOnlySpan<byte> data, long receivedAt)
+    {
+        var consumed = 0;
+        while (data[consumed..].IndexOf(RecordSeparator) is var end and >= 0)
+        {
+            Record(data.Slice(consumed, end), receivedAt);
+            consumed += end + 1;
+        }
+
+        return consumed;
+    }
+
+    private void Record(ReadOnlySpan<byte> json, long receivedAt)
+    {
+        if (!_handshake.Task.IsCompleted)
+        {
+            // The handshake's answer is {} or {"error":"..."}.
+            if (json.IndexOf("\"error\""u8) >= 0)
+            {
+                _handshake.TrySetException(new InvalidOperationException("hub handshake refused: " + Encoding.UTF8.GetString(json)));
+            }
+
+            _handshake.TrySetResult();
+            return;
+        }
+
+        var reader = new Utf8JsonReader(json);
+        int? type = null;
+        bool? checkedIn = null;
+        string? visitId = null;
+        string? error = null;
+        var inArguments = false;
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1)
+            {
+                if (reader.ValueTextEquals("type"u8))
+                {
+                    reader.Read();
+                    type = reader.GetInt32();
+                }
+                else if (reader.ValueTextEquals("target"u8))
+                {
+                    reader.Read();
+                    checkedIn = reader.ValueTextEquals("visitCheckedIn"u8) ? true : reader.ValueTextEquals("visitCheckedOut"u8) ? false : null;
+                    if (checkedIn is null)
+                    {
+                        return;
+                    }
+                }
+                else if (reader.ValueTextEquals("error"u8))
+                {
+                    reader.Read();
+                    error = reader.GetString();
+                }
+                else if (reader.ValueTextEquals("arguments"u8))
+                {
+                    inArguments = true;
+                }
+                else
+                {
+                    reader.Read();
+                    reader.TrySkip();
+                }
+            }
+            else if (inArguments && reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 3 && reader.ValueTextEquals("visitId"u8))
+            {
+                reader.Read();
+                visitId = reader.GetString();
+                if (type is not null)
+                {
+                    break;
+                }
+            }
+        }
+
+        switch (type)
+        {
+            case 3:
+                // The completion of WatchAll (the only invocation this client makes).
+                if (error is null)
+                {
+                    _watching.TrySetResult();
+                }
+                else
+                {
+                    _watching.TrySetException(new InvalidOperationException("WatchAll failed: " + error));
+                }
+
+                break;
+            case 7:
+                _watching.TrySetException(new InvalidOperationException("the hub closed the connection: " + error));
+                break;
+            case 1 when checkedIn is { } step && visitId is not null && visitId.StartsWith(_visitPrefix, StringComparison.Ordinal):
+                Note(step, visitId, receivedAt);
+                break;
+        }
+    }
+}
