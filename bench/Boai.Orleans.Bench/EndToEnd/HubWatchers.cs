@@ -161,27 +161,19 @@ public sealed class WebSocketWatcher : HubWatcher
 
     private async Task ReceiveAsync()
     {
-        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
+        var buffer = new RecordBuffer();
         try
         {
             while (true)
             {
-                var result = await _socket.ReceiveAsync(buffer.GetMemory(16 * 1024), _stop.Token);
+                var result = await _socket.ReceiveAsync(buffer.Free, _stop.Token);
                 var receivedAt = Stopwatch.GetTimestamp();
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     break;
                 }
 
-                buffer.Advance(result.Count);
-                var consumed = Records(buffer.WrittenSpan, receivedAt);
-                if (consumed > 0)
-                {
-                    // Keep an unfinished record's start for the next message.
-                    var rest = buffer.WrittenSpan[consumed..].ToArray();
-                    buffer.ResetWrittenCount();
-                    buffer.Write(rest);
-                }
+                buffer.Received(result.Count, record => Record(record, receivedAt));
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
@@ -194,33 +186,57 @@ public sealed class WebSocketWatcher : HubWatcher
         }
     }
 
-    /// <summary>Handles every whole record in <paramref name="data"/>; returns the bytes they took.</summary>
-    private int Records(ReadOnlySpan<byte> data, long receivedAt)
+    /// <summary>What this client reads of one hub record.</summary>
+    /// <param name="Type">The record's <c>type</c> (1 invocation, 3 completion, 6 ping, 7 close).</param>
+    /// <param name="CheckedIn">An invocation of <c>visitCheckedIn</c> (true) or <c>visitCheckedOut</c> (false); null for any other target.</param>
+    /// <param name="VisitId">Its first argument's <c>visitId</c>.</param>
+    /// <param name="Error">A completion's or close's <c>error</c>.</param>
+    public readonly record struct HubRecord(int? Type, bool? CheckedIn, string? VisitId, string? Error);
+
+    public delegate void RecordHandler(ReadOnlySpan<byte> record);
+
+    /// <summary>
+    /// What has arrived of the hub's records: a record may end in a later WebSocket message than it began, and one message
+    /// may hold several.
+    /// </summary>
+    public sealed class RecordBuffer
+    {
+        private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+
+        /// <summary>Where the next receive writes.</summary>
+        public Memory<byte> Free => _buffer.GetMemory(16 * 1024);
+
+        /// <summary>Takes <paramref name="count"/> bytes written to <see cref="Free"/>; hands every record they finish to <paramref name="each"/>.</summary>
+        public void Received(int count, RecordHandler each)
+        {
+            _buffer.Advance(count);
+            var consumed = Split(_buffer.WrittenSpan, each);
+            if (consumed > 0)
+            {
+                // Keep an unfinished record's start for the next message.
+                var rest = _buffer.WrittenSpan[consumed..].ToArray();
+                _buffer.ResetWrittenCount();
+                _buffer.Write(rest);
+            }
+        }
+    }
+
+    /// <summary>Hands every whole record in <paramref name="data"/> (each ends in 0x1E) to <paramref name="each"/>; returns the bytes they took.</summary>
+    public static int Split(ReadOnlySpan<byte> data, RecordHandler each)
     {
         var consumed = 0;
         while (data[consumed..].IndexOf(RecordSeparator) is var end and >= 0)
         {
-            Record(data.Slice(consumed, end), receivedAt);
+            each(data.Slice(consumed, end));
             consumed += end + 1;
         }
 
         return consumed;
     }
 
-    private void Record(ReadOnlySpan<byte> json, long receivedAt)
+    /// <summary>Reads one record (without its separator) forward only, stopping once it knows what this client needs.</summary>
+    public static HubRecord Parse(ReadOnlySpan<byte> json)
     {
-        if (!_handshake.Task.IsCompleted)
-        {
-            // The handshake's answer is {} or {"error":"..."}.
-            if (json.IndexOf("\"error\""u8) >= 0)
-            {
-                _handshake.TrySetException(new InvalidOperationException("hub handshake refused: " + Encoding.UTF8.GetString(json)));
-            }
-
-            _handshake.TrySetResult();
-            return;
-        }
-
         var reader = new Utf8JsonReader(json);
         int? type = null;
         bool? checkedIn = null;
@@ -242,7 +258,7 @@ public sealed class WebSocketWatcher : HubWatcher
                     checkedIn = reader.ValueTextEquals("visitCheckedIn"u8) ? true : reader.ValueTextEquals("visitCheckedOut"u8) ? false : null;
                     if (checkedIn is null)
                     {
-                        return;
+                        return new HubRecord(type, null, null, null);
                     }
                 }
                 else if (reader.ValueTextEquals("error"u8))
@@ -271,24 +287,34 @@ public sealed class WebSocketWatcher : HubWatcher
             }
         }
 
-        switch (type)
-        {
-            case 3:
-                // The completion of WatchAll (the only invocation this client makes).
-                if (error is null)
-                {
-                    _watching.TrySetResult();
-                }
-                else
-                {
-                    _watching.TrySetException(new InvalidOperationException("WatchAll failed: " + error));
-                }
+        return new HubRecord(type, checkedIn, visitId, error);
+    }
 
+    private void Record(ReadOnlySpan<byte> json, long receivedAt)
+    {
+        if (!_handshake.Task.IsCompleted)
+        {
+            // The handshake's answer is {} or {"error":"..."}.
+            if (json.IndexOf("\"error\""u8) >= 0)
+            {
+                _handshake.TrySetException(new InvalidOperationException("hub handshake refused: " + Encoding.UTF8.GetString(json)));
+            }
+
+            _handshake.TrySetResult();
+            return;
+        }
+
+        var record = Parse(json);
+        switch (record.Type)
+        {
+            case 3 when record.Error is null:
+                // The completion of WatchAll (the only invocation this client makes).
+                _watching.TrySetResult();
                 break;
-            case 7:
-                _watching.TrySetException(new InvalidOperationException("the hub closed the connection: " + error));
+            case 3 or 7:
+                _watching.TrySetException(new InvalidOperationException("WatchAll failed or the hub closed the connection: " + record.Error));
                 break;
-            case 1 when checkedIn is { } step && visitId is not null && visitId.StartsWith(_visitPrefix, StringComparison.Ordinal):
+            case 1 when record is { CheckedIn: { } step, VisitId: { } visitId } && visitId.StartsWith(_visitPrefix, StringComparison.Ordinal):
                 Note(step, visitId, receivedAt);
                 break;
         }
