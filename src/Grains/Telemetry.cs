@@ -44,6 +44,7 @@ public static class Telemetry
     private static long _writes;
     private static long _ledgerAppends;
     private static long _districtFlushes;
+    private static long _transactionEntities;
 
     // Each silo reports the districts active on it, as of their latest summary; a district lives on one silo at a time.
     private static readonly ConcurrentDictionary<string, int> Uncovered = new(StringComparer.Ordinal);
@@ -110,9 +111,18 @@ public static class Telemetry
     /// <summary>One write of a district's rows sent (one or more entity-group transactions).</summary>
     public static void DistrictFlush() => Interlocked.Increment(ref _districtFlushes);
 
+    /// <summary>An entity-group transaction of <paramref name="entities"/> sent (Azure Table storage charges each of them its time; Azurite too).</summary>
+    public static void TransactionSent(int entities) => Interlocked.Add(ref _transactionEntities, entities);
+
     /// <summary>This process's storage requests so far: what the bench divides by the pairs it made.</summary>
     public static StorageRequestCounts StorageRequestsSoFar() =>
-        new(Interlocked.Read(ref _requests), Interlocked.Read(ref _transactions), Interlocked.Read(ref _writes), Interlocked.Read(ref _ledgerAppends), Interlocked.Read(ref _districtFlushes));
+        new(
+            Interlocked.Read(ref _requests),
+            Interlocked.Read(ref _transactions),
+            Interlocked.Read(ref _writes),
+            Interlocked.Read(ref _ledgerAppends),
+            Interlocked.Read(ref _districtFlushes),
+            Interlocked.Read(ref _transactionEntities));
 }
 
 /// <summary>Storage requests of one process since it started.</summary>
@@ -122,4 +132,30 @@ public sealed record StorageRequestCounts(
     [property: Id(1)] long Transactions,
     [property: Id(2)] long Writes,
     [property: Id(3)] long LedgerAppends,
-    [property: Id(4)] long DistrictFlushes);
+    [property: Id(4)] long DistrictFlushes,
+    [property: Id(5)] long TransactionEntities = 0);
+
+/// <summary>
+/// One process's allocations and garbage collections since it started (<see cref="GC"/>): with a count of work done in
+/// between, bytes allocated per unit of work, the figure that does not move with the machine's speed.
+/// </summary>
+/// <param name="AllocatedBytes">Bytes allocated on the managed heap.</param>
+/// <param name="GcPauseMilliseconds">Wall time the runtime was paused for collections.</param>
+/// <param name="Collections">Collections of any generation.</param>
+/// <param name="Gen1Collections">Of them, of generation 1 or 2.</param>
+/// <param name="Gen2Collections">Of them, of generation 2.</param>
+[GenerateSerializer, Immutable]
+public sealed record RuntimeCounts(
+    [property: Id(0)] long AllocatedBytes,
+    [property: Id(1)] double GcPauseMilliseconds,
+    [property: Id(2)] int Collections,
+    [property: Id(3)] int Gen1Collections,
+    [property: Id(4)] int Gen2Collections)
+{
+    public static RuntimeCounts Now() => new(
+        GC.GetTotalAllocatedBytes(),
+        GC.GetTotalPauseDuration().TotalMilliseconds,
+        GC.CollectionCount(0),
+        GC.CollectionCount(1),
+        GC.CollectionCount(2));
+}

@@ -17,7 +17,8 @@ public sealed record DashboardResult(
     LatencySummary CheckInLatency,
     long MissingEvents,
     long DuplicateEvents,
-    bool EveryClientGotEveryEvent);
+    bool EveryClientGotEveryEvent,
+    long Pairs = 0);
 
 /// <summary>
 /// D SignalR clients watch every district (an operator's <c>WatchAll</c>) while check-ins start at a constant rate
@@ -47,6 +48,7 @@ public sealed class DashboardLatency(CheckIns checkIns, BenchOptions options)
             var checkInLatency = new ConcurrentBag<double>();
             var free = new ConcurrentQueue<int>(Enumerable.Range(0, checkIns.Volunteers.Count));
             long errors = 0;
+            long started = 0;
             await LoadRunner.OpenLoopAsync(perSecond, warmup + count, async (n, scheduled) =>
             {
                 var measured = n >= warmup;
@@ -66,6 +68,7 @@ public sealed class DashboardLatency(CheckIns checkIns, BenchOptions options)
                     return;
                 }
 
+                Interlocked.Increment(ref started);
                 var visitId = measured ? VisitPrefix + i : WarmupPrefix + n;
                 try
                 {
@@ -140,7 +143,8 @@ public sealed class DashboardLatency(CheckIns checkIns, BenchOptions options)
                 requestLatency.Summarize(),
                 missing,
                 watchers.Sum(w => w.Duplicates),
-                missing == 0 && !acknowledged.IsEmpty);
+                missing == 0 && !acknowledged.IsEmpty,
+                Interlocked.Read(ref started));
         }
         finally
         {

@@ -45,14 +45,21 @@ public static class EndToEndBenchmark
         Log("check-ins: check-in + check-out pairs, closed loop");
         var requestsBefore = await StorageRequests.ReadAsync(o);
         var pairs = await checkIns.RunAsync();
-        var storage = StorageRequests.PerPair(requestsBefore, await StorageRequests.ReadAsync(o), pairs.Units);
+        var requestsAfter = await StorageRequests.ReadAsync(o);
+        // The counters cover the warm-up too: divided by every pair started between the two reads.
+        var storage = StorageRequests.PerPair(requestsBefore, requestsAfter, pairs.Started);
+        var pairsRuntime = SiloRuntimeUse.Between(requestsBefore, requestsAfter, pairs.Started);
         Log($"  {pairs.UnitsPerSecond:N1} pairs/s, p50 {pairs.Latency.P50:N1} ms, p99 {pairs.Latency.P99:N1} ms, {pairs.Errors} errors");
-        Log($"  storage per pair: {storage.Requests:N2} requests, {storage.Transactions:N2} transactions, {storage.Writes:N2} single writes, {storage.Reads:N2} reads; {storage.LedgerAppends:N2} ledger appends, {storage.DistrictFlushes:N2} district writes");
+        Log($"  storage per pair: {storage.Requests:N2} requests, {storage.Transactions:N2} transactions, {storage.Writes:N2} single writes, {storage.Reads:N2} reads; {storage.LedgerAppends:N2} ledger appends, {storage.DistrictFlushes:N2} district writes; {storage.TransactionEntities:N1} entities in transactions");
+        Log($"  silo: {pairsRuntime.AllocatedKiBPerPair:N0} KiB allocated per pair, GC paused {pairsRuntime.GcPauseMsPerSecond:N0} ms a second, {pairsRuntime.CollectionsPerSecond:N1} collections a second");
 
         var rate = Math.Max(1, pairs.UnitsPerSecond / 2);
         Log($"dashboard latency: {o.Watchers} watchers, check-ins open loop at {rate:N1}/s");
+        var dashboardBefore = await StorageRequests.ReadAsync(o);
         var dashboard = await new DashboardLatency(checkIns, o).RunAsync(operatorToken, rate);
+        var dashboardRuntime = SiloRuntimeUse.Between(dashboardBefore, await StorageRequests.ReadAsync(o), dashboard.Pairs);
         Log($"  event p50 {dashboard.EventLatency.P50:N1} ms, p99 {dashboard.EventLatency.P99:N1} ms, {dashboard.MissingEvents} missing, {dashboard.Errors} errors");
+        Log($"  silo: {dashboardRuntime.AllocatedKiBPerPair:N0} KiB allocated per pair, GC paused {dashboardRuntime.GcPauseMsPerSecond:N0} ms a second, {dashboardRuntime.CollectionsPerSecond:N1} collections a second");
 
         Log("durability: every acknowledged check-out in the ledger and the hours route");
         var durability = await checkIns.VerifyAsync();
@@ -79,7 +86,9 @@ public static class EndToEndBenchmark
             durability,
             MemoryProbe.GcSettings(o.SiloRuntimeConfig, o.SiloPid),
             memory,
-            storage);
+            storage,
+            pairsRuntime,
+            dashboardRuntime);
         Console.WriteLine(result.ToJsonLine());
 
         if (o.DocsPath is { } docs)

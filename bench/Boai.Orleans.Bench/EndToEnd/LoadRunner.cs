@@ -3,7 +3,14 @@ using System.Diagnostics;
 namespace Boai.Orleans.Bench.EndToEnd;
 
 /// <summary>What a closed-loop phase did within its measured window.</summary>
-public sealed record ClosedLoopResult(int Concurrency, double Seconds, long Operations, long Units, long Errors, LatencySummary Latency)
+/// <param name="Concurrency">Workers.</param>
+/// <param name="Seconds">The measured window.</param>
+/// <param name="Operations">Operations that started in the window and succeeded.</param>
+/// <param name="Units">What they completed (requests, entities, pairs).</param>
+/// <param name="Errors">Operations that started in the window and failed.</param>
+/// <param name="Latency">The succeeded operations' latency.</param>
+/// <param name="Started">Every operation the loop started, warm-up and failures included: what counters read before and after the loop divide by.</param>
+public sealed record ClosedLoopResult(int Concurrency, double Seconds, long Operations, long Units, long Errors, LatencySummary Latency, long Started = 0)
 {
     public double UnitsPerSecond => Seconds > 0 ? Units / Seconds : 0;
 
@@ -32,7 +39,7 @@ public static class LoadRunner
         var measureFrom = origin + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
         var measureTo = measureFrom + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var recorders = new LatencyRecorder[concurrency];
-        var counts = new (long Operations, long Units, long Errors, long LastEnd)[concurrency];
+        var counts = new (long Operations, long Units, long Errors, long LastEnd, long Started)[concurrency];
         var workers = Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
         {
             var recorder = recorders[w] = new LatencyRecorder();
@@ -44,6 +51,7 @@ public static class LoadRunner
                     break;
                 }
 
+                counts[w].Started++;
                 int units;
                 var failed = false;
                 try
@@ -84,7 +92,8 @@ public static class LoadRunner
             counts.Sum(c => c.Operations),
             counts.Sum(c => c.Units),
             counts.Sum(c => c.Errors),
-            LatencyRecorder.Merge(recorders).Summarize());
+            LatencyRecorder.Merge(recorders).Summarize(),
+            counts.Sum(c => c.Started));
     }
 
     /// <summary>

@@ -50,7 +50,9 @@ public sealed record BenchResult(
     Durability Durability,
     string SiloGc,
     IReadOnlyList<MemoryStep> Memory,
-    StoragePerPair? StoragePerPair = null)
+    StoragePerPair? StoragePerPair = null,
+    SiloRuntimeUse? PairsRuntime = null,
+    SiloRuntimeUse? DashboardRuntime = null)
 {
     public const string Begin = "<!-- bench:end-to-end:begin (written by ./bench.sh; edit the tool, not this block) -->";
     public const string End = "<!-- bench:end-to-end:end -->";
@@ -97,13 +99,21 @@ public sealed record BenchResult(
         s.AppendLine(Inv($"| Check-in + check-out pairs (HTTP, JWT, {CheckIns.Concurrency} concurrent) | **{CheckIns.UnitsPerSecond:N1} pairs/s** ({2 * CheckIns.UnitsPerSecond:N0} requests/s) | {Lat(CheckIns.Latency)} per pair | {CheckIns.Errors} |"));
         if (StoragePerPair is { } sp)
         {
-            s.AppendLine(Inv($"| Storage requests per pair, counted by the silo's table clients (ledger, grain state, district rows; retries included) during the pairs phase | **{sp.Requests:N2} requests**: {sp.Transactions:N2} entity-group transactions (of them {sp.LedgerAppends:N2} ledger appends; {sp.DistrictFlushes:N2} district writes), {sp.Writes:N2} single writes, {sp.Reads:N2} reads | | |"));
+            s.AppendLine(Inv($"| Storage requests per pair, counted by the silo's table clients (ledger, grain state, district rows; retries included) during the pairs phase, its warm-up's pairs included | **{sp.Requests:N2} requests**: {sp.Transactions:N2} entity-group transactions (of them {sp.LedgerAppends:N2} ledger appends; {sp.DistrictFlushes:N2} district writes) carrying {sp.TransactionEntities:N1} entities, {sp.Writes:N2} single writes, {sp.Reads:N2} reads | | |"));
         }
 
         s.AppendLine(Inv($"| Durability: acknowledged check-outs found in the ledger table; volunteers whose hours route counts fewer visits than acknowledged | {Durability.Acknowledged - Durability.MissingFromLedger:N0} of {Durability.Acknowledged:N0}; {Durability.VolunteersShort} of {Durability.VolunteersChecked:N0} short | | {Durability.MissingFromLedger} lost |"));
         var d = Dashboard;
         s.AppendLine(Inv($"| Dashboard: {d.Watchers} SignalR watchers ({d.Client}), check-ins open loop at {d.TargetPerSecond:N1}/s (half the pair rate; achieved {d.AchievedPerSecond:N1}/s) after a {d.WarmupSeconds:0} s warm-up at that rate: check-in request → `visitCheckedIn` at each watcher | {d.EventLatency.Count:N0} deliveries, {d.MissingEvents} missing, {d.DuplicateEvents} duplicated | {Lat(d.EventLatency)} | {d.Errors} |"));
         s.AppendLine(Inv($"| … the check-in request itself, from its scheduled send | | {Lat(d.CheckInLatency)} | |"));
+        foreach (var (phase, use) in new[] { ("pairs phase, per pair", PairsRuntime), ("dashboard phase (warm-up included), per check-in + check-out", DashboardRuntime) })
+        {
+            if (use is not null)
+            {
+                s.AppendLine(Inv($"| Silo allocations and GC, {phase} (the silo's own `GC` counters) | **{use.AllocatedKiBPerPair:N0} KiB allocated**; paused {use.GcPauseMsPerSecond:N0} ms a second in {use.CollectionsPerSecond:N1} collections a second ({use.Gen1PerSecond:N1} of generation 1 or 2, {use.Gen2PerSecond:N1} of 2) | | |"));
+            }
+        }
+
         foreach (var step in Memory)
         {
             s.AppendLine(Inv($"| Silo working set (VmRSS) after activating {step.Grains:N0} more volunteer grains ({CumulativeGrains(step):N0} in all; {step.ActivationsPerSecond:N0} activations/s; {step.ActivationsAfter?.ToString("N0", CultureInfo.InvariantCulture) ?? "?"} activations in the silo{(step.Failed > 0 ? Inv($"; {step.Failed:N0} calls failed") : "")}) | **{Mib(step.RssAfterBytes)}** (from {Mib(step.RssBeforeBytes)}): **{step.BytesPerGrain:N0} bytes per grain** | | |"));

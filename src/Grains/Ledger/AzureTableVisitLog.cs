@@ -143,6 +143,7 @@ public sealed partial class AzureTableVisitLog(BoaiTables tables, IOptions<Ledge
         LedgerAuditRows.Add(actions, pk, events, audits);
         var startedAt = Stopwatch.GetTimestamp();
         Telemetry.LedgerAppend();
+        Telemetry.TransactionSent(actions.Count);
         try
         {
             var answers = await table.SubmitTransactionAsync(actions, cancellationToken);

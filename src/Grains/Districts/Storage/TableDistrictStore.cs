@@ -613,6 +613,7 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
     {
         if (_lease is not { } lease)
         {
+            Telemetry.TransactionSent(chunk.Count);
             await client.SubmitTransactionAsync(chunk);
             return;
         }
@@ -620,6 +621,7 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
         List<TableTransactionAction> actions = [.. chunk, new(TableTransactionActionType.UpdateMerge, LeaseRow(), lease)];
         try
         {
+            Telemetry.TransactionSent(actions.Count);
             var responses = await client.SubmitTransactionAsync(actions);
             _lease = responses.Value[^1].Headers.ETag;
         }
