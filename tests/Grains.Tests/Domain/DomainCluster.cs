@@ -59,9 +59,10 @@ public sealed class DomainCluster : IAsyncLifetime
             ["DistrictClock:Period"] = "00:00:00.200",
             ["Supervision:CheckPeriod"] = "00:00:00.200",
             ["Rules:AutoCertifyCleanVisits"] = "false",
-            // Tests settle (every lane delivered and stored) many times; a shorter write-behind than the service's 5 s
-            // runs the same code and keeps each settle short.
+            // Tests settle (every lane delivered and stored) many times; shorter writes behind than the service's 5 s
+            // run the same code and keep each settle short.
             ["Households:WriteBehind"] = "00:00:01",
+            ["Districts:FlushInterval"] = "00:00:01",
             // Tests move the clock by hours or days; a test's live-event listener must not expire meanwhile.
             ["LiveEvents:HostExpiry"] = "365.00:00:00",
         }).Build();
