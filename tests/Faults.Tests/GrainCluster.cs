@@ -11,9 +11,6 @@ namespace Boai.Orleans.Faults.Tests;
 /// <summary>Real silos of the service's grains and storage, in this process, on their own tables of a real Azurite.</summary>
 internal static class GrainCluster
 {
-    /// <summary>How long a settle may take after the chaos before the test fails.</summary>
-    private static readonly TimeSpan SettleWithin = TimeSpan.FromSeconds(90);
-
     public static async Task<InProcessTestCluster> DeployAsync(AzuriteFixture azurite, short silos)
     {
         var suffix = Guid.NewGuid().ToString("N")[..8];
@@ -58,22 +55,5 @@ internal static class GrainCluster
     /// activated again by this call and delivers from its cursor.
     /// </summary>
     public static Task SettledAsync(IGrainFactory grains, int partitions = Ledger.LedgerOptions.DefaultPartitions) =>
-        Task.WhenAll(Enumerable.Range(0, partitions).Select(async p =>
-        {
-            // With the service's writes behind, a household's visit is confirmed once the household wrote it (5 s) and the
-            // district stored its summary (5 s more): one wait may outlast a grain call's response timeout (10 s). Each
-            // partition is asked again until a bound; a partition that never delivers still fails the test.
-            var deadline = DateTime.UtcNow + SettleWithin;
-            while (true)
-            {
-                try
-                {
-                    await grains.GetGrain<Ledger.ILedgerPartitionGrain>(p).Delivered();
-                    return;
-                }
-                catch (TimeoutException) when (DateTime.UtcNow < deadline)
-                {
-                }
-            }
-        }));
+        Task.WhenAll(Enumerable.Range(0, partitions).Select(p => grains.GetGrain<Ledger.ILedgerPartitionGrain>(p).Delivered()));
 }

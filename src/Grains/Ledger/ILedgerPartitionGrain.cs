@@ -21,6 +21,12 @@ public interface ILedgerPartitionGrain : IGrainWithIntegerKey
     /// <summary>Activates the partition, so it delivers what a dead silo left undelivered.</summary>
     Task Wake();
 
-    /// <summary>Completes when every event committed so far has reached its projections (tests, rebuild checks).</summary>
+    /// <summary>
+    /// Completes when every event committed so far has reached its projections (tests, rebuild checks). That waits for
+    /// the projections' writes behind (a household's write, then the district's write of its summary, 5 s each by
+    /// default) and, after a silo died, for their activations elsewhere: longer than an ordinary call's response
+    /// timeout, so this call has its own.
+    /// </summary>
+    [ResponseTimeout("00:01:30")]
     Task<long> Delivered();
 }
