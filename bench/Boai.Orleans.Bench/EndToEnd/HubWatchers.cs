@@ -8,8 +8,11 @@ using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Boai.Orleans.Bench.EndToEnd;
 
-/// <summary>One dashboard watching every district: notes when each visit's <c>visitCheckedIn</c> and <c>visitCheckedOut</c> arrive.</summary>
-public abstract class HubWatcher : IAsyncDisposable
+/// <summary>
+/// One dashboard watching every district: notes when each visit's <c>visitCheckedIn</c> and <c>visitCheckedOut</c>
+/// arrive, for the visits whose id begins with <paramref name="visitPrefix"/> (the phase's own).
+/// </summary>
+public abstract class HubWatcher(string visitPrefix) : IAsyncDisposable
 {
     private long _duplicates;
 
@@ -33,25 +36,25 @@ public abstract class HubWatcher : IAsyncDisposable
 
     public abstract ValueTask DisposeAsync();
 
-    /// <summary>Records a visit's event received at <paramref name="receivedAt"/> (a <see cref="Stopwatch"/> timestamp).</summary>
+    /// <summary>Records a visit's event received at <paramref name="receivedAt"/> (a <see cref="Stopwatch"/> timestamp); other visits' are ignored.</summary>
     protected void Note(bool checkedIn, string visitId, long receivedAt)
     {
-        if (!(checkedIn ? CheckedIn : CheckedOut).TryAdd(visitId, receivedAt))
+        if (visitId.StartsWith(visitPrefix, StringComparison.Ordinal) && !(checkedIn ? CheckedIn : CheckedOut).TryAdd(visitId, receivedAt))
         {
             Interlocked.Increment(ref _duplicates);
         }
     }
 
-    private sealed class TypedClientWatcher(HubConnection connection) : HubWatcher
+    private sealed class TypedClientWatcher(HubConnection connection, string visitPrefix) : HubWatcher(visitPrefix)
     {
         public static async Task<HubWatcher> StartAsync(Uri hub, string token, string visitPrefix)
         {
             var connection = new HubConnectionBuilder()
                 .WithUrl(hub, o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
                 .Build();
-            var watcher = new TypedClientWatcher(connection);
-            connection.On<JsonElement>("visitCheckedIn", e => watcher.Noted(checkedIn: true, e, visitPrefix));
-            connection.On<JsonElement>("visitCheckedOut", e => watcher.Noted(checkedIn: false, e, visitPrefix));
+            var watcher = new TypedClientWatcher(connection, visitPrefix);
+            connection.On<JsonElement>("visitCheckedIn", e => watcher.Noted(checkedIn: true, e));
+            connection.On<JsonElement>("visitCheckedOut", e => watcher.Noted(checkedIn: false, e));
             await connection.StartAsync();
             await connection.InvokeAsync<IReadOnlyList<string>>("WatchAll");
             return watcher;
@@ -59,10 +62,10 @@ public abstract class HubWatcher : IAsyncDisposable
 
         public override ValueTask DisposeAsync() => connection.DisposeAsync();
 
-        private void Noted(bool checkedIn, JsonElement evt, string visitPrefix)
+        private void Noted(bool checkedIn, JsonElement evt)
         {
             var now = Stopwatch.GetTimestamp();
-            if (evt.TryGetProperty("visitId", out var id) && id.GetString() is { } visitId && visitId.StartsWith(visitPrefix, StringComparison.Ordinal))
+            if (evt.TryGetProperty("visitId", out var id) && id.GetString() is { } visitId)
             {
                 Note(checkedIn, visitId, now);
             }
@@ -85,7 +88,6 @@ public sealed class WebSocketWatcher : HubWatcher
     private static readonly byte[] WatchAll = Encoding.UTF8.GetBytes("{\"type\":1,\"invocationId\":\"1\",\"target\":\"WatchAll\",\"arguments\":[]}\u001e");
 
     private readonly ClientWebSocket _socket;
-    private readonly string _visitPrefix;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _watching = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -94,9 +96,9 @@ public sealed class WebSocketWatcher : HubWatcher
     private Task _pinging = Task.CompletedTask;
 
     private WebSocketWatcher(ClientWebSocket socket, string visitPrefix)
+        : base(visitPrefix)
     {
         _socket = socket;
-        _visitPrefix = visitPrefix;
     }
 
     public static async Task<HubWatcher> ConnectAsync(Uri hub, string token, string visitPrefix)
@@ -299,8 +301,11 @@ public sealed class WebSocketWatcher : HubWatcher
             {
                 _handshake.TrySetException(new InvalidOperationException("hub handshake refused: " + Encoding.UTF8.GetString(json)));
             }
+            else
+            {
+                _handshake.TrySetResult();
+            }
 
-            _handshake.TrySetResult();
             return;
         }
 
@@ -314,7 +319,7 @@ public sealed class WebSocketWatcher : HubWatcher
             case 3 or 7:
                 _watching.TrySetException(new InvalidOperationException("WatchAll failed or the hub closed the connection: " + record.Error));
                 break;
-            case 1 when record is { CheckedIn: { } step, VisitId: { } visitId } && visitId.StartsWith(_visitPrefix, StringComparison.Ordinal):
+            case 1 when record is { CheckedIn: { } step, VisitId: { } visitId }:
                 Note(step, visitId, receivedAt);
                 break;
         }
