@@ -16,6 +16,9 @@ namespace Boai.Orleans.Hosting;
 
 public static class DomainServiceCollectionExtensions
 {
+    /// <summary>Bounded so a storage call of the domain's tables gives up well before Orleans' 30 s response timeout.</summary>
+    private static readonly TimeSpan DomainStorageBudget = TimeSpan.FromSeconds(26);
+
     /// <summary>What grains and the dashboard both read: time, the rules, the catalogue, the districts, the tables, the ledger.</summary>
     public static IServiceCollection AddBoaiDomain(this IServiceCollection services, IConfiguration configuration)
     {
@@ -35,6 +38,7 @@ public static class DomainServiceCollectionExtensions
         var storage = configuration.GetStorageSettings();
         services.TryAddSingleton(_ => new BoaiTables(
             CreateTableService(storage),
+            BoaiTableService.CreateTransactions(storage, DomainStorageBudget),
             new BoaiTableOptions { LedgerTable = storage.LedgerTable, DistrictTable = storage.DistrictTable, AuditTable = storage.AuditTable }));
         services.AddOptions<LedgerOptions>().Bind(configuration.GetSection(LedgerOptions.SectionName));
         services.TryAddSingleton<IVisitLog, AzureTableVisitLog>();
@@ -44,7 +48,5 @@ public static class DomainServiceCollectionExtensions
     }
 
     /// <summary>The table service of the domain's own tables (ledger, districts, audit), on the cluster's one account.</summary>
-    public static TableServiceClient CreateTableService(StorageSettings storage) =>
-        // Bounded so a storage call gives up well before Orleans' 30 s response timeout.
-        BoaiTableService.Create(storage, TimeSpan.FromSeconds(26));
+    public static TableServiceClient CreateTableService(StorageSettings storage) => BoaiTableService.Create(storage, DomainStorageBudget);
 }

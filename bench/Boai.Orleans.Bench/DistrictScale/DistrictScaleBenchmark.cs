@@ -7,6 +7,7 @@ using Azure.Data.Tables;
 using Boai.Orleans.Bench.EndToEnd;
 using Boai.Orleans.Districts;
 using Boai.Orleans.Hosting;
+using Boai.Orleans.Hosting.Storage;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,7 +38,8 @@ public static class DistrictScaleBenchmark
 
         Log($"seeding {o.Volunteers:N0} volunteers, {o.Households:N0} households ({o.Uncovered:N0} uncovered needs) of {o.District} into storage");
         var seedClock = Stopwatch.StartNew();
-        await DistrictSeeder.SeedAsync(new TableClient(o.StorageConnectionString, o.DistrictTable), o.District, centre, o.Volunteers, o.Households, o.Uncovered, DateTimeOffset.UtcNow);
+        var transactions = BoaiTableService.CreateTransactions(new StorageSettings { ConnectionString = o.StorageConnectionString }, TimeSpan.FromSeconds(30));
+        await DistrictSeeder.SeedAsync(new TableClient(o.StorageConnectionString, o.DistrictTable), transactions, o.District, centre, o.Volunteers, o.Households, o.Uncovered, DateTimeOffset.UtcNow);
         var rowsSeconds = seedClock.Elapsed.TotalSeconds;
         Log($"rows written in {rowsSeconds:0.0} s; {o.Teams:N0} teams through their grains");
         await DistrictSeeder.SeedTeamsAsync(grains, o.District, o.Teams, o.Volunteers);
@@ -49,7 +51,7 @@ public static class DistrictScaleBenchmark
         await Task.Delay(TimeSpan.FromSeconds(3));
         var rssBefore = o.SiloPid is { } p1 ? MemoryProbe.Rss(p1) : 0;
         // What the activation reads (all but the volunteers' whole records), then what it reads after, without a silo.
-        var store = new TableDistrictStore(o.District, new TableClient(o.StorageConnectionString, o.DistrictTable));
+        var store = new TableDistrictStore(o.District, new TableClient(o.StorageConnectionString, o.DistrictTable), transactions);
         var readClock = Stopwatch.StartNew();
         var rows = await store.LoadAsync(CancellationToken.None);
         var partitionReadMs = readClock.Elapsed.TotalMilliseconds;

@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Boai.Orleans.Districts;
 using Boai.Orleans.Model;
+using Boai.Orleans.Storage;
 using Boai.Orleans.Teams;
 using Orleans.Storage;
 
@@ -17,10 +18,10 @@ internal static class DistrictSeeder
     private static readonly string[] Categories = ["elderly", "children", "disabled", "hardship"];
     private static readonly string[] Communities = ["悦来社区", "民众社区", "永宁社区", "新基社区", "沙口社区"];
 
-    public static async Task SeedAsync(TableClient districts, string districtId, GeoPoint centre, int volunteers, int households, int uncovered, DateTimeOffset now)
+    public static async Task SeedAsync(TableClient districts, ITableTransactions transactions, string districtId, GeoPoint centre, int volunteers, int households, int uncovered, DateTimeOffset now)
     {
         await districts.CreateIfNotExistsAsync();
-        var store = new TableDistrictStore(districtId, districts);
+        var store = new TableDistrictStore(districtId, districts, transactions);
         for (var i = 0; i < volunteers; i++)
         {
             var v = Volunteer(districtId, centre, i, now);

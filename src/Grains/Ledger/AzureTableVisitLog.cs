@@ -146,16 +146,16 @@ public sealed partial class AzureTableVisitLog(BoaiTables tables, IOptions<Ledge
         Telemetry.TransactionSent(actions.Count);
         try
         {
-            var answers = await table.SubmitTransactionAsync(actions, cancellationToken);
+            var etag = await tables.Transactions.SubmitAsync(table.Name, actions, cursorIndex, cancellationToken);
             Telemetry.StorageWrite("ledger", startedAt, succeeded: true);
-            return new LedgerVersion(answers.Value[cursorIndex].Headers.ETag?.ToString());
+            return new LedgerVersion(etag);
         }
-        catch (TableTransactionFailedException ex) when (expected is not null && IsFenced(ex, cursorIndex, events.Count))
+        catch (TableTransactionRefusedException ex) when (expected is not null && IsFenced(ex, cursorIndex, events.Count))
         {
             Telemetry.StorageWrite("ledger", startedAt, succeeded: false);
             throw new LedgerFencedException(partition, ex);
         }
-        catch (TableTransactionFailedException ex) when (ex.Status == 409 && ex.FailedTransactionActionIndex is { } index && index >= 1 && index <= events.Count * 2)
+        catch (TableTransactionRefusedException ex) when (ex.Status == 409 && ex.FailedActionIndex is { } index && index >= 1 && index <= events.Count * 2)
         {
             Telemetry.StorageWrite("ledger", startedAt, succeeded: false);
             // Action 1 + 2i is event i's v| row, 2 + 2i its w| row.
@@ -365,8 +365,8 @@ public sealed partial class AzureTableVisitLog(BoaiTables tables, IOptions<Ledge
     /// Another writer got there first: the cursor row is not at the version this writer read (409 inserting it, 412
     /// replacing it), or the log row of these sequences exists (the other writer's append ended at the same one).
     /// </summary>
-    private static bool IsFenced(TableTransactionFailedException ex, int cursorIndex, int events) =>
-        ex.FailedTransactionActionIndex is { } index
+    private static bool IsFenced(TableTransactionRefusedException ex, int cursorIndex, int events) =>
+        ex.FailedActionIndex is { } index
         && ((index == cursorIndex && ex.Status is 409 or 412) || (index == 0 && events > 0 && ex.Status == 409));
 
     /// <summary>The cursor row's write: inserted when the writer read none, replaced at the version it read, or unconditionally.</summary>

@@ -13,8 +13,11 @@ public sealed class BoaiTableOptions
     public string AuditTable { get; set; } = "BoaiAudit";
 }
 
-/// <summary>The domain's tables on the service's storage account; each is created on first use.</summary>
-public sealed class BoaiTables(TableServiceClient service, BoaiTableOptions options)
+/// <summary>
+/// The domain's tables on the service's storage account; each is created on first use. Their entity-group transactions
+/// go through <see cref="Transactions"/>, on the same account.
+/// </summary>
+public sealed class BoaiTables(TableServiceClient service, ITableTransactions transactions, BoaiTableOptions options)
 {
     private readonly TableHandle _ledger = new(service, options.LedgerTable);
     private readonly TableHandle _districts = new(service, options.DistrictTable);
@@ -27,6 +30,8 @@ public sealed class BoaiTables(TableServiceClient service, BoaiTableOptions opti
     public Task<TableClient> Audit => _audit.GetAsync();
 
     public TableServiceClient Service => service;
+
+    public ITableTransactions Transactions => transactions;
 
     /// <summary>Creates the table once; a failed attempt (storage down) is tried again on the next use.</summary>
     private sealed class TableHandle(TableServiceClient service, string name)

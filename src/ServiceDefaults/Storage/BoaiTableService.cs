@@ -1,6 +1,8 @@
+using Azure;
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
+using Boai.Orleans.Storage;
 
 namespace Boai.Orleans.Hosting.Storage;
 
@@ -17,10 +19,7 @@ public static class BoaiTableService
     public static TableServiceClient Create(StorageSettings storage, TimeSpan budget)
     {
         ArgumentNullException.ThrowIfNull(storage);
-        var options = new TableClientOptions();
-        FitRetriesWithin(options.Retry, budget);
-        // Every request (each retry too) is counted, per kind: what a check-in costs the account (boai.storage.requests).
-        options.AddPolicy(Boai.Orleans.Storage.StorageRequestCounter.Instance, HttpPipelinePosition.PerRetry);
+        var options = Options(budget);
         if (storage.TableServiceUri is { } uri)
         {
             return new TableServiceClient(uri, new DefaultAzureCredential(), options);
@@ -30,6 +29,42 @@ public static class BoaiTableService
         return AccountSas.For(storage.ConnectionString) is { } sas
             ? new TableServiceClient(sas.Endpoint, sas.Credential, options)
             : new TableServiceClient(storage.ConnectionString, options);
+    }
+
+    /// <summary>
+    /// The entity-group transactions of the domain's tables (<see cref="TableTransactions"/>), on the same account, with
+    /// the same authorisation, retries within <paramref name="budget"/> and request counting as <see cref="Create"/>.
+    /// </summary>
+    public static TableTransactions CreateTransactions(StorageSettings storage, TimeSpan budget)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        var options = Options(budget);
+        if (storage.TableServiceUri is { } uri)
+        {
+            return TableTransactions.WithToken(uri, new DefaultAzureCredential(), options);
+        }
+
+        if (AccountSas.For(storage.ConnectionString) is { } sas)
+        {
+            return TableTransactions.WithSignature(sas.Endpoint, sas.Credential, options);
+        }
+
+        // A connection string that carries its own SAS.
+        var endpoint = new TableServiceClient(storage.ConnectionString).Uri;
+        var signature = storage.ConnectionString.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(part => part.Split('=', 2))
+            .FirstOrDefault(kv => kv.Length == 2 && kv[0].Equals("SharedAccessSignature", StringComparison.OrdinalIgnoreCase))?[1]
+            ?? throw new InvalidOperationException("The storage connection string has neither an account key nor a SharedAccessSignature.");
+        return TableTransactions.WithSignature(endpoint, new AzureSasCredential(signature), options);
+    }
+
+    private static TableClientOptions Options(TimeSpan budget)
+    {
+        var options = new TableClientOptions();
+        FitRetriesWithin(options.Retry, budget);
+        // Every request (each retry too) is counted, per kind: what a check-in costs the account (boai.storage.requests).
+        options.AddPolicy(Boai.Orleans.Storage.StorageRequestCounter.Instance, HttpPipelinePosition.PerRetry);
+        return options;
     }
 
     /// <summary>

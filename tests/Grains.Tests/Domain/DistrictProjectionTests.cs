@@ -1,19 +1,23 @@
 using Azure.Data.Tables;
 using Boai.Orleans.Districts;
 using Boai.Orleans.Model;
+using Boai.Orleans.Storage;
+using Boai.Orleans.Testing;
 
 namespace Boai.Orleans.Grains.Tests.Domain;
 
 [Collection(DomainClusterCollection.Name)]
 public sealed class DistrictProjectionTests(DomainCluster domain)
 {
+    private ITableTransactions Transactions => field ??= AzuriteTransactions.For(domain.Azurite.ConnectionString);
+
     private static readonly DateTimeOffset At = new(2026, 11, 30, 9, 0, 0, TimeSpan.FromHours(8));
 
     [Fact]
     public async Task Deletes_go_out_with_the_upserts_and_a_row_never_written_does_not_fail_the_flush()
     {
         var table = await NewTableAsync();
-        var store = new TableDistrictStore("xiaolan", table);
+        var store = new TableDistrictStore("xiaolan", table, Transactions);
         for (var i = 0; i < 150; i++)
         {
             store.Put(DistrictRowKind.Active, $"visit-{i}", Visit($"visit-{i}"));
@@ -33,7 +37,7 @@ public sealed class DistrictProjectionTests(DomainCluster domain)
         store.Put(DistrictRowKind.Month, "visit-1", new MonthVisit("visit-1", 1.5), "202611");
         await store.FlushAsync();
 
-        var rows = await new TableDistrictStore("xiaolan", table).LoadAsync(CancellationToken.None);
+        var rows = await new TableDistrictStore("xiaolan", table, Transactions).LoadAsync(CancellationToken.None);
         Assert.False(store.HasChanges);
         var expected = Enumerable.Range(120, 30).Select(i => $"visit-{i}").Append("visit-1").Order(StringComparer.Ordinal);
         Assert.Equal(expected, rows.Select(r => r.Id).Order(StringComparer.Ordinal));
@@ -44,7 +48,7 @@ public sealed class DistrictProjectionTests(DomainCluster domain)
     public async Task A_visit_checked_in_and_out_between_two_flushes_costs_no_row_write_and_a_stored_one_is_deleted()
     {
         var table = await NewTableAsync();
-        var store = new TableDistrictStore("xiaolan", table);
+        var store = new TableDistrictStore("xiaolan", table, Transactions);
 
         // Put and deleted before any flush: never sent, so nothing to write (a delete of it would fail its transaction).
         store.Put(DistrictRowKind.Active, "short-lived", Visit("short-lived"));
@@ -57,28 +61,28 @@ public sealed class DistrictProjectionTests(DomainCluster domain)
         store.Delete(DistrictRowKind.Active, "stored");
         Assert.True(store.HasChanges);
         await store.FlushAsync();
-        Assert.Empty(await new TableDistrictStore("xiaolan", table).LoadAsync(CancellationToken.None));
+        Assert.Empty(await new TableDistrictStore("xiaolan", table, Transactions).LoadAsync(CancellationToken.None));
 
         // Deleted by that flush, so no longer stored: put and deleted again before a flush, it costs nothing.
         store.Put(DistrictRowKind.Active, "stored", Visit("stored"));
         store.Delete(DistrictRowKind.Active, "stored");
         Assert.False(store.HasChanges);
 
-        var reread = new TableDistrictStore("xiaolan", table);
+        var reread = new TableDistrictStore("xiaolan", table, Transactions);
         reread.Put(DistrictRowKind.Active, "again", Visit("again"));
         await reread.FlushAsync();
-        var cold = new TableDistrictStore("xiaolan", table);
+        var cold = new TableDistrictStore("xiaolan", table, Transactions);
         Assert.Single(await cold.LoadAsync(CancellationToken.None));
         cold.Delete(DistrictRowKind.Active, "again");
         await cold.FlushAsync();
-        Assert.Empty(await new TableDistrictStore("xiaolan", table).LoadAsync(CancellationToken.None));
+        Assert.Empty(await new TableDistrictStore("xiaolan", table, Transactions).LoadAsync(CancellationToken.None));
     }
 
     [Fact]
     public async Task Many_volunteers_share_a_row_and_a_cold_read_returns_each_once_as_last_written()
     {
         var table = await NewTableAsync();
-        var store = new TableDistrictStore("xiaolan", table);
+        var store = new TableDistrictStore("xiaolan", table, Transactions);
         const int volunteers = 5_000;
         for (var i = 0; i < volunteers; i++)
         {
@@ -99,7 +103,7 @@ public sealed class DistrictProjectionTests(DomainCluster domain)
             stored++;
         }
 
-        var cold = new TableDistrictStore("xiaolan", table);
+        var cold = new TableDistrictStore("xiaolan", table, Transactions);
         var rows = await cold.LoadAsync(CancellationToken.None);
         var read = (await cold.ReadVolunteersAsync(CancellationToken.None)).ToDictionary(r => r.Id, r => (VolunteerSummary)r.Value);
         Assert.True(stored <= TableDistrictStore.VolunteerBuckets + TableDistrictStore.ActivityBuckets + 1, $"{stored} rows for {volunteers} volunteers");
@@ -117,7 +121,7 @@ public sealed class DistrictProjectionTests(DomainCluster domain)
         var old = new TableEntity("xiaolan", "v|v1") { ["Json"] = System.Text.Json.JsonSerializer.Serialize(Volunteer("v1", "陈**"), Json) };
         await table.AddEntityAsync(old);
 
-        var store = new TableDistrictStore("xiaolan", table);
+        var store = new TableDistrictStore("xiaolan", table, Transactions);
         var rows = await store.LoadAsync(CancellationToken.None);
         Assert.Equal("v1", Assert.Single(rows).Id);
         Assert.Empty(store.AdoptVolunteers(await store.ReadVolunteersAsync(CancellationToken.None)));
@@ -125,14 +129,14 @@ public sealed class DistrictProjectionTests(DomainCluster domain)
         await store.FlushAsync();
 
         Assert.Equal(["vb|"], (await RowKeysAsync(table)).Select(k => k[..3]));
-        Assert.Equal("v1", Assert.Single(await new TableDistrictStore("xiaolan", table).ReadVolunteersAsync(CancellationToken.None)).Id);
+        Assert.Equal("v1", Assert.Single(await new TableDistrictStore("xiaolan", table, Transactions).ReadVolunteersAsync(CancellationToken.None)).Id);
     }
 
     [Fact]
     public async Task A_volunteer_put_while_the_volunteers_are_read_is_stored_at_once_and_wins_over_the_older_bucket_row()
     {
         var table = await NewTableAsync();
-        var seeder = new TableDistrictStore("xiaolan", table);
+        var seeder = new TableDistrictStore("xiaolan", table, Transactions);
         for (var i = 0; i < 300; i++)
         {
             seeder.Put(DistrictRowKind.Volunteer, $"v{i}", Volunteer($"v{i}", "陈**"));
@@ -142,7 +146,7 @@ public sealed class DistrictProjectionTests(DomainCluster domain)
 
         // The district activates and its volunteers' read is in flight (taken before the updates below, so it holds the
         // older rows) while one volunteer is updated, one removed and one new one added: each is stored at once.
-        var store = new TableDistrictStore("xiaolan", table);
+        var store = new TableDistrictStore("xiaolan", table, Transactions);
         Assert.Empty(await store.LoadAsync(CancellationToken.None));
         var read = await store.ReadVolunteersAsync(CancellationToken.None);
         store.Put(DistrictRowKind.Volunteer, "v7", Volunteer("v7", "李**"));
@@ -152,7 +156,7 @@ public sealed class DistrictProjectionTests(DomainCluster domain)
 
         // The silo dies before the read lands: the next activation reads the updates with its first read.
         // (Looked at without taking the lease: the first store writes on below, as the story goes.)
-        var crashed = new TableDistrictStore("xiaolan", table) { TakesLease = false };
+        var crashed = new TableDistrictStore("xiaolan", table, Transactions) { TakesLease = false };
         var early = (await crashed.LoadAsync(CancellationToken.None)).ToDictionary(r => r.Id, r => (VolunteerSummary)r.Value);
         Assert.Equal(["new", "v7"], early.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("李**", early["v7"].MaskedName);
@@ -170,7 +174,7 @@ public sealed class DistrictProjectionTests(DomainCluster domain)
 
         // Stored: buckets only (single rows and their markers gone), each volunteer as last written.
         Assert.All(await RowKeysAsync(table), k => Assert.StartsWith("vb|", k, StringComparison.Ordinal));
-        var cold = new TableDistrictStore("xiaolan", table);
+        var cold = new TableDistrictStore("xiaolan", table, Transactions);
         Assert.Empty(await cold.LoadAsync(CancellationToken.None));
         var stored = cold.AdoptVolunteers(await cold.ReadVolunteersAsync(CancellationToken.None)).ToDictionary(r => r.Id, r => (VolunteerSummary)r.Value);
         Assert.Equal(300, stored.Count);
@@ -184,13 +188,13 @@ public sealed class DistrictProjectionTests(DomainCluster domain)
     public async Task A_single_row_is_never_left_older_than_its_bucket()
     {
         var table = await NewTableAsync();
-        var seeder = new TableDistrictStore("xiaolan", table);
+        var seeder = new TableDistrictStore("xiaolan", table, Transactions);
         seeder.Put(DistrictRowKind.Volunteer, "v1", Volunteer("v1", "陈**"));
         await seeder.FlushAsync();
 
         // Updated during the read (single row), then again after it (bucket): the bucket's write replaces the single row
         // in the same transaction, so a read after it finds the newest record even when deleting the markers fails.
-        var store = new TableDistrictStore("xiaolan", new DeletesFail(domain.Azurite.ConnectionString, table.Name));
+        var store = new TableDistrictStore("xiaolan", table, new DeletesFail(Transactions));
         await store.LoadAsync(CancellationToken.None);
         var read = await store.ReadVolunteersAsync(CancellationToken.None);
         store.Put(DistrictRowKind.Volunteer, "v1", Volunteer("v1", "李**"));
@@ -200,7 +204,7 @@ public sealed class DistrictProjectionTests(DomainCluster domain)
         await store.FlushAsync();
 
         Assert.Contains("v|v1", await RowKeysAsync(table));
-        var cold = new TableDistrictStore("xiaolan", table);
+        var cold = new TableDistrictStore("xiaolan", table, Transactions);
         var early = await cold.LoadAsync(CancellationToken.None);
         var stored = early.Concat(cold.AdoptVolunteers(await cold.ReadVolunteersAsync(CancellationToken.None))).ToDictionary(r => r.Id, r => (VolunteerSummary)r.Value);
         Assert.Equal("王**", stored["v1"].MaskedName);
@@ -210,7 +214,7 @@ public sealed class DistrictProjectionTests(DomainCluster domain)
     public async Task A_write_that_fails_halfway_never_stores_a_ledger_position_ahead_of_its_rows()
     {
         var table = await NewTableAsync();
-        var store = new TableDistrictStore("xiaolan", new FailsWith(domain.Azurite.ConnectionString, table.Name, "a|visit-fail"));
+        var store = new TableDistrictStore("xiaolan", table, new FailsWith(Transactions, "a|visit-fail"));
 
         // The position first, then 150 visits: more than one transaction, the failing visit in the last.
         store.Put(DistrictRowKind.Position, "3", 42L);
@@ -223,7 +227,7 @@ public sealed class DistrictProjectionTests(DomainCluster domain)
         await Assert.ThrowsAsync<Azure.RequestFailedException>(store.FlushAsync);
 
         // Some visits may have landed; the position, which says the rows hold the events up to 42, has not.
-        var stored = await new TableDistrictStore("xiaolan", table).LoadAsync(CancellationToken.None);
+        var stored = await new TableDistrictStore("xiaolan", table, Transactions).LoadAsync(CancellationToken.None);
         Assert.DoesNotContain(stored, r => r.Kind == DistrictRowKind.Position);
         Assert.DoesNotContain(stored, r => r.Id == "visit-fail");
     }
@@ -232,14 +236,14 @@ public sealed class DistrictProjectionTests(DomainCluster domain)
     public async Task An_activation_that_lost_the_lease_writes_nothing_and_the_newer_one_writes_on()
     {
         var table = await NewTableAsync();
-        var old = new TableDistrictStore("xiaolan", table);
+        var old = new TableDistrictStore("xiaolan", table, Transactions);
         await old.LoadAsync(CancellationToken.None);
         old.Put(DistrictRowKind.Active, "visit-1", Visit("visit-1"));
         old.Put(DistrictRowKind.Position, "3", 10L);
         await old.FlushAsync();
 
         // A newer activation (the old one's silo was declared dead) reads the rows; the visit is checked out there.
-        var newer = new TableDistrictStore("xiaolan", table);
+        var newer = new TableDistrictStore("xiaolan", table, Transactions);
         Assert.Contains(await newer.LoadAsync(CancellationToken.None), r => r.Id == "visit-1");
         newer.Delete(DistrictRowKind.Active, "visit-1");
         newer.Put(DistrictRowKind.Position, "3", 11L);
@@ -258,7 +262,7 @@ public sealed class DistrictProjectionTests(DomainCluster domain)
             await newer.FlushAsync();
         }
 
-        var stored = await new TableDistrictStore("xiaolan", table).LoadAsync(CancellationToken.None);
+        var stored = await new TableDistrictStore("xiaolan", table, Transactions).LoadAsync(CancellationToken.None);
         Assert.DoesNotContain(stored, r => r.Id is "visit-1" or "visit-2");
         Assert.Equal(3, stored.Count(r => r.Kind == DistrictRowKind.Active));
         Assert.Equal(11L, stored.Single(r => r.Kind == DistrictRowKind.Position).Value);
@@ -268,8 +272,8 @@ public sealed class DistrictProjectionTests(DomainCluster domain)
     public async Task A_write_whose_answer_was_lost_does_not_fence_off_its_own_store()
     {
         var table = await NewTableAsync();
-        var lossy = new LosesAnswers(domain.Azurite.ConnectionString, table.Name);
-        var store = new TableDistrictStore("xiaolan", lossy);
+        var lossy = new LosesAnswers(Transactions);
+        var store = new TableDistrictStore("xiaolan", table, lossy);
         await store.LoadAsync(CancellationToken.None);
 
         // The transaction lands (and moves the lease on), but its answer never arrives.
@@ -280,54 +284,45 @@ public sealed class DistrictProjectionTests(DomainCluster domain)
         // The next write finds the lease moved by itself and goes on.
         store.Put(DistrictRowKind.Active, "visit-2", Visit("visit-2"));
         await store.FlushAsync();
-        var stored = await new TableDistrictStore("xiaolan", table).LoadAsync(CancellationToken.None);
+        var stored = await new TableDistrictStore("xiaolan", table, Transactions).LoadAsync(CancellationToken.None);
         Assert.Equal(2, stored.Count(r => r.Kind == DistrictRowKind.Active));
     }
 
-    /// <summary>A table that, when told, lets a transaction land and then fails its answer, as a lost connection does.</summary>
-    private sealed class LosesAnswers(string connectionString, string name) : TableClient(connectionString, name)
+    /// <summary>Transactions that, when told, land and then fail their answer, as a lost connection does.</summary>
+    private sealed class LosesAnswers(ITableTransactions inner) : ITableTransactions
     {
         public bool LoseNext { get; set; }
 
-        public override async Task<Azure.Response<IReadOnlyList<Azure.Response>>> SubmitTransactionAsync(
-            IEnumerable<TableTransactionAction> transactionActions, CancellationToken cancellationToken = default)
+        public async Task<string?> SubmitAsync(string table, IReadOnlyList<TableTransactionAction> actions, int etagOf = -1, CancellationToken cancellationToken = default)
         {
-            var response = await base.SubmitTransactionAsync(transactionActions, cancellationToken);
+            var etag = await inner.SubmitAsync(table, actions, etagOf, cancellationToken);
             if (LoseNext)
             {
                 LoseNext = false;
                 throw new Azure.RequestFailedException(500, "injected: the answer was lost");
             }
 
-            return response;
+            return etag;
         }
     }
 
-    /// <summary>A table whose transactions holding one row key fail, as storage may at any moment.</summary>
-    private sealed class FailsWith(string connectionString, string name, string rowKey) : TableClient(connectionString, name)
+    /// <summary>Transactions holding one row key fail, as storage may at any moment.</summary>
+    private sealed class FailsWith(ITableTransactions inner, string rowKey) : ITableTransactions
     {
-        public override Task<Azure.Response<IReadOnlyList<Azure.Response>>> SubmitTransactionAsync(
-            IEnumerable<TableTransactionAction> transactionActions, CancellationToken cancellationToken = default)
-        {
-            var actions = transactionActions.ToList();
-            return actions.Any(a => a.Entity.RowKey == rowKey)
+        public Task<string?> SubmitAsync(string table, IReadOnlyList<TableTransactionAction> actions, int etagOf = -1, CancellationToken cancellationToken = default) =>
+            actions.Any(a => a.Entity.RowKey == rowKey)
                 ? throw new Azure.RequestFailedException(503, "injected: this transaction fails")
-                : base.SubmitTransactionAsync(actions, cancellationToken);
-        }
+                : inner.SubmitAsync(table, actions, etagOf, cancellationToken);
     }
 
-    /// <summary>A table whose transactions of deletes only fail, as storage may at any moment.</summary>
-    private sealed class DeletesFail(string connectionString, string name) : TableClient(connectionString, name)
+    /// <summary>Transactions of deletes only fail, as storage may at any moment.</summary>
+    private sealed class DeletesFail(ITableTransactions inner) : ITableTransactions
     {
-        public override Task<Azure.Response<IReadOnlyList<Azure.Response>>> SubmitTransactionAsync(
-            IEnumerable<TableTransactionAction> transactionActions, CancellationToken cancellationToken = default)
-        {
-            var actions = transactionActions.ToList();
-            // The store's own lease update rides along with every transaction.
-            return actions.Where(a => a.ActionType != TableTransactionActionType.UpdateMerge).All(a => a.ActionType == TableTransactionActionType.Delete)
+        // The store's own lease update rides along with every transaction.
+        public Task<string?> SubmitAsync(string table, IReadOnlyList<TableTransactionAction> actions, int etagOf = -1, CancellationToken cancellationToken = default) =>
+            actions.Where(a => a.ActionType != TableTransactionActionType.UpdateMerge).All(a => a.ActionType == TableTransactionActionType.Delete)
                 ? throw new Azure.RequestFailedException(503, "deletes fail")
-                : base.SubmitTransactionAsync(actions, cancellationToken);
-        }
+                : inner.SubmitAsync(table, actions, etagOf, cancellationToken);
     }
 
     /// <summary>The district's data rows (its lease row, which says who writes them, aside).</summary>

@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Boai.Orleans.Ledger;
 using Boai.Orleans.Storage;
+using Boai.Orleans.Testing;
 using Boai.Orleans.Visits;
 using Microsoft.Extensions.Options;
 
@@ -84,7 +85,7 @@ public sealed class LedgerAuditRowsTests(DomainCluster domain) : IDisposable
     {
         var name = "audit" + Guid.NewGuid().ToString("N")[..8];
         var service = new TableServiceClient(domain.Azurite.ConnectionString);
-        var log = new AzureTableVisitLog(new BoaiTables(service, new BoaiTableOptions { LedgerTable = name }), Options.Create(new LedgerOptions { Partitions = 1 }));
+        var log = new AzureTableVisitLog(AzuriteTransactions.Tables(domain.Azurite.ConnectionString, new BoaiTableOptions { LedgerTable = name }), Options.Create(new LedgerOptions { Partitions = 1 }));
         await log.OpenAsync();
         return (log, service.GetTableClient(name));
     }

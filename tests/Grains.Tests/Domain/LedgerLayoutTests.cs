@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Boai.Orleans.Ledger;
 using Boai.Orleans.Storage;
+using Boai.Orleans.Testing;
 using Microsoft.Extensions.Options;
 
 namespace Boai.Orleans.Grains.Tests.Domain;
@@ -50,6 +51,6 @@ public sealed class LedgerLayoutTests(DomainCluster domain)
     }
 
     private AzureTableVisitLog Log(string table, int partitions) => new(
-        new BoaiTables(new TableServiceClient(domain.Azurite.ConnectionString), new BoaiTableOptions { LedgerTable = table }),
+        AzuriteTransactions.Tables(domain.Azurite.ConnectionString, new BoaiTableOptions { LedgerTable = table }),
         Options.Create(new LedgerOptions { Partitions = partitions }));
 }

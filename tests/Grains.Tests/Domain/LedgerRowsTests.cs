@@ -8,6 +8,7 @@ using Boai.Orleans.Ledger;
 using Boai.Orleans.Model;
 using Boai.Orleans.Rules;
 using Boai.Orleans.Storage;
+using Boai.Orleans.Testing;
 using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
 
@@ -124,12 +125,12 @@ public sealed class LedgerRowsTests(DomainCluster domain, ITestOutputHelper outp
 
         // A writer that believes the head is 0 (two activations of one partition): its log row's key exists...
         var sameLast = Enumerable.Range(1, 3).Select(n => Event(n, $"other-{n}", "vol-b", "shiqi", VisitStep.CheckedIn)).ToList();
-        var conflict = await Assert.ThrowsAsync<TableTransactionFailedException>(() => log.AppendAsync(0, sameLast, cursor: 0));
+        var conflict = await Assert.ThrowsAsync<TableTransactionRefusedException>(() => log.AppendAsync(0, sameLast, cursor: 0));
         Assert.Equal(409, conflict.Status);
 
         // ... or only a volunteer's history row does.
         var sameVolunteer = Enumerable.Range(1, 2).Select(n => Event(n, $"other-{n}", "vol-a", "shiqi", VisitStep.CheckedIn)).ToList();
-        conflict = await Assert.ThrowsAsync<TableTransactionFailedException>(() => log.AppendAsync(0, sameVolunteer, cursor: 0));
+        conflict = await Assert.ThrowsAsync<TableTransactionRefusedException>(() => log.AppendAsync(0, sameVolunteer, cursor: 0));
         Assert.Equal(409, conflict.Status);
 
         Assert.Equal(rowsBefore, await KeysAsync(table, ""));
@@ -386,14 +387,8 @@ public sealed class LedgerRowsTests(DomainCluster domain, ITestOutputHelper outp
     private async Task<(AzureTableVisitLog Log, TableClient Table)> NewLedgerAsync(RequestSizes? requests = null)
     {
         var name = "rows" + Guid.NewGuid().ToString("N")[..8];
-        var options = new TableClientOptions();
-        if (requests is not null)
-        {
-            options.AddPolicy(requests, HttpPipelinePosition.PerCall);
-        }
-
-        var service = new TableServiceClient(domain.Azurite.ConnectionString, options);
-        var log = new AzureTableVisitLog(new BoaiTables(service, new BoaiTableOptions { LedgerTable = name }), Options.Create(new LedgerOptions { Partitions = 1 }));
+        var tables = AzuriteTransactions.Tables(domain.Azurite.ConnectionString, new BoaiTableOptions { LedgerTable = name }, requests);
+        var log = new AzureTableVisitLog(tables, Options.Create(new LedgerOptions { Partitions = 1 }));
         await log.OpenAsync();
         return (log, new TableServiceClient(domain.Azurite.ConnectionString).GetTableClient(name));
     }

@@ -26,7 +26,7 @@ namespace Boai.Orleans.Districts;
 /// <para>Rows of the earlier layout (one row per household or volunteer, <c>h|id</c> and <c>v|id</c>) are read the same
 /// way and moved into their buckets on the next flush, so a district moves to this layout by being active.</para>
 /// </remarks>
-public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>> table) : IDistrictStore
+public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>> table, ITableTransactions transactions) : IDistrictStore
 {
     /// <summary>Households are spread over this many buckets (rows).</summary>
     public const int HouseholdBuckets = 512;
@@ -96,8 +96,8 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
     // A store that never read its district (a seeder, a new district's first writes) keeps volunteers in buckets at once.
     private bool _volunteersAdopted = true;
 
-    public TableDistrictStore(string districtId, TableClient table)
-        : this(districtId, () => Task.FromResult(table))
+    public TableDistrictStore(string districtId, TableClient table, ITableTransactions transactions)
+        : this(districtId, () => Task.FromResult(table), transactions)
     {
     }
 
@@ -614,7 +614,7 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
         if (_lease is not { } lease)
         {
             Telemetry.TransactionSent(chunk.Count);
-            await client.SubmitTransactionAsync(chunk);
+            await transactions.SubmitAsync(client.Name, chunk);
             return;
         }
 
@@ -622,8 +622,9 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
         try
         {
             Telemetry.TransactionSent(actions.Count);
-            var responses = await client.SubmitTransactionAsync(actions);
-            _lease = responses.Value[^1].Headers.ETag;
+            // An answer without the lease's new ETag is treated as lost: the next write finds where the lease is (below).
+            _lease = new ETag(await transactions.SubmitAsync(client.Name, actions, actions.Count - 1)
+                ?? throw new RequestFailedException(0, "The district's transaction was answered without its lease's ETag."));
         }
         catch (RequestFailedException ex) when (ex.Status == 412 && !checkedOwner)
         {
@@ -736,7 +737,7 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
 /// <summary>Each district's store in the districts table (<see cref="BoaiTables.Districts"/>), one partition per district.</summary>
 public sealed class TableDistrictStoreFactory(BoaiTables tables) : IDistrictStoreFactory
 {
-    public IDistrictStore Create(string districtId) => new TableDistrictStore(districtId, () => tables.Districts);
+    public IDistrictStore Create(string districtId) => new TableDistrictStore(districtId, () => tables.Districts, tables.Transactions);
 }
 
 /// <summary>A newer activation of the district took its lease: this one's writes are refused, and it must go.</summary>
