@@ -22,6 +22,7 @@ public sealed partial class PendingQueueGrain(
     private readonly Dictionary<string, DateTimeOffset> _pending = new(StringComparer.Ordinal);
     private readonly PendingQueueOptions _options = options.Value;
     private int _published;
+    private ILiveEventPublisherGrain? _publisher;
 
     private string DistrictId => this.GetPrimaryKeyString();
 
@@ -78,7 +79,7 @@ public sealed partial class PendingQueueGrain(
         _published = count;
         try
         {
-            await GrainFactory.GetGrain<ILiveEventPublisherGrain>(0).Publish(ImmutableArray.Create<LiveEvent>(new PendingChangedEvent { DistrictId = DistrictId, Pending = count, At = now }));
+            await (_publisher ??= GrainFactory.GetGrain<ILiveEventPublisherGrain>(0)).Publish(ImmutableArray.Create<LiveEvent>(new PendingChangedEvent { DistrictId = DistrictId, Pending = count, At = now }));
         }
         catch (Exception ex)
         {

@@ -28,6 +28,7 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
     private const string ClockReminder = "district-clock";
     private const string MatchingNotReady = "District {0} is still reading its volunteers (waited {1:0.#} s); ask again shortly.";
     private readonly List<LiveEvent> _outbox = [];
+    private ILiveEventPublisherGrain? _publisher;
     private readonly TimeProvider _time;
     private readonly DistrictClockOptions _clock;
     private readonly DistrictInfo _info;
@@ -499,7 +500,7 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
     {
         try
         {
-            await GrainFactory.GetGrain<ILiveEventPublisherGrain>(0).Publish(events);
+            await (_publisher ??= GrainFactory.GetGrain<ILiveEventPublisherGrain>(0)).Publish(events);
         }
         catch (Exception ex)
         {

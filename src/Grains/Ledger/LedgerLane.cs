@@ -15,6 +15,9 @@ internal sealed class LedgerLane
     private readonly List<LedgerEvent> _events = [];
     private readonly List<LedgerEvent> _unstored = [];
 
+    /// <summary>The projection's grain, once a loop asked for it (a reference costs a reflection scan to make).</summary>
+    public object? Target { get; set; }
+
     /// <summary>A delivery loop is running.</summary>
     public bool Running { get; set; }
 

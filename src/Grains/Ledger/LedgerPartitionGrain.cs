@@ -36,10 +36,19 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
     // One projection call carries at most this many events (a busy volunteer's or district's backlog goes in pieces).
     private const int MaxEventsPerDelivery = 100;
 
+    private static readonly TimeSpan AppendCursorEvery = TimeSpan.FromMilliseconds(250);
+
     private readonly List<PendingAppend> _queue = [];
     private readonly Dictionary<Projection, LedgerLane> _lanes = [];
     private readonly List<TaskCompletionSource<long>> _deliveredWaiters = [];
+
+    // Lanes given events by the last dispatch and not running: started right after it, without a pass over every lane.
+    private readonly List<(Projection Projection, LedgerLane Lane)> _touched = [];
     private long _head;
+
+    // The cursor as an append last worked it out, and when (Stopwatch ticks): see AppendCursor.
+    private long _appendCursor;
+    private long _appendCursorAt;
 
     // The cursor row's version this writer read or last wrote: every append expects it (another writer's append moves it).
     private LedgerVersion _version;
@@ -51,6 +60,9 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
     private long _dispatched;
     private bool _tailKnown;
     private bool _writing;
+
+    // A lane's loop gave up after failures: the next append starts every lane again, not only those it gave events.
+    private bool _stalled;
 
     private int Partition => (int)this.GetPrimaryKeyLong();
 
@@ -69,6 +81,27 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
             }
 
             return cursor;
+        }
+    }
+
+    /// <summary>
+    /// The cursor an append stores: <see cref="Cursor"/>, worked out at most every <see cref="AppendCursorEvery"/> (it
+    /// passes over every lane, and a busy partition has thousands, each append). An older value is never ahead of the
+    /// true one (a lane only ever takes events past what was dispatched), and a cursor behind only means that an
+    /// activation after a crash hands a few more events again, which their projections apply once.
+    /// </summary>
+    private long AppendCursor
+    {
+        get
+        {
+            var now = Stopwatch.GetTimestamp();
+            if (_lanes.Count == 0 || Stopwatch.GetElapsedTime(_appendCursorAt, now) >= AppendCursorEvery)
+            {
+                _appendCursor = Cursor;
+                _appendCursorAt = now;
+            }
+
+            return _appendCursor;
         }
     }
 
@@ -171,7 +204,7 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
 
                 try
                 {
-                    _version = await log.AppendAsync(Partition, events, Cursor, _version, batch.ConvertAll(p => p.Audit));
+                    _version = await log.AppendAsync(Partition, events, AppendCursor, _version, batch.ConvertAll(p => p.Audit));
                     _appends++;
                     _head = events[^1].Seq;
                     for (var i = 0; i < batch.Count; i++)
@@ -180,7 +213,7 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
                     }
 
                     Dispatch(events);
-                    StartDelivery();
+                    StartTouched();
                 }
                 catch (LedgerStepExistsException exists)
                 {
@@ -259,11 +292,39 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
         }
 
         lane.Add(e);
+        if (!lane.Running)
+        {
+            _touched.Add((projection, lane));
+        }
+    }
+
+    /// <summary>Starts the lanes the last dispatch gave events to (after an append: the other lanes have nothing new).</summary>
+    private void StartTouched()
+    {
+        if (_stalled)
+        {
+            // A lane gave up (storage was failing): every lane is looked at again, as after a wake-up.
+            StartDelivery();
+            return;
+        }
+
+        foreach (var (projection, lane) in _touched)
+        {
+            if (!lane.Running && lane.HasEvents)
+            {
+                lane.Running = true;
+                _ = DeliverLaneAsync(projection, lane);
+            }
+        }
+
+        _touched.Clear();
     }
 
     /// <summary>Starts every lane that has events and is not running (after new events, a wake-up, or a lane that gave up).</summary>
     private void StartDelivery()
     {
+        _touched.Clear();
+        _stalled = false;
         // A copy: a lane that finishes removes itself from the dictionary.
         foreach (var (projection, lane) in _lanes.ToList())
         {
@@ -297,7 +358,7 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
                 var last = lane.Given;
                 try
                 {
-                    var progress = await Confirming(projection).Stored(Partition);
+                    var progress = await Confirming(projection, lane).Stored(Partition);
                     failures = 0;
                     Confirmed(projection, lane, progress, last);
                 }
@@ -306,6 +367,7 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
                     Log.DeliveryFailed(logger, ex, lane.UnstoredCount, Partition, projection.Kind, projection.Id);
                     if (++failures >= 5)
                     {
+                        _stalled = true;
                         return;
                     }
 
@@ -368,7 +430,7 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
                     if (Confirms(projection.Kind))
                     {
                         var given = lane.Given;
-                        var progress = await Confirming(projection).Project(wave, given);
+                        var progress = await Confirming(projection, lane).Project(wave, given);
                         failures = 0;
                         if (progress.Applied < given)
                         {
@@ -384,7 +446,7 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
                         continue;
                     }
 
-                    await DeliverAsync(projection, wave);
+                    await DeliverAsync(projection, lane, wave);
                     failures = 0;
                 }
                 catch (Exception ex)
@@ -393,6 +455,7 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
                     if (++failures >= 5)
                     {
                         // The reminder (or the next append) starts it again: no loop spinning against a storage outage.
+                        _stalled = true;
                         return;
                     }
 
@@ -417,15 +480,15 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
     /// from the ledger when they activate; the others stored). A projection applies an event at most once (<see cref="LedgerPositions"/>), so a call sent again changes
     /// nothing it already holds.
     /// </summary>
-    private async Task DeliverAsync(Projection projection, List<LedgerEvent> events)
+    private async Task DeliverAsync(Projection projection, LedgerLane lane, List<LedgerEvent> events)
     {
         switch (projection.Kind)
         {
             case ProjectionKind.Volunteer:
-                await GrainFactory.GetGrain<IVolunteerGrain>(projection.Id).Apply(events);
+                await ((IVolunteerGrain)(lane.Target ??= GrainFactory.GetGrain<IVolunteerGrain>(projection.Id))).Apply(events);
                 break;
             case ProjectionKind.PendingQueue:
-                await GrainFactory.GetGrain<IPendingQueueGrain>(projection.Id).Apply(events);
+                await ((IPendingQueueGrain)(lane.Target ??= GrainFactory.GetGrain<IPendingQueueGrain>(projection.Id))).Apply(events);
                 break;
             case ProjectionKind.Order:
                 foreach (var e in events)
@@ -440,12 +503,12 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
     /// <summary>Projections that apply in memory and store behind: their lanes keep delivered events until they say stored.</summary>
     private static bool Confirms(ProjectionKind kind) => kind is ProjectionKind.District or ProjectionKind.Household;
 
-    private ILedgerProjection Confirming(Projection projection) => projection.Kind switch
+    private ILedgerProjection Confirming(Projection projection, LedgerLane lane) => (ILedgerProjection)(lane.Target ??= projection.Kind switch
     {
         ProjectionKind.District => GrainFactory.GetGrain<IDistrictGrain>(projection.Id),
         ProjectionKind.Household => GrainFactory.GetGrain<IHouseholdGrain>(projection.Id),
         _ => throw new ArgumentOutOfRangeException(nameof(projection), projection.Kind, "not a confirming projection"),
-    };
+    });
 
     private static void FailAll(IEnumerable<PendingAppend> appends, Exception ex)
     {
