@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using Boai.Orleans.Ledger;
 using Boai.Orleans.Live;
 using Boai.Orleans.Model;
@@ -23,6 +24,10 @@ public sealed partial class PendingQueueGrain(
     private readonly PendingQueueOptions _options = options.Value;
     private int _published;
     private ILiveEventPublisherGrain? _publisher;
+
+    // When the last count went out (Stopwatch ticks), and the timer that sends a count held back since.
+    private long _publishedAt;
+    private IGrainTimer? _publishLater;
 
     private string DistrictId => this.GetPrimaryKeyString();
 
@@ -67,8 +72,19 @@ public sealed partial class PendingQueueGrain(
         return _pending.Values.Count(at => at >= from && at < to);
     }
 
-    private async Task PublishIfChangedAsync()
+    /// <summary>
+    /// Sends the count when it changed, at most once per <see cref="PendingQueueOptions.PublishEvery"/>: under load it
+    /// changes with every check-out, and each change is a message to every watcher of the district. A change sooner
+    /// than that after the last count is held back, and the count as it is then goes out when the interval ends.
+    /// </summary>
+    private async Task PublishIfChangedAsync(bool held = false)
     {
+        if (_publishLater is not null && !held)
+        {
+            // A count goes out when the held-back timer fires; counting now would only be thrown away.
+            return;
+        }
+
         var now = time.GetUtcNow();
         var count = CountAt(now);
         if (count == _published)
@@ -76,7 +92,15 @@ public sealed partial class PendingQueueGrain(
             return;
         }
 
+        var wait = _options.PublishEvery - Stopwatch.GetElapsedTime(_publishedAt);
+        if (!held && _publishedAt != 0 && wait > TimeSpan.Zero)
+        {
+            _publishLater = this.RegisterGrainTimer(_ => PublishHeldAsync(), new GrainTimerCreationOptions(wait, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+            return;
+        }
+
         _published = count;
+        _publishedAt = Stopwatch.GetTimestamp();
         try
         {
             await (_publisher ??= GrainFactory.GetGrain<ILiveEventPublisherGrain>(0)).Publish(ImmutableArray.Create<LiveEvent>(new PendingChangedEvent { DistrictId = DistrictId, Pending = count, At = now }));
@@ -86,6 +110,14 @@ public sealed partial class PendingQueueGrain(
             // The count is the ledger's; a page that missed the event reads the queue again when it reconnects.
             Log.PublishFailed(logger, ex, DistrictId);
         }
+    }
+
+    private Task PublishHeldAsync()
+    {
+        _publishLater?.Dispose();
+        var held = _publishLater is not null;
+        _publishLater = null;
+        return PublishIfChangedAsync(held);
     }
 
     private static partial class Log

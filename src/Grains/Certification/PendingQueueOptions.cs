@@ -13,4 +13,11 @@ public sealed class PendingQueueOptions
 
     /// <summary>How often an active queue counts again, so a visit ageing out of the window lowers the count live.</summary>
     public TimeSpan RecountPeriod { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// The shortest time between two counts sent to the district's watchers (<c>pendingChanged</c>): a busy district's
+    /// count changes with every check-out, and each change would be a message to every watcher. The last change of a
+    /// burst goes out at the end of the interval, so a watcher's count is at most this late.
+    /// </summary>
+    public TimeSpan PublishEvery { get; set; } = TimeSpan.FromMilliseconds(500);
 }

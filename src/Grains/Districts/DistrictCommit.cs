@@ -37,6 +37,7 @@ internal sealed class DistrictCommit
     private readonly Action<Exception> _storeFailed;
     private readonly GroupCommit _rows;
     private readonly GroupCommit _events;
+    private readonly GroupCommit _summaries;
     private Dictionary<int, long> _stored = [];
 
     // Summaries written behind: this activation's id, how many it took, and how many of them are stored.
@@ -51,7 +52,8 @@ internal sealed class DistrictCommit
     /// <param name="publish">Sends events; handles its own failures (the change is not undone by a lost event).</param>
     /// <param name="storeFailed">Told of a write behind that failed (its rows stay pending), and of any write refused because a newer activation took the district's lease.</param>
     /// <param name="flushInterval">Shortest time between two writes behind (<see cref="DistrictOptions.FlushInterval"/>).</param>
-    /// <param name="time">The clock of that interval.</param>
+    /// <param name="summaryEvery">Shortest time between two summaries sent (<see cref="DistrictOptions.SummaryEvery"/>).</param>
+    /// <param name="time">The clock of those intervals.</param>
     public DistrictCommit(
         IDistrictStore store,
         List<LiveEvent> outbox,
@@ -60,6 +62,7 @@ internal sealed class DistrictCommit
         Func<ImmutableArray<LiveEvent>, Task> publish,
         Action<Exception> storeFailed,
         TimeSpan flushInterval,
+        TimeSpan summaryEvery,
         TimeProvider time)
     {
         _store = store;
@@ -70,6 +73,7 @@ internal sealed class DistrictCommit
         _storeFailed = storeFailed;
         _rows = new GroupCommit(WriteAsync, flushInterval, time);
         _events = new GroupCommit(SendAsync);
+        _summaries = new GroupCommit(SendSummaryAsync, summaryEvery, time);
     }
 
     /// <summary>After the activation read the rows: what it holds of the ledger is stored.</summary>
@@ -125,10 +129,18 @@ internal sealed class DistrictCommit
     }
 
     /// <summary>Everything pending, rows and events, before the activation goes.</summary>
-    public Task DrainAsync() => Task.WhenAll(_events.CommitAsync(), _rows.CommitAsync());
+    public Task DrainAsync() => Task.WhenAll(_summaries.CommitAsync(), _events.CommitAsync(), _rows.CommitAsync());
 
-    /// <summary>The outbox goes out with the next send; one send in flight keeps the order.</summary>
-    public void Send() => _ = _events.CommitAsync();
+    /// <summary>
+    /// The outbox goes out with the next send; one send in flight keeps the order. The summary follows, at most once
+    /// per <see cref="DistrictOptions.SummaryEvery"/>: it replaces the one before, and under load a summary a send was a
+    /// message to every watcher per delivery.
+    /// </summary>
+    public void Send()
+    {
+        _ = _events.CommitAsync();
+        _ = _summaries.CommitLaterAsync();
+    }
 
     private async Task WriteAsync()
     {
@@ -154,13 +166,20 @@ internal sealed class DistrictCommit
         _storedChanges = Math.Max(_storedChanges, changes);
     }
 
-    private async Task SendAsync()
+    /// <summary>The summary as it is now, when it changed, behind every event already in the outbox.</summary>
+    private Task SendSummaryAsync()
     {
         if (_summary() is { } summary)
         {
             _outbox.Add(summary);
+            return _events.CommitAsync();
         }
 
+        return Task.CompletedTask;
+    }
+
+    private async Task SendAsync()
+    {
         if (_outbox.Count == 0)
         {
             return;

@@ -66,7 +66,7 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         _due = new DistrictDueToday(id, _store, _outbox, zone, rules.Value);
         _matching = new DistrictMatching(id, _live, _outbox, matching.Value, catalogue, time, zone);
         _commit = new DistrictCommit(
-            _store, _outbox, _live.Ledger, SummaryChanged, PublishAsync, StoreFailed, options.Value.FlushInterval, time);
+            _store, _outbox, _live.Ledger, SummaryChanged, PublishAsync, StoreFailed, options.Value.FlushInterval, options.Value.SummaryEvery, time);
         _readyWait = matching.Value.ReadyWait;
     }
 

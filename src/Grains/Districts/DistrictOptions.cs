@@ -15,4 +15,11 @@ public sealed class DistrictOptions
     /// partition's lanes and a catch-up of up to 5 s more events when a district activates elsewhere.
     /// </summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Shortest time between two <c>districtSummary</c> events of a district. A summary replaces the one before; a
+    /// busy district's changes every few milliseconds would otherwise each be a message to every watcher. The latest
+    /// summary goes out at the end of the interval, after the events it counts.
+    /// </summary>
+    public TimeSpan SummaryEvery { get; set; } = TimeSpan.FromMilliseconds(250);
 }
