@@ -143,7 +143,6 @@ public sealed partial class AzureTableVisitLog(BoaiTables tables, IOptions<Ledge
         LedgerAuditRows.Add(actions, pk, events, audits);
         var startedAt = Stopwatch.GetTimestamp();
         Telemetry.LedgerAppend();
-        Telemetry.TransactionSent(actions.Count);
         try
         {
             var etag = await tables.Transactions.SubmitAsync(table.Name, actions, cursorIndex, cancellationToken);

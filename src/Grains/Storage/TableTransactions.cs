@@ -38,6 +38,8 @@ public sealed class TableTransactions : ITableTransactions
 
     private readonly HttpPipeline _pipeline;
     private readonly string _endpoint;
+    private readonly Uri _batch;
+    private readonly string _host;
 
     /// <param name="serviceEndpoint">The account's table endpoint (<c>https://{account}.table.core.windows.net</c>, or Azurite's path-style URL), without a query.</param>
     /// <param name="pipeline">Authorises each attempt (a SAS or a token), retries within the service's storage budget and counts requests.</param>
@@ -46,6 +48,8 @@ public sealed class TableTransactions : ITableTransactions
         ArgumentNullException.ThrowIfNull(serviceEndpoint);
         _pipeline = pipeline ?? throw new ArgumentNullException(nameof(pipeline));
         _endpoint = serviceEndpoint.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        _batch = new Uri(_endpoint + "/$batch");
+        _host = "Host: " + serviceEndpoint.Host + "\r\n";
     }
 
     /// <summary>Transactions authorised by a SAS (renewed in place by whoever updates <paramref name="signature"/>).</summary>
@@ -76,16 +80,17 @@ public sealed class TableTransactions : ITableTransactions
         var body = new PooledBuffer(1024 + (actions.Count * 512));
         try
         {
-            WriteBody(body, _endpoint, table, batch, actions);
+            WriteBody(body, table, batch, actions);
             using var message = _pipeline.CreateMessage();
             var request = message.Request;
             request.Method = RequestMethod.Post;
-            request.Uri.Reset(new Uri(_endpoint + "/$batch"));
+            request.Uri.Reset(_batch);
             request.Headers.SetValue("x-ms-version", ServiceVersion);
             request.Headers.SetValue("DataServiceVersion", "3.0");
             request.Headers.SetValue("Accept", "application/json");
             request.Headers.SetValue("Content-Type", "multipart/mixed; boundary=" + batch);
             request.Content = RequestContent.Create(body.Written);
+            Telemetry.TransactionSent(actions.Count);
             await _pipeline.SendAsync(message, cancellationToken);
             var response = message.Response;
             if (response.Status != 202)
@@ -102,9 +107,8 @@ public sealed class TableTransactions : ITableTransactions
     }
 
     /// <summary>The multipart body of one change set, as the SDK writes it.</summary>
-    internal static void WriteBody(IBufferWriter<byte> body, string endpoint, string table, string batch, IReadOnlyList<TableTransactionAction> actions)
+    private void WriteBody(IBufferWriter<byte> body, string table, string batch, IReadOnlyList<TableTransactionAction> actions)
     {
-        var host = "Host: " + new Uri(endpoint).Host + "\r\n";
         var changeset = "changeset_" + Guid.NewGuid().ToString("D");
         Text(body, "--");
         Text(body, batch);
@@ -127,7 +131,7 @@ public sealed class TableTransactions : ITableTransactions
                 _ => throw new NotSupportedException($"Transaction action {action.ActionType}"),
             };
             Text(body, method);
-            Text(body, endpoint);
+            Text(body, _endpoint);
             Text(body, "/");
             Text(body, table);
             if (keyed)
@@ -141,7 +145,7 @@ public sealed class TableTransactions : ITableTransactions
 
             Text(body, Format);
             Text(body, " HTTP/1.1\r\n");
-            Text(body, host);
+            Text(body, _host);
             Text(body, "x-ms-version: " + ServiceVersion + "\r\nDataServiceVersion: 3.0\r\n");
             var ifMatch = action.ActionType switch
             {

@@ -613,7 +613,6 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
     {
         if (_lease is not { } lease)
         {
-            Telemetry.TransactionSent(chunk.Count);
             await transactions.SubmitAsync(client.Name, chunk);
             return;
         }
@@ -621,7 +620,6 @@ public sealed class TableDistrictStore(string districtId, Func<Task<TableClient>
         List<TableTransactionAction> actions = [.. chunk, new(TableTransactionActionType.UpdateMerge, LeaseRow(), lease)];
         try
         {
-            Telemetry.TransactionSent(actions.Count);
             // An answer without the lease's new ETag is treated as lost: the next write finds where the lease is (below).
             _lease = new ETag(await transactions.SubmitAsync(client.Name, actions, actions.Count - 1)
                 ?? throw new RequestFailedException(0, "The district's transaction was answered without its lease's ETag."));
