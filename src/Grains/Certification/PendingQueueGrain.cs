@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
-using System.Diagnostics;
 using Boai.Orleans.Ledger;
 using Boai.Orleans.Live;
 using Boai.Orleans.Model;
+using Boai.Orleans.Storage;
 using Boai.Orleans.Visits;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -24,12 +24,16 @@ public sealed partial class PendingQueueGrain(
     private readonly PendingQueueOptions _options = options.Value;
     private int _published;
     private ILiveEventPublisherGrain? _publisher;
-
-    // When the last count went out (Stopwatch ticks), and the timer that sends a count held back since.
-    private long _publishedAt;
-    private IGrainTimer? _publishLater;
+    private GroupCommit? _publishes;
 
     private string DistrictId => this.GetPrimaryKeyString();
+
+    /// <summary>
+    /// The count goes out at most once per <see cref="PendingQueueOptions.PublishEvery"/>: under load it changes with
+    /// every check-out, and each change is a message to every watcher of the district. A change sooner than that after
+    /// the last count is held back, and the count as it is then goes out when the interval ends.
+    /// </summary>
+    private GroupCommit Publishes => _publishes ??= new GroupCommit(PublishIfChangedAsync, _options.PublishEvery, time);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -41,7 +45,7 @@ public sealed partial class PendingQueueGrain(
 
         // Watchers read the count with the queue when they open it; from here on they hear of each change.
         _published = CountAt(now);
-        this.RegisterGrainTimer(_ => PublishIfChangedAsync(), new GrainTimerCreationOptions(_options.RecountPeriod, _options.RecountPeriod) { KeepAlive = false });
+        this.RegisterGrainTimer(_ => Publishes.CommitLaterAsync(), new GrainTimerCreationOptions(_options.RecountPeriod, _options.RecountPeriod) { KeepAlive = false });
     }
 
     public Task Apply(IReadOnlyList<LedgerEvent> events)
@@ -59,7 +63,9 @@ public sealed partial class PendingQueueGrain(
             }
         }
 
-        return PublishIfChangedAsync();
+        // The ledger's lane does not wait for the count to go out (a failed publish is logged, not thrown).
+        _ = Publishes.CommitLaterAsync();
+        return Task.CompletedTask;
     }
 
     public Task<int> Count() => Task.FromResult(CountAt(time.GetUtcNow()));
@@ -72,19 +78,9 @@ public sealed partial class PendingQueueGrain(
         return _pending.Values.Count(at => at >= from && at < to);
     }
 
-    /// <summary>
-    /// Sends the count when it changed, at most once per <see cref="PendingQueueOptions.PublishEvery"/>: under load it
-    /// changes with every check-out, and each change is a message to every watcher of the district. A change sooner
-    /// than that after the last count is held back, and the count as it is then goes out when the interval ends.
-    /// </summary>
-    private async Task PublishIfChangedAsync(bool held = false)
+    /// <summary>Sends the count when it changed since the last one sent.</summary>
+    private async Task PublishIfChangedAsync()
     {
-        if (_publishLater is not null && !held)
-        {
-            // A count goes out when the held-back timer fires; counting now would only be thrown away.
-            return;
-        }
-
         var now = time.GetUtcNow();
         var count = CountAt(now);
         if (count == _published)
@@ -92,15 +88,7 @@ public sealed partial class PendingQueueGrain(
             return;
         }
 
-        var wait = _options.PublishEvery - Stopwatch.GetElapsedTime(_publishedAt);
-        if (!held && _publishedAt != 0 && wait > TimeSpan.Zero)
-        {
-            _publishLater = this.RegisterGrainTimer(_ => PublishHeldAsync(), new GrainTimerCreationOptions(wait, Timeout.InfiniteTimeSpan) { KeepAlive = true });
-            return;
-        }
-
         _published = count;
-        _publishedAt = Stopwatch.GetTimestamp();
         try
         {
             await (_publisher ??= GrainFactory.GetGrain<ILiveEventPublisherGrain>(0)).Publish(ImmutableArray.Create<LiveEvent>(new PendingChangedEvent { DistrictId = DistrictId, Pending = count, At = now }));
@@ -110,14 +98,6 @@ public sealed partial class PendingQueueGrain(
             // The count is the ledger's; a page that missed the event reads the queue again when it reconnects.
             Log.PublishFailed(logger, ex, DistrictId);
         }
-    }
-
-    private Task PublishHeldAsync()
-    {
-        _publishLater?.Dispose();
-        var held = _publishLater is not null;
-        _publishLater = null;
-        return PublishIfChangedAsync(held);
     }
 
     private static partial class Log
