@@ -44,6 +44,8 @@ public static class DomainServiceCollectionExtensions
         services.TryAddSingleton<IVisitLog, AzureTableVisitLog>();
         services.TryAddSingleton<IVisitLedger, VisitLedger>();
         services.TryAddSingleton<IDistrictStoreFactory, TableDistrictStoreFactory>();
+        services.AddOptions<WriteBehindOptions>().Bind(configuration.GetSection(WriteBehindOptions.SectionName));
+        services.TryAddSingleton<WriteBehindGate>();
         return services;
     }
 

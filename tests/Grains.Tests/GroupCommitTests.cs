@@ -58,4 +58,21 @@ public sealed class GroupCommitTests
         await Task.WhenAll(next);
         Assert.Equal(2, writes);
     }
+
+    [Fact]
+    public async Task A_write_knows_whether_someone_waits_for_it()
+    {
+        var time = new FakeTimeProvider();
+        var waited = new List<bool>();
+        GroupCommit? commit = null;
+        commit = new GroupCommit(() => { waited.Add(commit!.Waited); return Task.CompletedTask; }, Interval, time);
+
+        await commit.CommitLaterAsync();
+        await commit.CommitAsync();
+        var later = commit.CommitLaterAsync();
+        time.Advance(Interval);
+        await later;
+
+        Assert.Equal([false, true, false], waited);
+    }
 }

@@ -38,6 +38,7 @@ internal sealed class DistrictCommit
     private readonly GroupCommit _rows;
     private readonly GroupCommit _events;
     private readonly GroupCommit _summaries;
+    private readonly WriteBehindGate _gate;
     private Dictionary<int, long> _stored = [];
 
     // Summaries written behind: this activation's id, how many it took, and how many of them are stored.
@@ -54,6 +55,7 @@ internal sealed class DistrictCommit
     /// <param name="flushInterval">Shortest time between two writes behind (<see cref="DistrictOptions.FlushInterval"/>).</param>
     /// <param name="summaryEvery">Shortest time between two summaries sent (<see cref="DistrictOptions.SummaryEvery"/>).</param>
     /// <param name="time">The clock of those intervals.</param>
+    /// <param name="gate">The process's writes behind: a write nobody waits for takes its turn there.</param>
     public DistrictCommit(
         IDistrictStore store,
         List<LiveEvent> outbox,
@@ -63,8 +65,10 @@ internal sealed class DistrictCommit
         Action<Exception> storeFailed,
         TimeSpan flushInterval,
         TimeSpan summaryEvery,
-        TimeProvider time)
+        TimeProvider time,
+        WriteBehindGate gate)
     {
+        _gate = gate;
         _store = store;
         _outbox = outbox;
         _applied = applied;
@@ -144,6 +148,10 @@ internal sealed class DistrictCommit
 
     private async Task WriteAsync()
     {
+        // A write behind with rows to write takes its turn among the process's writes behind; changes made meanwhile go
+        // with it.
+        using var slot = _rows.Waited || !_store.HasChanges ? default : await _gate.EnterAsync();
+
         // The positions as the flush takes its rows (no await in between): what the write stores.
         var positions = new Dictionary<int, long>(_applied.Applied);
         var changes = _changes;

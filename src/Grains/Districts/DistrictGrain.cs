@@ -8,6 +8,7 @@ using Boai.Orleans.Matching;
 using Boai.Orleans.Model;
 using Boai.Orleans.Orders;
 using Boai.Orleans.Rules;
+using Boai.Orleans.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -53,6 +54,7 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         IOptions<DistrictOptions> options,
         DistrictDirectory directory,
         ServiceCatalogue catalogue,
+        WriteBehindGate gate,
         ILogger<DistrictGrain> logger)
     {
         _time = time;
@@ -66,7 +68,7 @@ public sealed partial class DistrictGrain : Grain, IDistrictGrain, IRemindable
         _due = new DistrictDueToday(id, _store, _outbox, zone, rules.Value);
         _matching = new DistrictMatching(id, _live, _outbox, matching.Value, catalogue, time, zone);
         _commit = new DistrictCommit(
-            _store, _outbox, _live.Ledger, SummaryChanged, PublishAsync, StoreFailed, options.Value.FlushInterval, options.Value.SummaryEvery, time);
+            _store, _outbox, _live.Ledger, SummaryChanged, PublishAsync, StoreFailed, options.Value.FlushInterval, options.Value.SummaryEvery, time, gate);
         _readyWait = matching.Value.ReadyWait;
     }
 

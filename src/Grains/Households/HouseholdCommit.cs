@@ -27,6 +27,7 @@ internal sealed class HouseholdCommit
     private readonly Action<Exception> _failedBehind;
     private readonly GroupCommit _writes;
     private readonly GroupCommit _publishes;
+    private readonly WriteBehindGate _gate;
 
     // Of each ledger partition: the last event that changed the household (later ones changed only its positions, and
     // need no write of their own), what the stored state holds, and what the summary the district stored was made from.
@@ -52,6 +53,7 @@ internal sealed class HouseholdCommit
     /// <param name="failedBehind">Told of a write or summary behind that failed (the ledger delivers its events again).</param>
     /// <param name="writeBehind">Longest a finished visit waits in memory for the state write (<see cref="HouseholdOptions.WriteBehind"/>).</param>
     /// <param name="time">The clock of that interval.</param>
+    /// <param name="gate">The process's writes behind: a write nobody waits for takes its turn there.</param>
     public HouseholdCommit(
         IPersistentState<HouseholdState> state,
         Func<HouseholdSummary?> summary,
@@ -59,8 +61,10 @@ internal sealed class HouseholdCommit
         Action unreadable,
         Action<Exception> failedBehind,
         TimeSpan writeBehind,
-        TimeProvider time)
+        TimeProvider time,
+        WriteBehindGate gate)
     {
+        _gate = gate;
         _state = state;
         _summary = summary;
         _district = district;
@@ -173,6 +177,9 @@ internal sealed class HouseholdCommit
         {
             return;
         }
+
+        // A write behind takes its turn among the process's writes behind; changes made meanwhile go with it.
+        using var slot = _writes.Waited ? default : await _gate.EnterAsync();
 
         // The positions as the write takes the state (no await in between): what it stores.
         var positions = new Dictionary<int, long>(Applied.Applied);

@@ -4,6 +4,7 @@ using Boai.Orleans.Ledger;
 using Boai.Orleans.Model;
 using Boai.Orleans.Orders;
 using Boai.Orleans.Rules;
+using Boai.Orleans.Storage;
 using Boai.Orleans.Volunteers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -43,6 +44,7 @@ public sealed partial class HouseholdGrain(
     IOptions<ServiceRulesOptions> rules,
     IOptions<OrderOptions> orderOptions,
     IOptions<HouseholdOptions> options,
+    WriteBehindGate gate,
     ILogger<HouseholdGrain> logger) : Grain, IHouseholdGrain, IIncomingGrainCallFilter
 {
     private const int RecentVisitsKept = 20;
@@ -65,7 +67,8 @@ public sealed partial class HouseholdGrain(
             () => this.GrainContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError, "household state could not be read back after a failed write")),
             ex => Log.BehindFailed(logger, ex, HouseholdId),
             options.Value.WriteBehind,
-            time);
+            time,
+            gate);
         _commit.Loaded();
         _visitAccess = HouseholdVisitAccess.Of(S);
         return Task.CompletedTask;

@@ -19,6 +19,12 @@ public sealed class GroupCommit(Func<Task> write, TimeSpan minInterval = default
     private bool _urgent;
     private bool _writing;
 
+    /// <summary>
+    /// While a write runs: whether a caller of <see cref="CommitAsync"/> waits for it. A write nobody waits for (only
+    /// <see cref="CommitLaterAsync"/>) may wait its turn among the process's writes behind (<see cref="WriteBehindGate"/>).
+    /// </summary>
+    public bool Waited { get; private set; }
+
     /// <summary>Writes as soon as the write in flight (if any) is done.</summary>
     public Task CommitAsync()
     {
@@ -60,6 +66,7 @@ public sealed class GroupCommit(Func<Task> write, TimeSpan minInterval = default
                 await WaitForIntervalAsync();
                 var batch = _next!;
                 _next = null;
+                Waited = _urgent;
                 _urgent = false;
                 _lastStart = _time.GetUtcNow();
                 try

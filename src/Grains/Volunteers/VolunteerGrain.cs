@@ -51,6 +51,7 @@ public sealed partial class VolunteerGrain(
     TimeProvider time,
     IOptions<ServiceRulesOptions> rules,
     IOptions<LedgerOptions> ledger,
+    WriteBehindGate gate,
     ILogger<VolunteerGrain> logger) : Grain, IVolunteerGrain
 {
     private readonly ServiceRulesOptions _rules = rules.Value;
@@ -66,6 +67,14 @@ public sealed partial class VolunteerGrain(
 
     // Visit events applied in memory and not yet written; the timer writes them behind.
     private bool _behind;
+
+    // One write of the state in flight, the rest sharing the next: a write behind runs off the grain's turn (a check-in's
+    // BeginVisit and Committed do not wait for it), so it must never overlap a write a call makes.
+    private GroupCommit? _writes;
+
+    // Writes that failed and read the stored state back (dropping whatever memory held beyond it).
+    private int _reloads;
+    private Exception? _lastFailure;
 
     // Set when the activation goes: a summary still unconfirmed is then the next activation's to send (state, above).
     private bool _deactivating;
@@ -107,7 +116,7 @@ public sealed partial class VolunteerGrain(
         {
             try
             {
-                await state.WriteStateAsync(cancellationToken);
+                await Writes.CommitAsync();
             }
             catch (Exception ex)
             {
@@ -144,20 +153,39 @@ public sealed partial class VolunteerGrain(
         return changed;
     }
 
+    private GroupCommit Writes => _writes ??= new GroupCommit(WriteStateAsync);
+
     /// <summary>
-    /// Stores the state (with whatever visit events were applied behind). When the write fails, memory goes back to what
-    /// storage holds and then catches up from the ledger, so the grain never answers from a change storage did not take
-    /// yet never forgets an event the ledger holds; when even that read fails, the activation is dropped.
+    /// Stores the state (with whatever visit events were applied behind), once any write in flight is done. When a write
+    /// fails, memory goes back to what storage holds and then catches up from the ledger, so the grain never answers from
+    /// a change storage did not take yet never forgets an event the ledger holds; when even that read fails, the
+    /// activation is dropped. A caller whose change such a read dropped gets an exception.
     /// </summary>
     private async Task StoreAsync()
     {
+        var reloads = _reloads;
+        await Writes.CommitAsync();
+        if (_reloads != reloads)
+        {
+            throw new InvalidOperationException("The volunteer's state was read back after a failed write; the change was not stored.", _lastFailure);
+        }
+    }
+
+    private async Task WriteStateAsync()
+    {
+        // A write behind takes its turn among the process's writes behind; events applied meanwhile go with it.
+        using var slot = Writes.Waited ? default : await gate.EnterAsync();
+
+        // The state as the write takes it (no await in between) holds every event applied so far.
+        _behind = false;
         try
         {
             await state.WriteStateAsync();
-            _behind = false;
         }
-        catch
+        catch (Exception ex)
         {
+            _reloads++;
+            _lastFailure = ex;
             try
             {
                 await state.ReadStateAsync();
@@ -182,23 +210,29 @@ public sealed partial class VolunteerGrain(
         _writeBehind ??= this.RegisterGrainTimer(WriteBehindAsync, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan));
     }
 
-    private async Task WriteBehindAsync(CancellationToken cancellationToken)
+    /// <summary>The timer's turn ends at once: the write goes on off the turn, so calls to the volunteer never wait for it.</summary>
+    private Task WriteBehindAsync(CancellationToken cancellationToken)
     {
         _writeBehind?.Dispose();
         _writeBehind = null;
-        if (!_behind)
+        if (_behind && !_deactivating)
         {
-            return;
+            _ = WriteBehindOffTurnAsync();
         }
 
+        return Task.CompletedTask;
+    }
+
+    private async Task WriteBehindOffTurnAsync()
+    {
         try
         {
-            await StoreAsync();
+            await Writes.CommitLaterAsync();
         }
         catch (Exception ex)
         {
             Log.WriteBehindFailed(logger, ex, VolunteerId);
-            if (_behind)
+            if (_behind && !_deactivating)
             {
                 WriteBehind();
             }

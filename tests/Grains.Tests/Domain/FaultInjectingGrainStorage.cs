@@ -13,6 +13,10 @@ public sealed class FaultInjectingGrainStorage(IGrainStorage inner) : IGrainStor
 {
     private readonly ConcurrentDictionary<GrainId, Fault> _faults = new();
     private readonly ConcurrentDictionary<GrainId, HeldWrite> _holds = new();
+    private readonly ConcurrentDictionary<GrainId, int> _stored = new();
+
+    /// <summary>Writes of the grain that reached storage and succeeded so far.</summary>
+    public int StoredWrites(GrainId grain) => _stored.GetValueOrDefault(grain);
 
     /// <summary>The next <paramref name="count"/> writes of the grain fail; when <paramref name="landed"/>, each is stored first.</summary>
     public void FailNextWrites(GrainId grain, int count = 1, bool landed = false) => _faults[grain] = new Fault(count, landed);
@@ -46,6 +50,8 @@ public sealed class FaultInjectingGrainStorage(IGrainStorage inner) : IGrainStor
         {
             throw new RequestFailedException(500, "injected: written, but the answer was lost");
         }
+
+        _stored.AddOrUpdate(grainId, 1, (_, n) => n + 1);
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>

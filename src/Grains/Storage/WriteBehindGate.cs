@@ -1,0 +1,75 @@
+using Microsoft.Extensions.Options;
+
+namespace Boai.Orleans.Storage;
+
+/// <summary>How many writes that nobody waits for a process sends to storage at once (section <c>Storage</c>).</summary>
+public sealed class WriteBehindOptions
+{
+    public const string SectionName = "Storage";
+
+    /// <summary>
+    /// Writes behind in flight at once: the volunteers' and households' states and the districts' rows written behind the
+    /// ledger. A phone's step waits for its ledger append only, and that append queues at the storage account behind
+    /// whatever is in flight; households that were visited together all write their state together a few seconds later,
+    /// and without a bound that burst (a hundred writes at once in the bench) held the appends behind it for up to a
+    /// second. 4 keeps the emulator busy without a queue; on Azure Tables, at 10–20 ms a write, it still passes
+    /// 200–400 writes behind a second per silo, many times the province's peak (docs/CAPACITY.md). Writes someone waits
+    /// for (a coordinator's change, a deactivation) do not take a slot.
+    /// </summary>
+    public int WritesBehindInFlight { get; set; } = 4;
+}
+
+/// <summary>
+/// The writes behind of one process, at most <see cref="WriteBehindOptions.WritesBehindInFlight"/> in flight, the rest
+/// waiting their turn in order. Each owner still has one write in flight of its own (<see cref="GroupCommit"/>), so while
+/// it waits here its later changes join the write that waits, and a slower turn means fewer writes, never a queue that
+/// grows. Wait here only off a grain's request turn (a write behind's own flow), never inside a call someone waits for.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The semaphore's wait handle is never asked for, so it holds nothing to dispose; a slot released as the host stops must not meet a disposed semaphore.")]
+public sealed class WriteBehindGate
+{
+    private readonly SemaphoreSlim _slots;
+    private int _waiting;
+
+    public WriteBehindGate(IOptions<WriteBehindOptions> options)
+        : this(options.Value.WritesBehindInFlight)
+    {
+    }
+
+    public WriteBehindGate(int inFlight)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inFlight, 1);
+        InFlightLimit = inFlight;
+        _slots = new SemaphoreSlim(inFlight, inFlight);
+    }
+
+    public int InFlightLimit { get; }
+
+    /// <summary>Writes behind waiting for a slot now.</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
+
+    /// <summary>Writes behind in flight now.</summary>
+    public int InFlight => InFlightLimit - _slots.CurrentCount;
+
+    /// <summary>Completes with a slot once fewer than the limit are in flight; dispose it when the write is done.</summary>
+    public async Task<Slot> EnterAsync()
+    {
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            await _slots.WaitAsync();
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+        }
+
+        return new Slot(_slots);
+    }
+
+    /// <summary>A slot taken; <c>default</c> is no slot (a write someone waits for), and disposing it does nothing.</summary>
+    public readonly struct Slot(SemaphoreSlim? slots) : IDisposable
+    {
+        public void Dispose() => slots?.Release();
+    }
+}
