@@ -47,10 +47,11 @@ public sealed class WritesBehindTests(DomainCluster domain)
             // The phone's steps wait for their ledger appends only.
             (visitId, _) = await VisitAsync(volunteer, householdId, need).WaitAsync(StepBound);
 
-            // The household applied the visit and asks to write it behind: it waits at the gate, and nothing is written.
+            // The household applies the visit and asks to write it behind: it waits at the gate, and nothing is written.
+            var applied = await DomainCluster.EventuallyAsync(() => household.Get(), h => h!.RecentVisits.Any(v => v.VisitId == visitId));
+            Assert.Contains(applied!.RecentVisits, v => v.VisitId == visitId);
             var waiting = await DomainCluster.EventuallyAsync(() => Task.FromResult(gate.Waiting), n => n > 0);
             Assert.True(waiting > 0, "a write behind waits for a slot");
-            Assert.Contains((await household.Get())!.RecentVisits, v => v.VisitId == visitId);
             Assert.Equal(writesBefore, storage.StoredWrites(household.GetGrainId()));
         }
         finally
