@@ -75,4 +75,30 @@ public sealed class GroupCommitTests
 
         Assert.Equal([false, true, false], waited);
     }
+
+    [Fact]
+    public async Task A_write_behind_waiting_its_turn_goes_at_once_when_someone_waits_for_the_next_write()
+    {
+        // The silo's one slot is taken: a write behind waits for it.
+        var gate = new WriteBehindGate(1);
+        using var taken = await gate.EnterAsync();
+        var writes = 0;
+        GroupCommit? commit = null;
+        commit = new GroupCommit(async () =>
+        {
+            using var slot = commit!.Waited ? default : await gate.EnterAsync(commit.Hurry);
+            writes++;
+        });
+
+        var behind = commit.CommitLaterAsync();
+        Assert.Equal(1, gate.Waiting);
+        Assert.False(behind.IsCompleted);
+
+        // A caller who waits (a coordinator's change) would wait behind it: it goes now, without a slot, and so does theirs.
+        var waited = commit.CommitAsync();
+        await Task.WhenAll(behind, waited).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(2, writes);
+        Assert.Equal(0, gate.Waiting);
+        Assert.Equal(1, gate.InFlight);
+    }
 }

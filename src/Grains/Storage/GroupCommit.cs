@@ -18,12 +18,19 @@ public sealed class GroupCommit(Func<Task> write, TimeSpan minInterval = default
     private DateTimeOffset _lastStart = DateTimeOffset.MinValue;
     private bool _urgent;
     private bool _writing;
+    private CancellationTokenSource? _hurry;
 
     /// <summary>
     /// While a write runs: whether a caller of <see cref="CommitAsync"/> waits for it. A write nobody waits for (only
     /// <see cref="CommitLaterAsync"/>) may wait its turn among the process's writes behind (<see cref="WriteBehindGate"/>).
     /// </summary>
     public bool Waited { get; private set; }
+
+    /// <summary>
+    /// While a write nobody waited for runs: cancelled once someone calls <see cref="CommitAsync"/>, who then waits for
+    /// the write after it. A write that waits its turn among the writes behind goes at once when told so.
+    /// </summary>
+    public CancellationToken Hurry => _hurry?.Token ?? CancellationToken.None;
 
     /// <summary>Writes as soon as the write in flight (if any) is done.</summary>
     public Task CommitAsync()
@@ -32,6 +39,7 @@ public sealed class GroupCommit(Func<Task> write, TimeSpan minInterval = default
         _urgent = true;
         var next = Next();
         _waiting?.Cancel();
+        _hurry?.Cancel();
         return next;
     }
 
@@ -69,6 +77,8 @@ public sealed class GroupCommit(Func<Task> write, TimeSpan minInterval = default
                 Waited = _urgent;
                 _urgent = false;
                 _lastStart = _time.GetUtcNow();
+                using var hurry = Waited ? null : new CancellationTokenSource();
+                _hurry = hurry;
                 try
                 {
                     await write();
@@ -77,6 +87,10 @@ public sealed class GroupCommit(Func<Task> write, TimeSpan minInterval = default
                 catch (Exception ex)
                 {
                     batch.SetException(ex);
+                }
+                finally
+                {
+                    _hurry = null;
                 }
             }
         }

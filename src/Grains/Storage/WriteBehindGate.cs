@@ -14,7 +14,7 @@ public sealed class WriteBehindOptions
     /// and without a bound that burst (a hundred writes at once in the bench) held the appends behind it for up to a
     /// second. 4 keeps the emulator busy without a queue; on Azure Tables, at 10–20 ms a write, it still passes
     /// 200–400 writes behind a second per silo, many times the province's peak (docs/CAPACITY.md). Writes someone waits
-    /// for (a coordinator's change, a deactivation) do not take a slot.
+    /// for (a coordinator's change, a deactivation) do not take a slot, nor wait for the owner's write behind to get one.
     /// </summary>
     public int WritesBehindInFlight { get; set; } = 4;
 }
@@ -23,7 +23,8 @@ public sealed class WriteBehindOptions
 /// The writes behind of one process, at most <see cref="WriteBehindOptions.WritesBehindInFlight"/> in flight, the rest
 /// waiting their turn in order. Each owner still has one write in flight of its own (<see cref="GroupCommit"/>), so while
 /// it waits here its later changes join the write that waits, and a slower turn means fewer writes, never a queue that
-/// grows. Wait here only off a grain's request turn (a write behind's own flow), never inside a call someone waits for.
+/// grows, and a write waiting here goes at once when someone starts waiting for that owner's next write. Wait here only
+/// off a grain's request turn (a write behind's own flow), never inside a call someone waits for.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The semaphore's wait handle is never asked for, so it holds nothing to dispose; a slot released as the host stops must not meet a disposed semaphore.")]
 public sealed class WriteBehindGate
@@ -51,13 +52,21 @@ public sealed class WriteBehindGate
     /// <summary>Writes behind in flight now.</summary>
     public int InFlight => InFlightLimit - _slots.CurrentCount;
 
-    /// <summary>Completes with a slot once fewer than the limit are in flight; dispose it when the write is done.</summary>
-    public async Task<Slot> EnterAsync()
+    /// <summary>
+    /// Completes with a slot once fewer than the limit are in flight; dispose it when the write is done. When
+    /// <paramref name="hurry"/> is cancelled first (someone now waits for the write after this one:
+    /// <see cref="GroupCommit.Hurry"/>), completes at once without a slot, as a write someone waits for goes.
+    /// </summary>
+    public async Task<Slot> EnterAsync(CancellationToken hurry = default)
     {
         Interlocked.Increment(ref _waiting);
         try
         {
-            await _slots.WaitAsync();
+            await _slots.WaitAsync(hurry);
+        }
+        catch (OperationCanceledException) when (hurry.IsCancellationRequested)
+        {
+            return default;
         }
         finally
         {
