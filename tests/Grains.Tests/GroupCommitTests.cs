@@ -86,7 +86,7 @@ public sealed class GroupCommitTests
         GroupCommit? commit = null;
         commit = new GroupCommit(async () =>
         {
-            using var slot = commit!.Waited ? default : await gate.EnterAsync(commit.Hurry);
+            using var slot = await gate.EnterAsync(commit!);
             writes++;
         });
 

@@ -150,7 +150,7 @@ internal sealed class DistrictCommit
     {
         // A write behind with rows to write takes its turn among the process's writes behind; changes made meanwhile go
         // with it.
-        using var slot = _rows.Waited || !_store.HasChanges ? default : await _gate.EnterAsync(_rows.Hurry);
+        using var slot = _store.HasChanges ? await _gate.EnterAsync(_rows) : default;
 
         // The positions as the flush takes its rows (no await in between): what the write stores.
         var positions = new Dictionary<int, long>(_applied.Applied);

@@ -179,7 +179,7 @@ internal sealed class HouseholdCommit
         }
 
         // A write behind takes its turn among the process's writes behind; changes made meanwhile go with it.
-        using var slot = _writes.Waited ? default : await _gate.EnterAsync(_writes.Hurry);
+        using var slot = await _gate.EnterAsync(_writes);
 
         // The positions as the write takes the state (no await in between): what it stores.
         var positions = new Dictionary<int, long>(Applied.Applied);

@@ -76,6 +76,13 @@ public sealed class WriteBehindGate
         return new Slot(_slots);
     }
 
+    /// <summary>
+    /// The slot the write <paramref name="writer"/> is running needs: none when someone waits for it
+    /// (<see cref="GroupCommit.Waited"/>); else one, or none once someone starts waiting for the writer's next write.
+    /// </summary>
+    public Task<Slot> EnterAsync(GroupCommit writer) =>
+        writer.Waited ? Task.FromResult(default(Slot)) : EnterAsync(writer.Hurry);
+
     /// <summary>A slot taken; <c>default</c> is no slot (a write someone waits for), and disposing it does nothing.</summary>
     public readonly struct Slot(SemaphoreSlim? slots) : IDisposable
     {

@@ -174,7 +174,7 @@ public sealed partial class VolunteerGrain(
     private async Task WriteStateAsync()
     {
         // A write behind takes its turn among the process's writes behind; events applied meanwhile go with it.
-        using var slot = Writes.Waited ? default : await gate.EnterAsync(Writes.Hurry);
+        using var slot = await gate.EnterAsync(Writes);
 
         // The state as the write takes it (no await in between) holds every event applied so far.
         _behind = false;
