@@ -56,4 +56,16 @@ public sealed class StorageSettings
     public string DistrictTable { get; set; } = "BoaiDistricts";
 
     public string AuditTable { get; set; } = "BoaiAudit";
+
+    /// <summary>
+    /// Writes behind a process sends at once (<see cref="Boai.Orleans.Storage.WriteBehindGate"/>): the volunteers' and
+    /// households' states and the districts' rows written behind the ledger. A phone's step waits for its ledger append
+    /// only, and that append queues at the storage account behind whatever is in flight; households that were visited
+    /// together all write their state together a few seconds later, and without a bound that burst (a hundred writes at
+    /// once in the bench) held the appends behind it for up to a second. 4 keeps the emulator busy without a queue; on
+    /// Azure Tables, at 10–20 ms a write, it still passes 200–400 writes behind a second per silo, many times the
+    /// province's peak (docs/CAPACITY.md). Writes someone waits for (a coordinator's change, a deactivation) do not take
+    /// a slot, nor wait for the owner's write behind to get one.
+    /// </summary>
+    public int WritesBehindInFlight { get; set; } = 4;
 }

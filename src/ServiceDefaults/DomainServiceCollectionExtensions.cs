@@ -44,8 +44,7 @@ public static class DomainServiceCollectionExtensions
         services.TryAddSingleton<IVisitLog, AzureTableVisitLog>();
         services.TryAddSingleton<IVisitLedger, VisitLedger>();
         services.TryAddSingleton<IDistrictStoreFactory, TableDistrictStoreFactory>();
-        services.AddOptions<WriteBehindOptions>().Bind(configuration.GetSection(WriteBehindOptions.SectionName));
-        services.TryAddSingleton<WriteBehindGate>();
+        services.TryAddSingleton(_ => new WriteBehindGate(storage.WritesBehindInFlight));
         return services;
     }
 

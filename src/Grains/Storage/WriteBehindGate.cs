@@ -1,26 +1,7 @@
-using Microsoft.Extensions.Options;
-
 namespace Boai.Orleans.Storage;
 
-/// <summary>How many writes that nobody waits for a process sends to storage at once (section <c>Storage</c>).</summary>
-public sealed class WriteBehindOptions
-{
-    public const string SectionName = "Storage";
-
-    /// <summary>
-    /// Writes behind in flight at once: the volunteers' and households' states and the districts' rows written behind the
-    /// ledger. A phone's step waits for its ledger append only, and that append queues at the storage account behind
-    /// whatever is in flight; households that were visited together all write their state together a few seconds later,
-    /// and without a bound that burst (a hundred writes at once in the bench) held the appends behind it for up to a
-    /// second. 4 keeps the emulator busy without a queue; on Azure Tables, at 10–20 ms a write, it still passes
-    /// 200–400 writes behind a second per silo, many times the province's peak (docs/CAPACITY.md). Writes someone waits
-    /// for (a coordinator's change, a deactivation) do not take a slot, nor wait for the owner's write behind to get one.
-    /// </summary>
-    public int WritesBehindInFlight { get; set; } = 4;
-}
-
 /// <summary>
-/// The writes behind of one process, at most <see cref="WriteBehindOptions.WritesBehindInFlight"/> in flight, the rest
+/// The writes behind of one process, at most a given number in flight (<c>Storage:WritesBehindInFlight</c>), the rest
 /// waiting their turn in order. Each owner still has one write in flight of its own (<see cref="GroupCommit"/>), so while
 /// it waits here its later changes join the write that waits, and a slower turn means fewer writes, never a queue that
 /// grows, and a write waiting here goes at once when someone starts waiting for that owner's next write. Wait here only
@@ -31,11 +12,6 @@ public sealed class WriteBehindGate
 {
     private readonly SemaphoreSlim _slots;
     private int _waiting;
-
-    public WriteBehindGate(IOptions<WriteBehindOptions> options)
-        : this(options.Value.WritesBehindInFlight)
-    {
-    }
 
     public WriteBehindGate(int inFlight)
     {
