@@ -1,7 +1,6 @@
 using Boai.Orleans.Districts;
 using Boai.Orleans.Households;
 using Boai.Orleans.Model;
-using Boai.Orleans.Visits;
 using Boai.Orleans.Volunteers;
 using Orleans.Core.Internal;
 
@@ -33,7 +32,7 @@ public sealed class HouseholdWriteBehindTests(DomainCluster domain)
         {
             // Nothing the household writes lands: it holds the visit in memory only, as a silo about to die would.
             storage.FailNextWrites(household.GetGrainId(), count: 1000);
-            (visitId, var at) = await VisitAsync(volunteer, householdId, need);
+            (visitId, var at) = await Seed.VisitAsync(Grains, Now, volunteer, householdId, need);
 
             // Applied and summarised at once, before any write of the household (which all fail).
             var district = Grains.GetGrain<IDistrictGrain>(District);
@@ -66,7 +65,7 @@ public sealed class HouseholdWriteBehindTests(DomainCluster domain)
         {
             // The first write behind fails having stored nothing; the household reads its state back (without the visit).
             storage.FailNextWrites(household.GetGrainId(), count: 1);
-            (visitId, _) = await VisitAsync(volunteer, householdId, need);
+            (visitId, _) = await Seed.VisitAsync(Grains, Now, volunteer, householdId, need);
             await DomainCluster.SettledAsync(Grains);
             Assert.Equal(0, storage.Pending(household.GetGrainId()));
         }
@@ -91,7 +90,7 @@ public sealed class HouseholdWriteBehindTests(DomainCluster domain)
         {
             // The district takes the summaries in memory (and sends them to dashboards) but none of its writes lands.
             stores.Fail(District, on: true);
-            (visitId, var at) = await VisitAsync(volunteer, householdId, need);
+            (visitId, var at) = await Seed.VisitAsync(Grains, Now, volunteer, householdId, need);
             Assert.Equal(at, (await DomainCluster.EventuallyAsync(() => SummaryOf(district, householdId), s => s?.LastVisitAt == at))?.LastVisitAt);
             Assert.True((await DomainCluster.EventuallyAsync(() => VolunteerOf(district, volunteer), v => v?.PendingHours > 0))?.PendingHours > 0);
 
@@ -127,7 +126,7 @@ public sealed class HouseholdWriteBehindTests(DomainCluster domain)
         {
             // The district takes the volunteer's new hours in memory but cannot store them.
             stores.Fail(District, on: true);
-            await VisitAsync(volunteer, householdId, need);
+            await Seed.VisitAsync(Grains, Now, volunteer, householdId, need);
             Assert.True((await DomainCluster.EventuallyAsync(() => VolunteerOf(district, volunteer), v => v?.PendingHours > 0))?.PendingHours > 0);
 
             // The volunteer goes while its summary is unconfirmed, and so does the district, whose rows lack it.
@@ -181,16 +180,6 @@ public sealed class HouseholdWriteBehindTests(DomainCluster domain)
         Assert.True(await district.SummaryStored(stored));
         await district.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
         Assert.Contains(await district.GetHouseholds(), h => h.HouseholdId == householdId);
-    }
-
-    private async Task<(string VisitId, DateTimeOffset At)> VisitAsync(string volunteer, string household, string need)
-    {
-        var visitId = Seed.Unique("visit");
-        var visit = Grains.Visit(volunteer, visitId);
-        var at = Now.AddMinutes(-50);
-        Assert.True((await visit.CheckIn(new CheckIn(volunteer, household, need, at, Seed.AtHome))).Succeeded);
-        Assert.True((await visit.CheckOut(new CheckOut(volunteer, at.AddMinutes(40), Seed.AtHome, [], null))).Succeeded);
-        return (visitId, at);
     }
 
     /// <summary>The household (read back from storage) and its district's summary (also read back) hold the visit, once.</summary>

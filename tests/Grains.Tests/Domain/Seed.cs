@@ -1,5 +1,6 @@
 using Boai.Orleans.Households;
 using Boai.Orleans.Model;
+using Boai.Orleans.Visits;
 using Boai.Orleans.Volunteers;
 
 namespace Boai.Orleans.Grains.Tests.Domain;
@@ -57,4 +58,16 @@ internal static class Seed
     }
 
     public static ReportedLocation AtHome => new(Home.Lat, Home.Lng, 10);
+
+    /// <summary>A visit checked in <paramref name="minutesAgo"/> before <paramref name="now"/> and out 40 minutes later, both answered.</summary>
+    public static async Task<(string VisitId, DateTimeOffset At)> VisitAsync(
+        IGrainFactory grains, DateTimeOffset now, string volunteer, string household, string need, int minutesAgo = 50)
+    {
+        var visitId = Unique("visit");
+        var visit = grains.Visit(volunteer, visitId);
+        var at = now.AddMinutes(-minutesAgo);
+        Assert.True((await visit.CheckIn(new CheckIn(volunteer, household, need, at, AtHome))).Succeeded);
+        Assert.True((await visit.CheckOut(new CheckOut(volunteer, at.AddMinutes(40), AtHome, [], null))).Succeeded);
+        return (visitId, at);
+    }
 }

@@ -1,7 +1,6 @@
 using Boai.Orleans.Households;
 using Boai.Orleans.Ledger;
 using Boai.Orleans.Storage;
-using Boai.Orleans.Visits;
 using Boai.Orleans.Volunteers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -45,7 +44,7 @@ public sealed class WritesBehindTests(DomainCluster domain)
             }
 
             // The phone's steps wait for their ledger appends only.
-            (visitId, _) = await VisitAsync(volunteer, householdId, need).WaitAsync(StepBound);
+            (visitId, _) = await Seed.VisitAsync(Grains, Now, volunteer, householdId, need).WaitAsync(StepBound);
 
             // The household applies the visit and asks to write it behind: it waits at the gate, and nothing is written.
             var applied = await DomainCluster.EventuallyAsync(() => household.Get(), h => h!.RecentVisits.Any(v => v.VisitId == visitId));
@@ -80,12 +79,12 @@ public sealed class WritesBehindTests(DomainCluster domain)
         {
             // The volunteer writes its visits behind within a fraction of a second (the service waits up to 30 s).
             options.VolunteerWriteBehind = TimeSpan.FromMilliseconds(200);
-            await VisitAsync(volunteerId, householdId, need, minutesAgo: 120);
+            await Seed.VisitAsync(Grains, Now, volunteerId, householdId, need, minutesAgo: 120);
             await held.Entered.WaitAsync(StepBound);
 
             // Its write is held at storage's door: the next visit's steps, which call the volunteer, are answered anyway,
             // and reads count both visits.
-            await VisitAsync(volunteerId, householdId, need).WaitAsync(StepBound);
+            await Seed.VisitAsync(Grains, Now, volunteerId, householdId, need).WaitAsync(StepBound);
             Assert.Equal(2, (await volunteer.GetHours().WaitAsync(StepBound))!.Visits);
         }
         finally
@@ -98,15 +97,5 @@ public sealed class WritesBehindTests(DomainCluster domain)
         await DomainCluster.SettledAsync(Grains);
         await volunteer.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
         Assert.Equal(2, (await volunteer.GetHours())!.Visits);
-    }
-
-    private async Task<(string VisitId, DateTimeOffset At)> VisitAsync(string volunteer, string household, string need, int minutesAgo = 50)
-    {
-        var visitId = Seed.Unique("visit");
-        var visit = Grains.Visit(volunteer, visitId);
-        var at = Now.AddMinutes(-minutesAgo);
-        Assert.True((await visit.CheckIn(new CheckIn(volunteer, household, need, at, Seed.AtHome))).Succeeded);
-        Assert.True((await visit.CheckOut(new CheckOut(volunteer, at.AddMinutes(40), Seed.AtHome, [], null))).Succeeded);
-        return (visitId, at);
     }
 }
