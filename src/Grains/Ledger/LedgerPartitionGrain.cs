@@ -310,11 +310,7 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
 
         foreach (var (projection, lane) in _touched)
         {
-            if (!lane.Running && lane.HasEvents)
-            {
-                lane.Running = true;
-                _ = DeliverLaneAsync(projection, lane);
-            }
+            StartDelivering(projection, lane);
         }
 
         _touched.Clear();
@@ -328,13 +324,17 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
         // A copy: a lane that finishes removes itself from the dictionary.
         foreach (var (projection, lane) in _lanes.ToList())
         {
-            if (!lane.Running && lane.HasEvents)
-            {
-                lane.Running = true;
-                _ = DeliverLaneAsync(projection, lane);
-            }
-
+            StartDelivering(projection, lane);
             StartConfirming(projection, lane);
+        }
+    }
+
+    private void StartDelivering(Projection projection, LedgerLane lane)
+    {
+        if (!lane.Running && lane.HasEvents)
+        {
+            lane.Running = true;
+            _ = DeliverLaneAsync(projection, lane);
         }
     }
 
