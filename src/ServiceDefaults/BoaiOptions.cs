@@ -62,10 +62,12 @@ public sealed class StorageSettings
     /// households' states and the districts' rows written behind the ledger. A phone's step waits for its ledger append
     /// only, and that append queues at the storage account behind whatever is in flight; households that were visited
     /// together all write their state together a few seconds later, and without a bound that burst (a hundred writes at
-    /// once in the bench) held the appends behind it for up to a second. 4 keeps the emulator busy without a queue; on
-    /// Azure Tables, at 10–20 ms a write, it still passes 200–400 writes behind a second per silo, many times the
-    /// province's peak (docs/CAPACITY.md). Writes someone waits for (a coordinator's change, a deactivation) do not take
+    /// once in the bench) held the appends behind it for up to a second. 1 leaves the appends at most one write behind
+    /// to queue after, and halves the writes behind a visit costs, each owner's changes joining its waiting write
+    /// (docs/BENCHMARKS.md, sixth round: 0.19 single writes a pair at 4, 0.10 at 1, pairs a second no lower). On Azure
+    /// Tables, at 10–20 ms a write, 1 still passes 50–100 writes behind a second per silo, several times the province's
+    /// peak (docs/CAPACITY.md), and a slower turn only coalesces more. Writes someone waits for (a coordinator's change, a deactivation) do not take
     /// a slot, nor wait for the owner's write behind to get one.
     /// </summary>
-    public int WritesBehindInFlight { get; set; } = 4;
+    public int WritesBehindInFlight { get; set; } = 1;
 }
