@@ -66,8 +66,8 @@ public sealed class StorageSettings
     /// to queue after, and halves the writes behind a visit costs, each owner's changes joining its waiting write
     /// (docs/BENCHMARKS.md, sixth round: 0.19 single writes a pair at 4, 0.10 at 1, pairs a second no lower). On Azure
     /// Tables, at 10–20 ms a write, 1 still passes 50–100 writes behind a second per silo, several times the province's
-    /// peak (docs/CAPACITY.md), and a slower turn only coalesces more. Writes someone waits for (a coordinator's change, a deactivation) do not take
-    /// a slot, nor wait for the owner's write behind to get one.
+    /// peak (docs/CAPACITY.md), and a slower turn only coalesces more. Writes someone waits for (a coordinator's
+    /// change, a deactivation) do not take a slot, nor wait for the owner's write behind to get one.
     /// </summary>
     public int WritesBehindInFlight { get; set; } = 1;
 }
