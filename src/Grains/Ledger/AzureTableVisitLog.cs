@@ -44,13 +44,13 @@ public sealed class LedgerOptions
 /// district's events are read from these rows with a filter on the district) and
 /// <c>w|{volunteerId}|{seq}</c> (a volunteer's history, one range read per partition), each with the event's JSON; and
 /// <c>c</c> (the cursor: events up to it reached every projection); a phone's new step adds its audit row
-/// (<see cref="LedgerAuditRows"/>). Tables written before held one <c>e|{seq}</c> row
+/// (<see cref="LedgerAuditRows"/>: one row per day of the append's stamps). Tables written before held one <c>e|{seq}</c> row
 /// per event (its JSON in <c>Json</c>); they are read as they are, beside the rows of new appends.
 /// </summary>
 public sealed partial class AzureTableVisitLog(BoaiTables tables, IOptions<LedgerOptions> options, ILogger<AzureTableVisitLog>? logger = null) : IVisitLog
 {
-    /// <summary>The rows an event may add to its append: its v| and w| rows and, when stamped, its audit row.</summary>
-    public const int RowsPerEvent = 2 + LedgerAuditRows.RowsPerEvent;
+    /// <summary>The most rows an event may add to its append: its v| and w| rows and, when stamped, an audit row.</summary>
+    public const int RowsPerEvent = 2 + LedgerAuditRows.MaxRowsPerEvent;
 
     /// <summary>The rows an append adds whatever its events: the log row and the cursor row.</summary>
     public const int RowsPerAppend = 2;
@@ -274,7 +274,10 @@ public sealed partial class AzureTableVisitLog(BoaiTables tables, IOptions<Ledge
     }
 
     public async Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(DateOnly day, string? sub, CancellationToken cancellationToken = default) =>
-        await QueryEveryPartitionAsync(p => LedgerAuditRows.DayFilter(PartitionKey(p), day, sub), AuditRow.FromEntity, cancellationToken);
+        (await QueryEveryPartitionAsync(p => LedgerAuditRows.DayFilter(PartitionKey(p), day), LedgerAuditRows.Read, cancellationToken))
+            .SelectMany(entries => entries)
+            .Where(e => string.IsNullOrEmpty(sub) || e.Sub == sub)
+            .ToList();
 
     /// <summary>One query in every partition at once (the filter of each), their rows read and put together in partition order.</summary>
     private async Task<List<T>> QueryEveryPartitionAsync<T>(Func<int, string> filterOf, Func<TableEntity, T> read, CancellationToken cancellationToken)

@@ -67,7 +67,8 @@ internal static class LedgerRowFormat
 
 /// <summary>
 /// The size of an append as storage counts it: its log row's JSON (UTF-16) and its request body (each event's JSON
-/// three times: in the log row, its <c>v|</c> row and its <c>w|</c> row; an audit row's few ids are within its overhead).
+/// three times: in the log row, its <c>v|</c> row and its <c>w|</c> row; an audit entry's few ids, in the append's audit
+/// row, are within the overhead counted for each event).
 /// </summary>
 internal readonly record struct AppendSize(int Events, long LogRowJsonBytes, long RequestBytes)
 {

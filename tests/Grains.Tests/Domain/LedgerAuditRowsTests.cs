@@ -8,8 +8,8 @@ using Microsoft.Extensions.Options;
 namespace Boai.Orleans.Grains.Tests.Domain;
 
 /// <summary>
-/// A phone's visit step carries its audit entry into its ledger append: one audit row per stamped event, in the same
-/// transaction, so the entry exists exactly when the step does.
+/// A phone's visit step carries its audit entry into its ledger append: the append's stamped events' entries in one
+/// audit row (one per UTC day) of the same transaction, so the entry exists exactly when the step does.
 /// </summary>
 [Collection(DomainClusterCollection.Name)]
 public sealed class LedgerAuditRowsTests(DomainCluster domain) : IDisposable
@@ -21,23 +21,54 @@ public sealed class LedgerAuditRowsTests(DomainCluster domain) : IDisposable
     public void Dispose() => domain.Ledger.Heal();
 
     [Fact]
-    public async Task An_append_writes_one_audit_row_per_stamped_event_in_its_transaction()
+    public async Task An_append_writes_its_stamped_events_entries_in_one_audit_row_of_its_transaction()
     {
         var (log, table) = await NewLogAsync();
-        var events = Enumerable.Range(1, 3).Select(n => Event(n, $"visit-{n}")).ToList();
-        AuditEntry?[] audits = [Audit("vol-1", "visit-1", 201), null, Audit("vol-3", "visit-3", 200)];
+        var events = Enumerable.Range(1, 4).Select(n => Event(n, $"visit-{n}")).ToList();
+        AuditEntry?[] audits = [Audit("vol-1", "visit-1", 201), null, Audit("vol-3", "visit-3", 200), null];
 
         await log.AppendAsync(0, events, cursor: 0, audits: audits);
 
-        // Keyed by the entry's UTC day (23:59 at UTC-3 is the next day in UTC) and the event's sequence.
-        var rows = await AuditRowsAsync(table);
-        Assert.Equal(["a|20261201|0000000000000001", "a|20261201|0000000000000003"], rows.Select(r => r.RowKey));
-        Assert.All(rows, r => Assert.Equal("p000", r.PartitionKey));
+        // Keyed by the entries' UTC day (23:59 at UTC-3 is the next day in UTC) and the last stamped event's sequence.
+        var row = Assert.Single(await AuditRowsAsync(table));
+        Assert.Equal(("p000", "a|20261201|0000000000000003"), (row.PartitionKey, row.RowKey));
+        Assert.Equal(2, row.GetInt32("Count"));
         var day = new DateOnly(2026, 12, 1);
-        var found = await log.ReadAuditAsync(day, null);
-        Assert.Equal(audits.Where(a => a is not null), found.OrderBy(e => e.Sub));
+        Assert.Equal(audits.Where(a => a is not null), await log.ReadAuditAsync(day, null));
         Assert.Equal(audits[2], Assert.Single(await log.ReadAuditAsync(day, "vol-3")));
+        Assert.Empty(await log.ReadAuditAsync(day, "vol-2"));
         Assert.Empty(await log.ReadAuditAsync(day.AddDays(-1), null));
+    }
+
+    [Fact]
+    public async Task An_append_over_midnight_writes_a_row_per_day_and_each_day_reads_its_own()
+    {
+        var (log, table) = await NewLogAsync();
+        var events = Enumerable.Range(1, 3).Select(n => Event(n, $"visit-{n}")).ToList();
+        var before = Audit("vol-1", "visit-1", 201) with { At = new DateTimeOffset(2026, 11, 30, 23, 59, 59, TimeSpan.Zero) };
+        var after = Audit("vol-2", "visit-2", 201) with { At = new DateTimeOffset(2026, 12, 1, 0, 0, 1, TimeSpan.Zero) };
+        var later = Audit("vol-3", "visit-3", 200) with { At = new DateTimeOffset(2026, 12, 1, 0, 0, 2, TimeSpan.Zero) };
+
+        await log.AppendAsync(0, events, cursor: 0, audits: [before, after, later]);
+
+        Assert.Equal(["a|20261130|0000000000000001", "a|20261201|0000000000000003"], (await AuditRowsAsync(table)).Select(r => r.RowKey));
+        Assert.Equal([before], await log.ReadAuditAsync(new DateOnly(2026, 11, 30), null));
+        Assert.Equal([after, later], await log.ReadAuditAsync(new DateOnly(2026, 12, 1), null));
+    }
+
+    [Fact]
+    public async Task Audit_rows_of_one_entry_each_written_before_are_read_beside_an_appends_row()
+    {
+        var (log, table) = await NewLogAsync();
+        var old = Audit("vol-9", "visit-9", 201);
+        await table.AddEntityAsync(AuditRow.ToEntity("p000", "a|20261201|0000000000000001", old));
+        var stamped = Audit("vol-2", "visit-2", 201);
+
+        await log.AppendAsync(0, [Event(2, "visit-2")], cursor: 1, audits: [stamped]);
+
+        var day = new DateOnly(2026, 12, 1);
+        Assert.Equal([old, stamped], await log.ReadAuditAsync(day, null));
+        Assert.Equal([old], await log.ReadAuditAsync(day, "vol-9"));
     }
 
     [Fact]
