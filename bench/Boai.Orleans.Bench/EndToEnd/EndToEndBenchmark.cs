@@ -57,8 +57,11 @@ public static class EndToEndBenchmark
         Log($"dashboard latency: {o.Watchers} watchers, check-ins open loop at {rate:N1}/s");
         var dashboardBefore = await StorageRequests.ReadAsync(o);
         var dashboard = await new DashboardLatency(checkIns, o).RunAsync(operatorToken, rate);
-        var dashboardRuntime = SiloRuntimeUse.Between(dashboardBefore, await StorageRequests.ReadAsync(o), dashboard.Pairs);
+        var dashboardAfter = await StorageRequests.ReadAsync(o);
+        var dashboardRuntime = SiloRuntimeUse.Between(dashboardBefore, dashboardAfter, dashboard.Pairs);
+        var dashboardStorage = StorageRequests.PerPair(dashboardBefore, dashboardAfter, dashboard.Pairs);
         Log($"  event p50 {dashboard.EventLatency.P50:N1} ms, p99 {dashboard.EventLatency.P99:N1} ms, {dashboard.MissingEvents} missing, {dashboard.Errors} errors");
+        Log($"  storage per pair: {dashboardStorage.Requests:N2} requests, {dashboardStorage.Transactions:N2} transactions, {dashboardStorage.Writes:N2} single writes, {dashboardStorage.Reads:N2} reads; {dashboardStorage.LedgerAppends:N2} ledger appends, {dashboardStorage.DistrictFlushes:N2} district writes; {dashboardStorage.TransactionEntities:N1} entities in transactions");
         Log($"  silo: {dashboardRuntime.AllocatedKiBPerPair:N0} KiB allocated per pair, GC paused {dashboardRuntime.GcPauseMsPerSecond:N0} ms a second, {dashboardRuntime.CollectionsPerSecond:N1} collections a second");
 
         Log("durability: every acknowledged check-out in the ledger and the hours route");
@@ -88,7 +91,8 @@ public static class EndToEndBenchmark
             memory,
             storage,
             pairsRuntime,
-            dashboardRuntime);
+            dashboardRuntime,
+            dashboardStorage);
         Console.WriteLine(result.ToJsonLine());
 
         if (o.DocsPath is { } docs)

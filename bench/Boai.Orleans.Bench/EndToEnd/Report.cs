@@ -52,7 +52,8 @@ public sealed record BenchResult(
     IReadOnlyList<MemoryStep> Memory,
     StoragePerPair? StoragePerPair = null,
     SiloRuntimeUse? PairsRuntime = null,
-    SiloRuntimeUse? DashboardRuntime = null)
+    SiloRuntimeUse? DashboardRuntime = null,
+    StoragePerPair? DashboardStoragePerPair = null)
 {
     public const string Begin = "<!-- bench:end-to-end:begin (written by ./bench.sh; edit the tool, not this block) -->";
     public const string End = "<!-- bench:end-to-end:end -->";
@@ -106,6 +107,11 @@ public sealed record BenchResult(
         var d = Dashboard;
         s.AppendLine(Inv($"| Dashboard: {d.Watchers} SignalR watchers ({d.Client}), check-ins open loop at {d.TargetPerSecond:N1}/s (half the pair rate; achieved {d.AchievedPerSecond:N1}/s) after a {d.WarmupSeconds:0} s warm-up at that rate: check-in request → `visitCheckedIn` at each watcher | {d.EventLatency.Count:N0} deliveries, {d.MissingEvents} missing, {d.DuplicateEvents} duplicated | {Lat(d.EventLatency)} | {d.Errors} |"));
         s.AppendLine(Inv($"| … the check-in request itself, from its scheduled send | | {Lat(d.CheckInLatency)} | |"));
+        if (DashboardStoragePerPair is { } dp)
+        {
+            s.AppendLine(Inv($"| … storage requests per check-in + check-out in that phase (warm-up included) | **{dp.Requests:N2} requests**: {dp.Transactions:N2} entity-group transactions (of them {dp.LedgerAppends:N2} ledger appends; {dp.DistrictFlushes:N2} district writes) carrying {dp.TransactionEntities:N1} entities, {dp.Writes:N2} single writes, {dp.Reads:N2} reads | | |"));
+        }
+
         foreach (var (phase, use) in new[] { ("pairs phase, per pair", PairsRuntime), ("dashboard phase (warm-up included), per check-in + check-out", DashboardRuntime) })
         {
             if (use is not null)
