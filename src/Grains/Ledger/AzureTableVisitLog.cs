@@ -14,8 +14,8 @@ public sealed class LedgerOptions
 {
     public const string SectionName = "Ledger";
 
-    /// <summary>The default of <see cref="Partitions"/> (README.md and docs/BENCHMARKS.md say why 4).</summary>
-    public const int DefaultPartitions = 4;
+    /// <summary>The default of <see cref="Partitions"/> (README.md and docs/BENCHMARKS.md say why 2).</summary>
+    public const int DefaultPartitions = 2;
 
     /// <summary>
     /// Partitions of a new ledger table. Concurrent appends to one partition share a transaction, so fewer partitions
