@@ -53,7 +53,8 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
     // The cursor row's version this writer read or last wrote: every append expects it (another writer's append moves it).
     private LedgerVersion _version;
 
-    // Appends this activation committed: a tail read that an append overtook must not put its older head and version back.
+    // Appends this activation sent, whatever came of them: a tail read that an append overtook must not put its older
+    // head and version back, nor mark the tail known after an append whose outcome is unknown (it may have landed).
     private long _appends;
 
     // The highest sequence handed to the lanes; every event up to it is either delivered or waiting in a lane.
@@ -156,7 +157,8 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
         var tail = await log.ReadTailAsync(Partition, cancellationToken);
         if (appends != _appends)
         {
-            // An append landed while this read was out: its head and version are newer than the read's.
+            // An append was sent while this read was out: it committed (its head and version are newer than the read's),
+            // or it failed and may have landed, and the write loop reads the tail again before its next append.
             Dispatch(tail.Events);
             return;
         }
@@ -204,8 +206,8 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
 
                 try
                 {
-                    _version = await log.AppendAsync(Partition, events, AppendCursor, _version, batch.ConvertAll(p => p.Audit));
                     _appends++;
+                    _version = await log.AppendAsync(Partition, events, AppendCursor, _version, batch.ConvertAll(p => p.Audit));
                     _head = events[^1].Seq;
                     for (var i = 0; i < batch.Count; i++)
                     {

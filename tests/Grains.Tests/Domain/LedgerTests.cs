@@ -328,6 +328,43 @@ public sealed class LedgerTests(DomainCluster domain) : IDisposable
     }
 
     [Fact]
+    public async Task A_tail_read_older_than_a_failed_append_does_not_mark_the_tail_known()
+    {
+        var first = await Seed.PairedAsync(Grains, "dongqu");
+        var visitId = Seed.Unique("visit");
+        var partitionNumber = Log.PartitionOf(visitId);
+        var partition = Grains.GetGrain<ILedgerPartitionGrain>(partitionNumber);
+        var visit = Grains.Visit(first.Volunteer, visitId);
+        Assert.True((await visit.CheckIn(new CheckIn(first.Volunteer, first.Household, first.Need, Now.AddMinutes(-50), Seed.AtHome))).Succeeded);
+        await DomainCluster.SettledAsync(Grains);
+
+        // The check-out lands but its answer is lost: the partition no longer knows its tail.
+        Log.FailNextAppends(landed: true);
+        await Assert.ThrowsAnyAsync<Exception>(() => visit.CheckOut(new CheckOut(first.Volunteer, Now.AddMinutes(-5), Seed.AtHome, [], null)));
+
+        // A wake-up reads the tail; before its answer comes, another visit's append lands and its answer is lost too.
+        var held = Log.HoldNextTailRead(partitionNumber);
+        var wake = partition.Wake();
+        await held.HasRead;
+        var second = await Seed.PairedAsync(Grains, "dongqu");
+        var secondVisitId = VisitIdIn(partitionNumber);
+        var secondVisit = Grains.Visit(second.Volunteer, secondVisitId);
+        Log.FailNextAppends(landed: true);
+        await Assert.ThrowsAnyAsync<Exception>(() => secondVisit.CheckIn(new CheckIn(second.Volunteer, second.Household, second.Need, Now.AddMinutes(-30), Seed.AtHome)));
+        held.Let();
+        await wake;
+
+        // The late read is older than what storage holds: the partition reads the tail again instead of appending
+        // against the read's version (which storage would refuse as another writer's).
+        var third = await Seed.PairedAsync(Grains, "dongqu");
+        var thirdVisit = Grains.Visit(third.Volunteer, VisitIdIn(partitionNumber));
+        Assert.True((await thirdVisit.CheckIn(new CheckIn(third.Volunteer, third.Household, third.Need, Now.AddMinutes(-20), Seed.AtHome))).Succeeded);
+        await DomainCluster.SettledAsync(Grains);
+        Assert.Equal(1, (await Grains.GetGrain<IVolunteerGrain>(first.Volunteer).GetHours())!.Visits);
+        Assert.Single(await Log.ReadVisitAsync(secondVisitId));
+    }
+
+    [Fact]
     public async Task Live_events_of_visits_leave_in_log_order_checked_in_before_checked_out()
     {
         var pairs = new List<(string Volunteer, string Household, string Need)>();
