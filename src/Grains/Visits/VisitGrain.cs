@@ -355,7 +355,7 @@ public sealed class VisitGrain(
         AppendResult result;
         try
         {
-            result = await Partition.Append(step, next, audit);
+            result = await AppendOnceMoreIfFencedAsync(step, next, audit);
         }
         catch
         {
@@ -378,6 +378,23 @@ public sealed class VisitGrain(
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// A fenced append (another activation of the partition appended: Orleans ran it twice for a moment) wrote nothing,
+    /// and the partition reads its tail again before its next append (or goes, and a new activation reads it): the step
+    /// is sent once more, so the phone is not answered an error for the cluster's own hiccup.
+    /// </summary>
+    private async Task<AppendResult> AppendOnceMoreIfFencedAsync(VisitStep step, VisitRecord next, AuditEntry? audit)
+    {
+        try
+        {
+            return await Partition.Append(step, next, audit);
+        }
+        catch (LedgerFencedException)
+        {
+            return await Partition.Append(step, next, audit);
+        }
     }
 
     /// <summary>A refused check-in may be the retry of a stored one (this activation never read it): then that answers.</summary>

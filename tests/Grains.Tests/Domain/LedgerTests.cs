@@ -365,6 +365,27 @@ public sealed class LedgerTests(DomainCluster domain) : IDisposable
     }
 
     [Fact]
+    public async Task A_step_fenced_by_another_writer_of_its_partition_goes_once_more_and_is_stored_once()
+    {
+        var pair = await Seed.PairedAsync(Grains, "dongqu");
+        var visitId = Seed.Unique("visit");
+        var partitionNumber = Log.PartitionOf(visitId);
+        await Grains.GetGrain<ILedgerPartitionGrain>(partitionNumber).Wake();
+        await DomainCluster.SettledAsync(Grains);
+
+        // Another writer of the partition (an activation Orleans ran twice for a moment) replaces its cursor row.
+        var tail = await Log.ReadTailAsync(partitionNumber);
+        await Log.AppendAsync(partitionNumber, [], tail.Cursor, tail.Version);
+
+        // The partition's append is refused whole as that writer's; the visit sends its step once more.
+        var visit = Grains.Visit(pair.Volunteer, visitId);
+        Assert.True((await visit.CheckIn(new CheckIn(pair.Volunteer, pair.Household, pair.Need, Now.AddMinutes(-30), Seed.AtHome))).Succeeded);
+        Assert.Single(await Log.ReadVisitAsync(visitId));
+        await DomainCluster.SettledAsync(Grains);
+        Assert.Null((await visit.Get())!.CheckedOutAt);
+    }
+
+    [Fact]
     public async Task Live_events_of_visits_leave_in_log_order_checked_in_before_checked_out()
     {
         var pairs = new List<(string Volunteer, string Household, string Need)>();
