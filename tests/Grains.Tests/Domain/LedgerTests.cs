@@ -297,22 +297,8 @@ public sealed class LedgerTests(DomainCluster domain) : IDisposable
     [Fact]
     public async Task A_tail_read_that_an_append_overtook_does_not_put_the_partition_s_older_version_back()
     {
-        var first = await Seed.PairedAsync(Grains, "dongqu");
-        var visitId = Seed.Unique("visit");
-        var partitionNumber = Log.PartitionOf(visitId);
-        var partition = Grains.GetGrain<ILedgerPartitionGrain>(partitionNumber);
-        var visit = Grains.Visit(first.Volunteer, visitId);
-        Assert.True((await visit.CheckIn(new CheckIn(first.Volunteer, first.Household, first.Need, Now.AddMinutes(-50), Seed.AtHome))).Succeeded);
-        await DomainCluster.SettledAsync(Grains);
-
-        // The check-out lands but its answer is lost: the partition no longer knows its tail.
-        Log.FailNextAppends(landed: true);
-        await Assert.ThrowsAnyAsync<Exception>(() => visit.CheckOut(new CheckOut(first.Volunteer, Now.AddMinutes(-5), Seed.AtHome, [], null)));
-
         // A wake-up reads the tail, but its answer comes only after another visit of the partition appended.
-        var held = Log.HoldNextTailRead(partitionNumber);
-        var wake = partition.Wake();
-        await held.HasRead;
+        var (first, partitionNumber, held, wake) = await HoldAWakeUpsTailReadAfterALostAnswerAsync();
         var second = await Seed.PairedAsync(Grains, "dongqu");
         var secondVisit = Grains.Visit(second.Volunteer, VisitIdIn(partitionNumber));
         Assert.True((await secondVisit.CheckIn(new CheckIn(second.Volunteer, second.Household, second.Need, Now.AddMinutes(-30), Seed.AtHome))).Succeeded);
@@ -320,32 +306,14 @@ public sealed class LedgerTests(DomainCluster domain) : IDisposable
         await wake;
 
         // The partition appends on from the version the last append answered, not the one the late read saw.
-        var third = await Seed.PairedAsync(Grains, "dongqu");
-        var thirdVisit = Grains.Visit(third.Volunteer, VisitIdIn(partitionNumber));
-        Assert.True((await thirdVisit.CheckIn(new CheckIn(third.Volunteer, third.Household, third.Need, Now.AddMinutes(-20), Seed.AtHome))).Succeeded);
-        await DomainCluster.SettledAsync(Grains);
-        Assert.Equal(1, (await Grains.GetGrain<IVolunteerGrain>(first.Volunteer).GetHours())!.Visits);
+        await CheckInAnotherVisitAndSettleAsync(partitionNumber, first);
     }
 
     [Fact]
     public async Task A_tail_read_older_than_a_failed_append_does_not_mark_the_tail_known()
     {
-        var first = await Seed.PairedAsync(Grains, "dongqu");
-        var visitId = Seed.Unique("visit");
-        var partitionNumber = Log.PartitionOf(visitId);
-        var partition = Grains.GetGrain<ILedgerPartitionGrain>(partitionNumber);
-        var visit = Grains.Visit(first.Volunteer, visitId);
-        Assert.True((await visit.CheckIn(new CheckIn(first.Volunteer, first.Household, first.Need, Now.AddMinutes(-50), Seed.AtHome))).Succeeded);
-        await DomainCluster.SettledAsync(Grains);
-
-        // The check-out lands but its answer is lost: the partition no longer knows its tail.
-        Log.FailNextAppends(landed: true);
-        await Assert.ThrowsAnyAsync<Exception>(() => visit.CheckOut(new CheckOut(first.Volunteer, Now.AddMinutes(-5), Seed.AtHome, [], null)));
-
         // A wake-up reads the tail; before its answer comes, another visit's append lands and its answer is lost too.
-        var held = Log.HoldNextTailRead(partitionNumber);
-        var wake = partition.Wake();
-        await held.HasRead;
+        var (first, partitionNumber, held, wake) = await HoldAWakeUpsTailReadAfterALostAnswerAsync();
         var second = await Seed.PairedAsync(Grains, "dongqu");
         var secondVisitId = VisitIdIn(partitionNumber);
         var secondVisit = Grains.Visit(second.Volunteer, secondVisitId);
@@ -356,11 +324,7 @@ public sealed class LedgerTests(DomainCluster domain) : IDisposable
 
         // The late read is older than what storage holds: the partition reads the tail again instead of appending
         // against the read's version (which storage would refuse as another writer's).
-        var third = await Seed.PairedAsync(Grains, "dongqu");
-        var thirdVisit = Grains.Visit(third.Volunteer, VisitIdIn(partitionNumber));
-        Assert.True((await thirdVisit.CheckIn(new CheckIn(third.Volunteer, third.Household, third.Need, Now.AddMinutes(-20), Seed.AtHome))).Succeeded);
-        await DomainCluster.SettledAsync(Grains);
-        Assert.Equal(1, (await Grains.GetGrain<IVolunteerGrain>(first.Volunteer).GetHours())!.Visits);
+        await CheckInAnotherVisitAndSettleAsync(partitionNumber, first);
         Assert.Single(await Log.ReadVisitAsync(secondVisitId));
     }
 
@@ -429,6 +393,38 @@ public sealed class LedgerTests(DomainCluster domain) : IDisposable
 
     /// <summary>Every activation of the silo goes, as in a restart: the next call of each grain starts from storage.</summary>
     /// <summary>A new visit id whose events go to the given ledger partition.</summary>
+    /// <summary>
+    /// A paired visit of a partition checks in; its check-out lands but the answer is lost, so the partition no longer
+    /// knows its tail; then a wake-up's tail read is made and held until the test lets it answer.
+    /// </summary>
+    private async Task<(string First, int Partition, FaultInjectingVisitLog.HeldRead Held, Task Wake)> HoldAWakeUpsTailReadAfterALostAnswerAsync()
+    {
+        var first = await Seed.PairedAsync(Grains, "dongqu");
+        var visitId = Seed.Unique("visit");
+        var partitionNumber = Log.PartitionOf(visitId);
+        var visit = Grains.Visit(first.Volunteer, visitId);
+        Assert.True((await visit.CheckIn(new CheckIn(first.Volunteer, first.Household, first.Need, Now.AddMinutes(-50), Seed.AtHome))).Succeeded);
+        await DomainCluster.SettledAsync(Grains);
+
+        Log.FailNextAppends(landed: true);
+        await Assert.ThrowsAnyAsync<Exception>(() => visit.CheckOut(new CheckOut(first.Volunteer, Now.AddMinutes(-5), Seed.AtHome, [], null)));
+
+        var held = Log.HoldNextTailRead(partitionNumber);
+        var wake = Grains.GetGrain<ILedgerPartitionGrain>(partitionNumber).Wake();
+        await held.HasRead;
+        return (first.Volunteer, partitionNumber, held, wake);
+    }
+
+    /// <summary>Another visit of the partition checks in; once every projection settled, the first volunteer counts one visit (its landed check-out).</summary>
+    private async Task CheckInAnotherVisitAndSettleAsync(int partitionNumber, string firstVolunteer)
+    {
+        var third = await Seed.PairedAsync(Grains, "dongqu");
+        var thirdVisit = Grains.Visit(third.Volunteer, VisitIdIn(partitionNumber));
+        Assert.True((await thirdVisit.CheckIn(new CheckIn(third.Volunteer, third.Household, third.Need, Now.AddMinutes(-20), Seed.AtHome))).Succeeded);
+        await DomainCluster.SettledAsync(Grains);
+        Assert.Equal(1, (await Grains.GetGrain<IVolunteerGrain>(firstVolunteer).GetHours())!.Visits);
+    }
+
     private string VisitIdIn(int partition)
     {
         while (true)
