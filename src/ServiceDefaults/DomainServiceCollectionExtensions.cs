@@ -11,6 +11,7 @@ using Boai.Orleans.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Serialization;
 
 namespace Boai.Orleans.Hosting;
 
@@ -45,8 +46,18 @@ public static class DomainServiceCollectionExtensions
         services.TryAddSingleton<IVisitLedger, VisitLedger>();
         services.TryAddSingleton<IDistrictStoreFactory, TableDistrictStoreFactory>();
         services.TryAddSingleton(_ => new WriteBehindGate(storage.WritesBehindInFlight));
+        services.AddBoaiExceptionSerialization();
         return services;
     }
+
+    /// <summary>
+    /// The service's own exceptions cross grain calls between silos (a fenced ledger append, from its partition to the
+    /// visit that sends the step once more; a fenced district write): Orleans serialises exceptions only of the
+    /// namespaces it is told (System, Microsoft, Azure by default) and answers any other as a
+    /// <c>CodecNotFoundException</c>. Theirs arrive as themselves: type, message, inner exception, stack.
+    /// </summary>
+    public static IServiceCollection AddBoaiExceptionSerialization(this IServiceCollection services) =>
+        services.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Boai.Orleans."));
 
     /// <summary>The table service of the domain's own tables (ledger, districts, audit), on the cluster's one account.</summary>
     public static TableServiceClient CreateTableService(StorageSettings storage) => BoaiTableService.Create(storage, DomainStorageBudget);
