@@ -124,8 +124,10 @@ public sealed class WebSocketWatcher : HubWatcher
         {
             await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
         }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException)
         {
+            // Cancelling the pending receive aborts the socket; the close then finds it aborted (an OperationCanceledException
+            // wrapping ObjectDisposedException) or the server gone. The watcher is done either way.
         }
 
         await Task.WhenAll(_receiving, _pinging).ContinueWith(_ => { }, TaskScheduler.Default);
