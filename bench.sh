@@ -8,6 +8,7 @@
 #
 #   ./bench.sh [--quick] [--volunteers N] [--concurrency C] [--duration S] [--watchers D]
 #              [--signalr-client] [--memory-grains N] [--million] [--no-docs] [--keep] [--rebuild] [--azurite-disk]
+#              [--dashboard-rate R]
 #   ./bench.sh --district-scale [--quick] [--concurrency C] [--duration S] [--keep] [--rebuild] [--azurite-disk]
 #
 #   --quick              a smoke run of a few seconds per phase, small counts; never writes the docs
@@ -17,6 +18,9 @@
 #   --watchers D         SignalR clients watching the dashboard (default 50; quick 5), each a WebSocket reading the
 #                        hub's JSON records forward only, as a browser's dashboard does; the dashboard phase starts
 #                        with a warm-up (3 s; quick 1) at its rate that is not measured, as the closed-loop phases do
+#   --dashboard-rate R   the dashboard phase runs at R check-ins a second instead of half the pairs phase's rate: to
+#                        compare two builds at one rate (the event p99 follows the rate); such a run never meets the
+#                        target and never writes the docs
 #   --signalr-client     the watchers use the SignalR .NET client (HubConnection) instead: its binding of every event
 #                        costs the load client far more CPU, which the service's latency then shares (docs/BENCHMARKS.md)
 #   --memory-grains N    volunteer grains to activate for the memory figure (default 100000; quick 2000)
@@ -49,10 +53,11 @@ for arg in "$@"; do command_line+=" $arg"; done
 
 while (($# > 0)); do
   case $1 in
-    --volunteers | --concurrency | --duration | --watchers | --memory-grains)
+    --volunteers | --concurrency | --duration | --watchers | --memory-grains | --dashboard-rate)
       (($# >= 2)) || die "$1 needs a value"
       [[ $2 =~ ^[1-9][0-9]*$ ]] || die "$1 needs a positive whole number, not '$2'"
       bench_args+=("$1" "$2")
+      [[ $1 == --dashboard-rate ]] && write_docs=false
       shift 2
       ;;
     --quick) quick=true && bench_args+=(--quick) && shift ;;

@@ -28,8 +28,16 @@ public class BenchOptionsTests
         Assert.Equal(3, o.Watchers);
     }
 
+    [Fact]
+    public void The_dashboard_phase_runs_at_half_the_pair_rate_unless_a_rate_is_given()
+    {
+        Assert.Null(BenchOptions.Parse([]).DashboardRate);
+        Assert.Equal(200, BenchOptions.Parse(["--dashboard-rate", "200"]).DashboardRate);
+    }
+
     [Theory]
     [InlineData("--concurrency", "0")]
+    [InlineData("--dashboard-rate", "0")]
     [InlineData("--duration", "x")]
     [InlineData("--bogus", "1")]
     public void Bad_options_are_refused(string name, string value) =>

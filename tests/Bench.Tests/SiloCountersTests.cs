@@ -64,5 +64,12 @@ public class SiloCountersTests
         Assert.Contains("pairs phase, per pair (the silo's own `GC` counters) | **612 KiB allocated**; paused 85 ms a second in 4.2 collections a second (1.9 of generation 1 or 2, 0.0 of 2)", markdown, StringComparison.Ordinal);
         Assert.Contains("dashboard phase (warm-up included), per check-in + check-out (the silo's own `GC` counters) | **700 KiB allocated**", markdown, StringComparison.Ordinal);
         Assert.Contains("after a 3 s warm-up at that rate", markdown, StringComparison.Ordinal);
+        Assert.Contains("(half the pair rate;", markdown, StringComparison.Ordinal);
+        Assert.True(result.DashboardTargetMet);
+
+        // A rate given by --dashboard-rate is a comparison, not the target's figure.
+        var given = result with { Dashboard = result.Dashboard with { RateGiven = true } };
+        Assert.False(given.DashboardTargetMet);
+        Assert.Contains("(given by --dashboard-rate;", given.ToMarkdown(), StringComparison.Ordinal);
     }
 }

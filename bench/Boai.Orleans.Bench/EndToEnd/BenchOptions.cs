@@ -14,6 +14,13 @@ public sealed class BenchOptions : HostedRunOptions
 
     public int Watchers { get; private set; }
 
+    /// <summary>
+    /// Check-ins a second of the dashboard phase when given (<c>--dashboard-rate</c>), instead of half the pairs phase's
+    /// rate: runs compared at one rate, since the event p99 follows the rate each run sets itself. Not the target's
+    /// figure (which is at half the run's own max), so such a run never meets it and never writes the docs.
+    /// </summary>
+    public int? DashboardRate { get; private set; }
+
     /// <summary>Watch with the SignalR .NET client (<c>--signalr-client</c>) instead of the plain WebSocket watcher (<see cref="WebSocketWatcher"/>).</summary>
     public bool TypedHubClient { get; private set; }
 
@@ -50,6 +57,7 @@ public sealed class BenchOptions : HostedRunOptions
             case "--docs": DocsPath = value(); return true;
             case "--ledger-table": LedgerTable = value(); return true;
             case "--watchers": Watchers = count(); return true;
+            case "--dashboard-rate": DashboardRate = count(); return true;
             case "--signalr-client": TypedHubClient = true; return true;
             case "--memory-grains": _memory = [count()]; return true;
             case "--million": _memory.Add(1_000_000); return true;

@@ -18,7 +18,8 @@ public sealed record DashboardResult(
     long MissingEvents,
     long DuplicateEvents,
     bool EveryClientGotEveryEvent,
-    long Pairs = 0);
+    long Pairs = 0,
+    bool RateGiven = false);
 
 /// <summary>
 /// D SignalR clients watch every district (an operator's <c>WatchAll</c>) while check-ins start at a constant rate
@@ -144,7 +145,8 @@ public sealed class DashboardLatency(CheckIns checkIns, BenchOptions options)
                 missing,
                 watchers.Sum(w => w.Duplicates),
                 missing == 0 && !acknowledged.IsEmpty,
-                Interlocked.Read(ref started));
+                Interlocked.Read(ref started),
+                options.DashboardRate is not null);
         }
         finally
         {

@@ -53,8 +53,8 @@ public static class EndToEndBenchmark
         Log($"  storage per pair: {storage.Requests:N2} requests, {storage.Transactions:N2} transactions, {storage.Writes:N2} single writes, {storage.Reads:N2} reads; {storage.LedgerAppends:N2} ledger appends, {storage.DistrictFlushes:N2} district writes; {storage.TransactionEntities:N1} entities in transactions");
         Log($"  silo: {pairsRuntime.AllocatedKiBPerPair:N0} KiB allocated per pair, GC paused {pairsRuntime.GcPauseMsPerSecond:N0} ms a second, {pairsRuntime.CollectionsPerSecond:N1} collections a second");
 
-        var rate = Math.Max(1, pairs.UnitsPerSecond / 2);
-        Log($"dashboard latency: {o.Watchers} watchers, check-ins open loop at {rate:N1}/s");
+        double rate = o.DashboardRate ?? Math.Max(1, pairs.UnitsPerSecond / 2);
+        Log($"dashboard latency: {o.Watchers} watchers, check-ins open loop at {rate:N1}/s{(o.DashboardRate is null ? "" : " (--dashboard-rate)")}");
         var dashboardBefore = await StorageRequests.ReadAsync(o);
         var dashboard = await new DashboardLatency(checkIns, o).RunAsync(operatorToken, rate);
         var dashboardAfter = await StorageRequests.ReadAsync(o);
