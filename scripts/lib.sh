@@ -218,12 +218,15 @@ wait_tcp() {
 
 # start_azurite DATA_DIR BLOB_PORT QUEUE_PORT TABLE_PORT [memory]: Azurite from the pinned node_modules, persisting to
 # DATA_DIR (or, with "memory", keeping its data in memory only, DATA_DIR holding nothing), listening on loopback only.
-# Waits until all three services accept connections.
+# Waits until all three services accept connections. BOAI_AZURITE_NODE_FLAGS, when set, goes to Node before Azurite's
+# script: V8 flags Node refuses in NODE_OPTIONS, such as --trace-gc to log the emulator's collections
+# (docs/BENCHMARKS.md, eighth round).
 start_azurite() {
-  local dir=$1 blob=$2 queue=$3 table=$4 persistence=(--location "$1")
+  local dir=$1 blob=$2 queue=$3 table=$4 persistence=(--location "$1") node_flags=()
   [[ ${5:-} == memory ]] && persistence=(--inMemoryPersistence)
+  read -ra node_flags <<<"${BOAI_AZURITE_NODE_FLAGS:-}"
   mkdir -p "$dir"
-  start_child azurite "$dir" node "$BOAI_ROOT/node_modules/azurite/dist/src/azurite.js" \
+  start_child azurite "$dir" node "${node_flags[@]}" "$BOAI_ROOT/node_modules/azurite/dist/src/azurite.js" \
     "${persistence[@]}" \
     --blobHost 127.0.0.1 --blobPort "$blob" \
     --queueHost 127.0.0.1 --queuePort "$queue" \
