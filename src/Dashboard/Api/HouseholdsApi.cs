@@ -152,8 +152,10 @@ public static class HouseholdsApi
         return file is null ? ApiProblems.NotFound(householdId) : TypedResults.Ok(HouseholdFileDto.From(file));
     }
 
-    /// <summary>A need's rules (the form's POST and the households import): an item of the catalogue, its frequency (the item's default when none), priority 1–5 (3).</summary>
-    /// <summary>The need's shape; whether the catalogue has its item is the household's rule (<see cref="NeedRules"/>).</summary>
+    /// <summary>
+    /// A need's shape (the form's POST and the households import): an item id, its frequency (the item's default when
+    /// none), priority 1–5 (3). Whether the catalogue has its item is the household's rule (<see cref="NeedRules"/>).
+    /// </summary>
     public static NewNeed Need(Validation v, NeedBody body, string by)
     {
         var itemId = v.Id("itemId", body.ItemId);

@@ -78,7 +78,6 @@ public sealed class Validation
         return value.Value;
     }
 
-    /// <summary>An optional day of a query (<c>yyyy-MM-dd</c>) within <see cref="ApiTimes"/>' range.</summary>
     /// <summary>
     /// A certificate's period from <c>from</c> and <c>to</c> (yyyy-MM-dd, each optional): by default from the 1st of
     /// January of <paramref name="today"/>'s year to today; <c>to</c> must not be before <c>from</c>.
@@ -95,6 +94,7 @@ public sealed class Validation
         return (start, end);
     }
 
+    /// <summary>An optional day of a query (<c>yyyy-MM-dd</c>) within <see cref="ApiTimes"/>' range.</summary>
     public DateOnly? Day(string field, string? text)
     {
         if (string.IsNullOrEmpty(text))

@@ -391,8 +391,6 @@ public sealed class LedgerTests(DomainCluster domain) : IDisposable
         }
     }
 
-    /// <summary>Every activation of the silo goes, as in a restart: the next call of each grain starts from storage.</summary>
-    /// <summary>A new visit id whose events go to the given ledger partition.</summary>
     /// <summary>
     /// A paired visit of a partition checks in; its check-out lands but the answer is lost, so the partition no longer
     /// knows its tail; then a wake-up's tail read is made and held until the test lets it answer.
@@ -425,6 +423,7 @@ public sealed class LedgerTests(DomainCluster domain) : IDisposable
         Assert.Equal(1, (await Grains.GetGrain<IVolunteerGrain>(firstVolunteer).GetHours())!.Visits);
     }
 
+    /// <summary>A new visit id whose events go to the given ledger partition.</summary>
     private string VisitIdIn(int partition)
     {
         while (true)
@@ -437,6 +436,7 @@ public sealed class LedgerTests(DomainCluster domain) : IDisposable
         }
     }
 
+    /// <summary>Every activation of the silo goes, as in a restart: the next call of each grain starts from storage.</summary>
     private async Task RestartAsync(bool settleFirst = true)
     {
         if (settleFirst)
