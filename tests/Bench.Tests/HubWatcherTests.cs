@@ -44,16 +44,32 @@ public class HubWatcherTests
     }
 
     [Theory]
-    [InlineData("{\"type\":1,\"target\":\"visitCheckedIn\",\"arguments\":[{\"visitId\":\"bd-7\",\"household\":{\"visitId\":\"no\"}}]}", 1, true, "bd-7", null)]
-    [InlineData("{\"type\":1,\"target\":\"visitCheckedOut\",\"arguments\":[{\"districtId\":\"shiqi\",\"visitId\":\"bd-8\"}]}", 1, false, "bd-8", null)]
-    [InlineData("{\"target\":\"visitCheckedIn\",\"arguments\":[{\"visitId\":\"bd-9\"}],\"type\":1}", 1, true, "bd-9", null)]
+    [InlineData("{\"type\":1,\"target\":\"visitCheckedIn\",\"arguments\":[{\"visitId\":\"bd-7\",\"household\":{\"visitId\":\"no\"}}]}", 1, true, 7, null)]
+    [InlineData("{\"type\":1,\"target\":\"visitCheckedOut\",\"arguments\":[{\"districtId\":\"shiqi\",\"visitId\":\"bd-8\"}]}", 1, false, 8, null)]
+    [InlineData("{\"target\":\"visitCheckedIn\",\"arguments\":[{\"visitId\":\"bd-912\"}],\"type\":1}", 1, true, 912, null)]
+    [InlineData("{\"type\":1,\"target\":\"visitCheckedIn\",\"arguments\":[{\"visitId\":\"bd\\u002d5\"}]}", 1, true, 5, null)]
+    [InlineData("{\"type\":1,\"target\":\"visitCheckedIn\",\"arguments\":[{\"visitId\":\"bw-3\"}]}", 1, true, -1, null)]
+    [InlineData("{\"type\":1,\"target\":\"visitCheckedIn\",\"arguments\":[{\"visitId\":\"bd-3x\"}]}", 1, true, -1, null)]
     [InlineData("{\"type\":1,\"target\":\"needUncovered\",\"arguments\":[{\"visitId\":\"bd-1\"}]}", 1, null, null, null)]
     [InlineData("{\"type\":3,\"invocationId\":\"1\",\"result\":[\"shiqi\"]}", 3, null, null, null)]
     [InlineData("{\"type\":3,\"invocationId\":\"1\",\"error\":\"not allowed\"}", 3, null, null, "not allowed")]
     [InlineData("{\"type\":6}", 6, null, null, null)]
-    public void Parse_reads_the_type_the_visit_event_and_its_visit_id(string json, int type, bool? checkedIn, string? visitId, string? error)
+    public void Parse_reads_the_type_the_visit_event_and_its_visit_number_under_the_prefix(string json, int type, bool? checkedIn, int? visit, string? error)
     {
-        Assert.Equal(new WebSocketWatcher.HubRecord(type, checkedIn, visitId, error), WebSocketWatcher.Parse(Encoding.UTF8.GetBytes(json)));
+        Assert.Equal(new WebSocketWatcher.HubRecord(type, checkedIn, visit, error), WebSocketWatcher.Parse(Encoding.UTF8.GetBytes(json), "bd-"u8));
+    }
+
+    [Theory]
+    [InlineData("bd-0", 0)]
+    [InlineData("bd-2147483647", int.MaxValue)]
+    [InlineData("bd-2147483648", -1)]
+    [InlineData("bd--1", -1)]
+    [InlineData("bd-", -1)]
+    [InlineData("bc-1", -1)]
+    [InlineData("b", -1)]
+    public void A_visit_number_is_the_whole_rest_of_an_id_under_the_prefix(string visitId, int number)
+    {
+        Assert.Equal(number, HubWatcher.VisitNumber(Encoding.UTF8.GetBytes(visitId), "bd-"u8));
     }
 
     [Fact]
@@ -69,7 +85,7 @@ public class HubWatcherTests
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         var hub = app.Services.GetRequiredService<IHubContext<WatchHub>>();
 
-        await using var watcher = await HubWatcher.StartAsync(new Uri(new Uri(address), "/hubs/dashboard"), "token", "bd-", typedClient: false);
+        await using var watcher = await HubWatcher.StartAsync(new Uri(new Uri(address), "/hubs/dashboard"), "token", "bd-", visits: 10, typedClient: false);
         Assert.True(WatchHub.Watching.Task.IsCompletedSuccessfully);
         await hub.Clients.All.SendAsync("visitCheckedIn", new { visitId = "bd-1", districtId = "shiqi" });
         await hub.Clients.All.SendAsync("needUncovered", new { visitId = "bd-2" });
@@ -77,15 +93,17 @@ public class HubWatcherTests
         await hub.Clients.All.SendAsync("visitCheckedOut", new { visitId = "bd-1" });
         await hub.Clients.All.SendAsync("visitCheckedOut", new { visitId = "bd-1" });
         await hub.Clients.All.SendAsync("visitCheckedIn", new { visitId = "bd-4", note = new string('长', 40_000) });
+        await hub.Clients.All.SendAsync("visitCheckedIn", new { visitId = "bd-10" });
 
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!(watcher.HasBoth("bd-1") && watcher.CheckedIn.ContainsKey("bd-4") && watcher.Duplicates == 1) && DateTime.UtcNow < deadline)
+        while (!(watcher.HasBoth(1) && watcher.TryGetCheckedIn(4, out _) && watcher.Duplicates == 1) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(20);
         }
 
-        Assert.Equal(["bd-1", "bd-4"], watcher.CheckedIn.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(["bd-1"], watcher.CheckedOut.Keys);
+        // bd-10 is beyond the 10 visits watched (0-9), bc-3 another phase's, bd-2 another event's: all ignored.
+        Assert.Equal([1, 4], watcher.Received(checkedIn: true));
+        Assert.Equal([1], watcher.Received(checkedIn: false));
         Assert.Equal(1, watcher.Duplicates);
         Assert.Equal("Bearer token", WatchHub.Authorization);
     }

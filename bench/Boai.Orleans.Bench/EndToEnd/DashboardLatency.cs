@@ -37,16 +37,19 @@ public sealed class DashboardLatency(CheckIns checkIns, BenchOptions options)
         var watchers = new List<HubWatcher>();
         try
         {
-            for (var i = 0; i < options.Watchers; i++)
-            {
-                watchers.Add(await HubWatcher.StartAsync(new Uri(options.DashboardUrl, "/hubs/dashboard"), operatorToken, VisitPrefix, options.TypedHubClient));
-            }
-
             var warmup = (int)(perSecond * options.Warmup.TotalSeconds);
             var count = Math.Max(1, (int)(perSecond * options.Duration.TotalSeconds));
+            for (var i = 0; i < options.Watchers; i++)
+            {
+                watchers.Add(await HubWatcher.StartAsync(new Uri(options.DashboardUrl, "/hubs/dashboard"), operatorToken, VisitPrefix, count, options.TypedHubClient));
+            }
+
             var scheduledAt = new long[count];
-            var acknowledged = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
-            var checkInLatency = new ConcurrentBag<double>();
+            // Which measured visits were acknowledged (index i for visit bd-i): set once each, read after the run.
+            var acknowledged = new bool[count];
+            // Each measured check-in's own latency (NaN until answered), by visit index like the receipts.
+            var checkInLatency = new double[count];
+            Array.Fill(checkInLatency, double.NaN);
             var free = new ConcurrentQueue<int>(Enumerable.Range(0, checkIns.Volunteers.Count));
             long errors = 0;
             long started = 0;
@@ -73,10 +76,10 @@ public sealed class DashboardLatency(CheckIns checkIns, BenchOptions options)
                 var visitId = measured ? VisitPrefix + i : WarmupPrefix + n;
                 try
                 {
-                    await checkIns.PairAsync(volunteer, visitId, measured ? () => checkInLatency.Add(LoadRunner.Milliseconds(scheduled, Stopwatch.GetTimestamp())) : null);
+                    await checkIns.PairAsync(volunteer, visitId, measured ? () => checkInLatency[i] = LoadRunner.Milliseconds(scheduled, Stopwatch.GetTimestamp()) : null);
                     if (measured)
                     {
-                        acknowledged[visitId] = 0;
+                        Volatile.Write(ref acknowledged[i], true);
                     }
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -97,7 +100,8 @@ public sealed class DashboardLatency(CheckIns checkIns, BenchOptions options)
 
             // Wait (bounded) for the last events to arrive everywhere.
             var deadline = Stopwatch.GetTimestamp() + (10 * Stopwatch.Frequency);
-            while (Stopwatch.GetTimestamp() < deadline && !watchers.All(w => acknowledged.Keys.All(w.HasBoth)))
+            var acknowledgedVisits = Enumerable.Range(0, count).Where(i => acknowledged[i]).ToList();
+            while (Stopwatch.GetTimestamp() < deadline && !watchers.All(w => acknowledgedVisits.All(w.HasBoth)))
             {
                 await Task.Delay(100);
             }
@@ -106,19 +110,18 @@ public sealed class DashboardLatency(CheckIns checkIns, BenchOptions options)
             long missing = 0;
             foreach (var watcher in watchers)
             {
-                foreach (var visitId in acknowledged.Keys)
+                foreach (var visit in acknowledgedVisits)
                 {
-                    var index = int.Parse(visitId.AsSpan(VisitPrefix.Length), System.Globalization.CultureInfo.InvariantCulture);
-                    if (watcher.CheckedIn.TryGetValue(visitId, out var received))
+                    if (watcher.TryGetCheckedIn(visit, out var received))
                     {
-                        latency.Record(LoadRunner.Milliseconds(scheduledAt[index], received));
+                        latency.Record(LoadRunner.Milliseconds(scheduledAt[visit], received));
                     }
                     else
                     {
                         missing++;
                     }
 
-                    if (!watcher.CheckedOut.ContainsKey(visitId))
+                    if (!watcher.HasCheckedOut(visit))
                     {
                         missing++;
                     }
@@ -128,15 +131,18 @@ public sealed class DashboardLatency(CheckIns checkIns, BenchOptions options)
             var requestLatency = new LatencyRecorder();
             foreach (var ms in checkInLatency)
             {
-                requestLatency.Record(ms);
+                if (!double.IsNaN(ms))
+                {
+                    requestLatency.Record(ms);
+                }
             }
 
             return new DashboardResult(
                 options.Watchers,
                 perSecond,
-                acknowledged.Count / elapsed,
+                acknowledgedVisits.Count / elapsed,
                 count,
-                acknowledged.Count,
+                acknowledgedVisits.Count,
                 errors,
                 options.Warmup.TotalSeconds,
                 options.TypedHubClient ? "SignalR .NET client (HubConnection)" : "WebSocket, SignalR JSON protocol",
@@ -144,7 +150,7 @@ public sealed class DashboardLatency(CheckIns checkIns, BenchOptions options)
                 requestLatency.Summarize(),
                 missing,
                 watchers.Sum(w => w.Duplicates),
-                missing == 0 && !acknowledged.IsEmpty,
+                missing == 0 && acknowledgedVisits.Count > 0,
                 Interlocked.Read(ref started),
                 options.DashboardRate is not null);
         }

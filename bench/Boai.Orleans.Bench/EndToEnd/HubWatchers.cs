@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Collections.Concurrent;
+using System.Buffers.Text;
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
@@ -10,49 +10,88 @@ namespace Boai.Orleans.Bench.EndToEnd;
 
 /// <summary>
 /// One dashboard watching every district: notes when each visit's <c>visitCheckedIn</c> and <c>visitCheckedOut</c>
-/// arrive, for the visits whose id begins with <paramref name="visitPrefix"/> (the phase's own).
+/// arrive, for the phase's own visits: ids <paramref name="visitPrefix"/> followed by a number below
+/// <paramref name="visits"/>. Receipts go into two arrays made once, indexed by that number: noting an event allocates
+/// nothing, so the load client's own collections (which pause its receipt of events and its check-ins alike, and would
+/// be counted as the service's latency) stay rare and short (docs/BENCHMARKS.md, ninth round).
 /// </summary>
-public abstract class HubWatcher(string visitPrefix) : IAsyncDisposable
+public abstract class HubWatcher(string visitPrefix, int visits) : IAsyncDisposable
 {
+    private readonly long[] _checkedIn = new long[visits];
+    private readonly long[] _checkedOut = new long[visits];
     private long _duplicates;
 
-    public ConcurrentDictionary<string, long> CheckedIn { get; } = new(StringComparer.Ordinal);
-
-    public ConcurrentDictionary<string, long> CheckedOut { get; } = new(StringComparer.Ordinal);
+    /// <summary>The visit-id prefix, as UTF-8, for reading ids without making strings of them.</summary>
+    protected byte[] VisitPrefixUtf8 { get; } = Encoding.UTF8.GetBytes(visitPrefix);
 
     public long Duplicates => Interlocked.Read(ref _duplicates);
 
-    public bool HasBoth(string visitId) => CheckedIn.ContainsKey(visitId) && CheckedOut.ContainsKey(visitId);
+    /// <summary>When visit <paramref name="visit"/>'s <c>visitCheckedIn</c> arrived (a <see cref="Stopwatch"/> timestamp).</summary>
+    public bool TryGetCheckedIn(int visit, out long receivedAt)
+    {
+        receivedAt = Volatile.Read(ref _checkedIn[visit]);
+        return receivedAt != 0;
+    }
+
+    public bool HasCheckedOut(int visit) => Volatile.Read(ref _checkedOut[visit]) != 0;
+
+    public bool HasBoth(int visit) => TryGetCheckedIn(visit, out _) && HasCheckedOut(visit);
+
+    /// <summary>The visits whose <c>visitCheckedIn</c> (or, with false, <c>visitCheckedOut</c>) arrived, in order.</summary>
+    public IEnumerable<int> Received(bool checkedIn)
+    {
+        var times = checkedIn ? _checkedIn : _checkedOut;
+        for (var i = 0; i < times.Length; i++)
+        {
+            if (Volatile.Read(ref times[i]) != 0)
+            {
+                yield return i;
+            }
+        }
+    }
 
     /// <summary>
     /// Connects and calls <c>WatchAll</c>. <paramref name="typedClient"/>: the SignalR .NET client
     /// (<see cref="HubConnection"/>, every event bound to a <see cref="JsonElement"/>); otherwise
     /// <see cref="WebSocketWatcher"/>, the same JSON hub protocol read with a forward-only reader.
     /// </summary>
-    public static async Task<HubWatcher> StartAsync(Uri hub, string token, string visitPrefix, bool typedClient) =>
+    public static async Task<HubWatcher> StartAsync(Uri hub, string token, string visitPrefix, int visits, bool typedClient) =>
         typedClient
-            ? await TypedClientWatcher.StartAsync(hub, token, visitPrefix)
-            : await WebSocketWatcher.ConnectAsync(hub, token, visitPrefix);
+            ? await TypedClientWatcher.StartAsync(hub, token, visitPrefix, visits)
+            : await WebSocketWatcher.ConnectAsync(hub, token, visitPrefix, visits);
 
     public abstract ValueTask DisposeAsync();
 
-    /// <summary>Records a visit's event received at <paramref name="receivedAt"/> (a <see cref="Stopwatch"/> timestamp); other visits' are ignored.</summary>
-    protected void Note(bool checkedIn, string visitId, long receivedAt)
+    /// <summary>
+    /// The number after <paramref name="prefix"/> in a visit id given as UTF-8 (<c>bd-17</c> → 17), or -1 when the id is
+    /// another phase's or not a number.
+    /// </summary>
+    public static int VisitNumber(ReadOnlySpan<byte> visitId, ReadOnlySpan<byte> prefix) =>
+        visitId.StartsWith(prefix)
+        && Utf8Parser.TryParse(visitId[prefix.Length..], out int number, out var used)
+        && used == visitId.Length - prefix.Length
+        && number >= 0
+            ? number
+            : -1;
+
+    /// <summary>Records visit <paramref name="visit"/>'s event received at <paramref name="receivedAt"/>; other phases' visits (-1 or beyond the count) are ignored.</summary>
+    protected void Note(bool checkedIn, int visit, long receivedAt)
     {
-        if (visitId.StartsWith(visitPrefix, StringComparison.Ordinal) && !(checkedIn ? CheckedIn : CheckedOut).TryAdd(visitId, receivedAt))
+        var times = checkedIn ? _checkedIn : _checkedOut;
+        if ((uint)visit < (uint)times.Length && Interlocked.CompareExchange(ref times[visit], receivedAt, 0) != 0)
         {
             Interlocked.Increment(ref _duplicates);
         }
     }
 
-    private sealed class TypedClientWatcher(HubConnection connection, string visitPrefix) : HubWatcher(visitPrefix)
+    private sealed class TypedClientWatcher(HubConnection connection, string visitPrefix, int visits) : HubWatcher(visitPrefix, visits)
     {
-        public static async Task<HubWatcher> StartAsync(Uri hub, string token, string visitPrefix)
+        public static async Task<HubWatcher> StartAsync(Uri hub, string token, string visitPrefix, int visits)
         {
             var connection = new HubConnectionBuilder()
                 .WithUrl(hub, o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
                 .Build();
-            var watcher = new TypedClientWatcher(connection, visitPrefix);
+            var watcher = new TypedClientWatcher(connection, visitPrefix, visits);
             connection.On<JsonElement>("visitCheckedIn", e => watcher.Noted(checkedIn: true, e));
             connection.On<JsonElement>("visitCheckedOut", e => watcher.Noted(checkedIn: false, e));
             await connection.StartAsync();
@@ -67,7 +106,7 @@ public abstract class HubWatcher(string visitPrefix) : IAsyncDisposable
             var now = Stopwatch.GetTimestamp();
             if (evt.TryGetProperty("visitId", out var id) && id.GetString() is { } visitId)
             {
-                Note(checkedIn, visitId, now);
+                Note(checkedIn, VisitNumber(Encoding.UTF8.GetBytes(visitId), VisitPrefixUtf8), now);
             }
         }
     }
@@ -95,19 +134,19 @@ public sealed class WebSocketWatcher : HubWatcher
     private Task _receiving = Task.CompletedTask;
     private Task _pinging = Task.CompletedTask;
 
-    private WebSocketWatcher(ClientWebSocket socket, string visitPrefix)
-        : base(visitPrefix)
+    private WebSocketWatcher(ClientWebSocket socket, string visitPrefix, int visits)
+        : base(visitPrefix, visits)
     {
         _socket = socket;
     }
 
-    public static async Task<HubWatcher> ConnectAsync(Uri hub, string token, string visitPrefix)
+    public static async Task<HubWatcher> ConnectAsync(Uri hub, string token, string visitPrefix, int visits)
     {
         var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
         var ws = new UriBuilder(hub) { Scheme = hub.Scheme == Uri.UriSchemeHttps ? "wss" : "ws" }.Uri;
         await socket.ConnectAsync(ws, CancellationToken.None);
-        var watcher = new WebSocketWatcher(socket, visitPrefix);
+        var watcher = new WebSocketWatcher(socket, visitPrefix, visits);
         watcher._receiving = watcher.ReceiveAsync();
         await watcher.SendAsync(Handshake);
         await watcher._handshake.Task.WaitAsync(TimeSpan.FromSeconds(30));
@@ -193,9 +232,9 @@ public sealed class WebSocketWatcher : HubWatcher
     /// <summary>What this client reads of one hub record.</summary>
     /// <param name="Type">The record's <c>type</c> (1 invocation, 3 completion, 6 ping, 7 close).</param>
     /// <param name="CheckedIn">An invocation of <c>visitCheckedIn</c> (true) or <c>visitCheckedOut</c> (false); null for any other target.</param>
-    /// <param name="VisitId">Its first argument's <c>visitId</c>.</param>
+    /// <param name="Visit">Its first argument's <c>visitId</c> as <see cref="HubWatcher.VisitNumber"/> reads it (-1: another phase's visit).</param>
     /// <param name="Error">A completion's or close's <c>error</c>.</param>
-    public readonly record struct HubRecord(int? Type, bool? CheckedIn, string? VisitId, string? Error);
+    public readonly record struct HubRecord(int? Type, bool? CheckedIn, int? Visit, string? Error);
 
     public delegate void RecordHandler(ReadOnlySpan<byte> record);
 
@@ -238,13 +277,16 @@ public sealed class WebSocketWatcher : HubWatcher
         return consumed;
     }
 
-    /// <summary>Reads one record (without its separator) forward only, stopping once it knows what this client needs.</summary>
-    public static HubRecord Parse(ReadOnlySpan<byte> json)
+    /// <summary>
+    /// Reads one record (without its separator) forward only, stopping once it knows what this client needs; a visit id is
+    /// read in place, under <paramref name="visitPrefix"/> (UTF-8), without making a string of it.
+    /// </summary>
+    public static HubRecord Parse(ReadOnlySpan<byte> json, ReadOnlySpan<byte> visitPrefix)
     {
         var reader = new Utf8JsonReader(json);
         int? type = null;
         bool? checkedIn = null;
-        string? visitId = null;
+        int? visit = null;
         string? error = null;
         var inArguments = false;
         while (reader.Read())
@@ -283,7 +325,9 @@ public sealed class WebSocketWatcher : HubWatcher
             else if (inArguments && reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 3 && reader.ValueTextEquals("visitId"u8))
             {
                 reader.Read();
-                visitId = reader.GetString();
+                visit = reader.TokenType != JsonTokenType.String ? -1
+                    : reader.ValueIsEscaped ? VisitNumber(Encoding.UTF8.GetBytes(reader.GetString()!), visitPrefix)
+                    : VisitNumber(reader.ValueSpan, visitPrefix);
                 if (type is not null)
                 {
                     break;
@@ -291,7 +335,7 @@ public sealed class WebSocketWatcher : HubWatcher
             }
         }
 
-        return new HubRecord(type, checkedIn, visitId, error);
+        return new HubRecord(type, checkedIn, visit, error);
     }
 
     private void Record(ReadOnlySpan<byte> json, long receivedAt)
@@ -311,7 +355,7 @@ public sealed class WebSocketWatcher : HubWatcher
             return;
         }
 
-        var record = Parse(json);
+        var record = Parse(json, VisitPrefixUtf8);
         switch (record.Type)
         {
             case 3 when record.Error is null:
@@ -321,8 +365,8 @@ public sealed class WebSocketWatcher : HubWatcher
             case 3 or 7:
                 _watching.TrySetException(new InvalidOperationException("WatchAll failed or the hub closed the connection: " + record.Error));
                 break;
-            case 1 when record is { CheckedIn: { } step, VisitId: { } visitId }:
-                Note(step, visitId, receivedAt);
+            case 1 when record is { CheckedIn: { } step, Visit: { } visit }:
+                Note(step, visit, receivedAt);
                 break;
         }
     }
