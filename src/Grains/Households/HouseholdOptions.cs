@@ -11,11 +11,6 @@ public sealed class HouseholdOptions
     /// the state and the district's summary both hold them, so a household that dies first gets them again. Visits
     /// within the interval share one write. A coordinator's change is written at once.
     /// </summary>
-    /// <remarks>
-    /// 30 s, as a volunteer's (<c>Ledger:VolunteerWriteBehind</c>): the ledger has the visits, so a longer interval loses
-    /// nothing. In the bench it took the single writes from 0.13 to 0.02 a visit pair against 5 s, a fifth fewer storage
-    /// requests a pair, the pairs a second within the runs' spread (docs/BENCHMARKS.md, tenth round); 5 s had taken a
-    /// third of the writes 1 s needed.
-    /// </remarks>
-    public TimeSpan WriteBehind { get; set; } = TimeSpan.FromSeconds(30);
+    /// <remarks>5 s coalesces a household visited often into about a third of the writes 1 s needed (docs/BENCHMARKS.md).</remarks>
+    public TimeSpan WriteBehind { get; set; } = TimeSpan.FromSeconds(5);
 }

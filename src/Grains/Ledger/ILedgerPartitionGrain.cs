@@ -23,9 +23,9 @@ public interface ILedgerPartitionGrain : IGrainWithIntegerKey
 
     /// <summary>
     /// Completes when every event committed so far has reached its projections (tests, rebuild checks). That waits for
-    /// the projections' writes behind (a household's write, 30 s by default, then the district's write of its summary,
-    /// 5 s) and, after a silo died, for their activations elsewhere: longer than an ordinary call's response timeout,
-    /// so this call has its own.
+    /// the projections' writes behind (a household's write, then the district's write of its summary, 5 s each by
+    /// default) and, after a silo died, for their activations elsewhere: longer than an ordinary call's response
+    /// timeout, so this call has its own.
     /// </summary>
     [ResponseTimeout("00:01:30")]
     Task<long> Delivered();
