@@ -54,6 +54,8 @@ public static class BoaiHostingExtensions
                 ServiceLifecycleStage.ApplicationServices);
             silo.AddStartupTask((services, _) => Ledger.LedgerStartup.WakeAllAsync(
                 services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<Ledger.IVisitLog>()));
+            // A stopping silo sends its writes behind at once, before it deactivates its grains (WriteBehindGate.Stopping).
+            silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, WritesBehindOnStop>();
             configure?.Invoke(silo);
         });
         return builder;

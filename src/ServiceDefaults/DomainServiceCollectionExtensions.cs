@@ -11,6 +11,8 @@ using Boai.Orleans.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Serialization;
 
 namespace Boai.Orleans.Hosting;
@@ -26,8 +28,20 @@ public static class DomainServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<ServiceRulesOptions>().Bind(configuration.GetSection(ServiceRulesOptions.SectionName));
         services.AddOptions<DistrictClockOptions>().Bind(configuration.GetSection(DistrictClockOptions.SectionName));
-        services.AddOptions<DistrictOptions>().Bind(configuration.GetSection(DistrictOptions.SectionName));
-        services.AddOptions<Households.HouseholdOptions>().Bind(configuration.GetSection(Households.HouseholdOptions.SectionName));
+        services.AddOptions<DistrictOptions>()
+            .Bind(configuration.GetSection(DistrictOptions.SectionName))
+            .Validate<IOptions<SiloMessagingOptions>>(
+                (o, messaging) => o.FlushInterval > TimeSpan.Zero && o.FlushInterval < messaging.Value.ResponseTimeout,
+                "Districts:FlushInterval must be above zero and below the grain call timeout (Orleans' ResponseTimeout, 30 s): "
+                + "the ledger's lane waits in a call to the district for its write behind.")
+            .ValidateOnStart();
+        services.AddOptions<Households.HouseholdOptions>()
+            .Bind(configuration.GetSection(Households.HouseholdOptions.SectionName))
+            .Validate<IOptions<SiloMessagingOptions>>(
+                (o, messaging) => o.WriteBehind > TimeSpan.Zero && o.WriteBehind < messaging.Value.ResponseTimeout,
+                "Households:WriteBehind must be above zero and below the grain call timeout (Orleans' ResponseTimeout, 30 s): "
+                + "the ledger's lane waits in a call to the household for its write behind.")
+            .ValidateOnStart();
         services.AddOptions<MatchingOptions>().Bind(configuration.GetSection(MatchingOptions.SectionName));
         services.AddOptions<LiveEventOptions>().Bind(configuration.GetSection(LiveEventOptions.SectionName));
         services.AddOptions<OrderOptions>().Bind(configuration.GetSection(OrderOptions.SectionName));

@@ -101,4 +101,48 @@ public sealed class GroupCommitTests
         Assert.Equal(0, gate.Waiting);
         Assert.Equal(1, gate.InFlight);
     }
+
+    [Fact]
+    public async Task When_the_process_stops_a_write_behind_goes_at_once_as_one_someone_waits_for()
+    {
+        var time = new FakeTimeProvider();
+        using var stopping = new CancellationTokenSource();
+        var waited = new List<bool>();
+        GroupCommit? commit = null;
+        commit = new GroupCommit(() => { waited.Add(commit!.Waited); return Task.CompletedTask; }, Interval, time, delayFirst: true, stopping: stopping.Token);
+
+        // A household's visit waits its interval for the write.
+        var behind = commit.CommitLaterAsync();
+        Assert.False(behind.IsCompleted);
+
+        // The silo stops: it goes now, the clock unmoved, and so does every write asked for after.
+        await stopping.CancelAsync();
+        await behind.WaitAsync(TimeSpan.FromSeconds(10));
+        await commit.CommitLaterAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal([true, true], waited);
+    }
+
+    [Fact]
+    public async Task When_the_process_stops_a_write_behind_waiting_for_a_slot_goes_without_one()
+    {
+        var gate = new WriteBehindGate(1);
+        using var taken = await gate.EnterAsync();
+        var writes = 0;
+        GroupCommit? commit = null;
+        commit = new GroupCommit(
+            async () =>
+            {
+                using var slot = await gate.EnterAsync(commit!);
+                writes++;
+            },
+            stopping: gate.Stopping);
+
+        var behind = commit.CommitLaterAsync();
+        Assert.Equal(1, gate.Waiting);
+
+        gate.Stop();
+        await behind.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, writes);
+        Assert.Equal(0, gate.Waiting);
+    }
 }

@@ -75,9 +75,9 @@ internal sealed class DistrictCommit
         _summary = summary;
         _publish = publish;
         _storeFailed = storeFailed;
-        _rows = new GroupCommit(WriteAsync, flushInterval, time);
+        _rows = new GroupCommit(WriteAsync, flushInterval, time, stopping: gate.Stopping);
         _events = new GroupCommit(SendAsync);
-        _summaries = new GroupCommit(SendSummaryAsync, summaryEvery, time);
+        _summaries = new GroupCommit(SendSummaryAsync, summaryEvery, time, stopping: gate.Stopping);
     }
 
     /// <summary>After the activation read the rows: what it holds of the ledger is stored.</summary>

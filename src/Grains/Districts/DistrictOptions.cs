@@ -12,7 +12,8 @@ public sealed class DistrictOptions
     /// one per delivery. An update someone waits for (a household's or volunteer's summary, a removal, the clock) is
     /// written at once. 5 s: against 1 s, a quarter fewer entities written and a sixth less of the silo's allocation per
     /// visit pair in the bench (docs/BENCHMARKS.md, third round), for visit events that wait up to 5 s longer in the
-    /// partition's lanes and a catch-up of up to 5 s more events when a district activates elsewhere.
+    /// partition's lanes and a catch-up of up to 5 s more events when a district activates elsewhere. Must stay below
+    /// the grain call timeout (30 s; checked as the host starts): the lane waits in a call to the district for this write.
     /// </summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(5);
 

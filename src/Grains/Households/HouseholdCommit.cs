@@ -70,7 +70,7 @@ internal sealed class HouseholdCommit
         _district = district;
         _unreadable = unreadable;
         _failedBehind = failedBehind;
-        _writes = new GroupCommit(WriteStateAsync, writeBehind, time, delayFirst: true);
+        _writes = new GroupCommit(WriteStateAsync, writeBehind, time, delayFirst: true, stopping: gate.Stopping);
         _publishes = new GroupCommit(SendSummaryAsync);
     }
 

@@ -25,8 +25,9 @@ public interface ILedgerPartitionGrain : IGrainWithIntegerKey
     /// Completes when every event committed so far has reached its projections (tests, rebuild checks). That waits for
     /// the projections' writes behind (a household's write, then the district's write of its summary, 5 s each by
     /// default) and, after a silo died, for their activations elsewhere: longer than an ordinary call's response
-    /// timeout, so this call has its own.
+    /// timeout, so this call has its own. A caller that gives up cancels <paramref name="cancellationToken"/>, which ends
+    /// the call in the partition too (a call still waiting there would hold the partition's deactivation).
     /// </summary>
     [ResponseTimeout("00:01:30")]
-    Task<long> Delivered();
+    Task<long> Delivered(CancellationToken cancellationToken = default);
 }

@@ -132,7 +132,7 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
         StartDelivery();
     }
 
-    public async Task<long> Delivered()
+    public async Task<long> Delivered(CancellationToken cancellationToken = default)
     {
         await EnsureTailAsync();
         if (_lanes.Count == 0)
@@ -143,7 +143,8 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
         var waiter = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         _deliveredWaiters.Add(waiter);
         StartDelivery();
-        return await waiter.Task;
+        // A waiter given up stays in the list until the lanes are done (then completed unobserved).
+        return await waiter.Task.WaitAsync(cancellationToken);
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => Wake();

@@ -8,8 +8,15 @@ namespace Boai.Orleans.Storage;
 /// the previous one started, so a busy owner writes at most once per interval; a <see cref="CommitAsync"/> (someone
 /// waits for it) cuts that wait short. With <c>delayFirst</c> such a write also waits that long after it was first
 /// asked for, so an owner that changes seldom (a household's visits) still gathers what comes within the interval.
+/// Once <c>stopping</c> is cancelled (the process stops: <see cref="WriteBehindGate.Stopping"/>), every write is one
+/// someone waits for: it goes at once, the interval cut short.
 /// </summary>
-public sealed class GroupCommit(Func<Task> write, TimeSpan minInterval = default, TimeProvider? time = null, bool delayFirst = false)
+public sealed class GroupCommit(
+    Func<Task> write,
+    TimeSpan minInterval = default,
+    TimeProvider? time = null,
+    bool delayFirst = false,
+    CancellationToken stopping = default)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private TaskCompletionSource? _next;
@@ -74,10 +81,10 @@ public sealed class GroupCommit(Func<Task> write, TimeSpan minInterval = default
                 await WaitForIntervalAsync();
                 var batch = _next!;
                 _next = null;
-                Waited = _urgent;
+                Waited = _urgent || stopping.IsCancellationRequested;
                 _urgent = false;
                 _lastStart = _time.GetUtcNow();
-                using var hurry = Waited ? null : new CancellationTokenSource();
+                using var hurry = Waited ? null : CancellationTokenSource.CreateLinkedTokenSource(stopping);
                 _hurry = hurry;
                 try
                 {
@@ -110,12 +117,12 @@ public sealed class GroupCommit(Func<Task> write, TimeSpan minInterval = default
             wait = _askedAt + minInterval - now;
         }
 
-        if (_urgent || wait <= TimeSpan.Zero)
+        if (_urgent || wait <= TimeSpan.Zero || stopping.IsCancellationRequested)
         {
             return;
         }
 
-        using var waiting = new CancellationTokenSource();
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         _waiting = waiting;
         try
         {
@@ -123,7 +130,7 @@ public sealed class GroupCommit(Func<Task> write, TimeSpan minInterval = default
         }
         catch (OperationCanceledException)
         {
-            // A caller that waits for the write asked for it now.
+            // A caller that waits for the write asked for it now, or the process stops.
         }
         finally
         {

@@ -11,6 +11,7 @@ namespace Boai.Orleans.Storage;
 public sealed class WriteBehindGate
 {
     private readonly SemaphoreSlim _slots;
+    private readonly CancellationTokenSource _stopping = new();
     private int _waiting;
 
     public WriteBehindGate(int inFlight)
@@ -21,6 +22,17 @@ public sealed class WriteBehindGate
     }
 
     public int InFlightLimit { get; }
+
+    /// <summary>
+    /// Cancelled once the process stops (<see cref="Stop"/>): every write behind then goes at once and without a slot,
+    /// as a write someone waits for does (<see cref="GroupCommit"/>). A grain's call that waits for its write behind
+    /// (a ledger lane's <c>Stored</c>) would otherwise hold the grain's deactivation, and with it the silo's shutdown
+    /// and every call sent to that grain meanwhile, for up to the whole interval.
+    /// </summary>
+    public CancellationToken Stopping => _stopping.Token;
+
+    /// <summary>The process is stopping: every write behind goes now (see <see cref="Stopping"/>).</summary>
+    public void Stop() => _stopping.Cancel();
 
     /// <summary>Writes behind waiting for a slot now.</summary>
     public int Waiting => Volatile.Read(ref _waiting);

@@ -153,7 +153,7 @@ public sealed partial class VolunteerGrain(
         return changed;
     }
 
-    private GroupCommit Writes => _writes ??= new GroupCommit(WriteStateAsync);
+    private GroupCommit Writes => _writes ??= new GroupCommit(WriteStateAsync, stopping: gate.Stopping);
 
     /// <summary>
     /// Stores the state (with whatever visit events were applied behind), once any write in flight is done. When a write
