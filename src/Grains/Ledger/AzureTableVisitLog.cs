@@ -88,18 +88,27 @@ public sealed partial class AzureTableVisitLog(BoaiTables tables, IOptions<Ledge
     /// How many of <paramref name="events"/>, from the first, one append can take: at most <see cref="MaxEventsPerAppend"/>,
     /// and no more than its log row (1 MiB an entity) and its request (4 MiB a transaction) carry; at least one.
     /// </summary>
-    public static int Fitting(IReadOnlyList<LedgerEvent> events)
+    public static int Fitting(IReadOnlyList<LedgerEvent> events) => Fitting(events, out _);
+
+    /// <summary>
+    /// <see cref="Fitting(IReadOnlyList{LedgerEvent})"/>, giving the fitting events' JSON texts too, which
+    /// <see cref="AppendAsync"/> then writes as they are instead of serializing each event again.
+    /// </summary>
+    public static int Fitting(IReadOnlyList<LedgerEvent> events, out List<string> jsons)
     {
+        jsons = new List<string>(events.Count);
         var size = AppendSize.Empty;
         foreach (var e in events)
         {
-            var next = size.With(LedgerRowFormat.Serialize(e));
+            var json = LedgerRowFormat.Serialize(e);
+            var next = size.With(json);
             if (!next.Fits && size.Events > 0)
             {
                 break;
             }
 
             size = next;
+            jsons.Add(json);
         }
 
         return size.Events;
@@ -111,9 +120,18 @@ public sealed partial class AzureTableVisitLog(BoaiTables tables, IOptions<Ledge
         long cursor,
         LedgerVersion? expected = null,
         IReadOnlyList<AuditEntry?>? audits = null,
+        IReadOnlyList<string>? jsons = null,
         CancellationToken cancellationToken = default)
     {
-        var jsons = events.Select(LedgerRowFormat.Serialize).ToList();
+        if (jsons is null)
+        {
+            jsons = events.Select(LedgerRowFormat.Serialize).ToList();
+        }
+        else if (jsons.Count != events.Count)
+        {
+            throw new ArgumentException($"{jsons.Count} texts for {events.Count} events", nameof(jsons));
+        }
+
         var size = jsons.Aggregate(AppendSize.Empty, (s, json) => s.With(json));
         if (!size.Fits && events.Count > 1)
         {
@@ -419,7 +437,7 @@ public sealed partial class AzureTableVisitLog(BoaiTables tables, IOptions<Ledge
     }
 
     /// <summary>The log row of an append: its events as one JSON array, keyed by the last one's sequence.</summary>
-    private static TableEntity LogRow(string pk, IReadOnlyList<LedgerEvent> events, IEnumerable<string> jsons)
+    private static TableEntity LogRow(string pk, IReadOnlyList<LedgerEvent> events, IReadOnlyList<string> jsons)
     {
         var row = new TableEntity(pk, EventRow(events[^1].Seq))
         {

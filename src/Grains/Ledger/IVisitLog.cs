@@ -51,6 +51,9 @@ public interface IVisitLog
     /// Returns the cursor row's new version, which the partition's next append expects.
     /// <paramref name="audits"/>, when given, holds each event's audit entry or null (parallel to <paramref name="events"/>):
     /// a stamped event's entry is written in the same transaction (<see cref="LedgerAuditRows"/>).
+    /// <paramref name="jsons"/>, when given, holds each event's JSON text as
+    /// <see cref="AzureTableVisitLog.Fitting(IReadOnlyList{LedgerEvent}, out List{string})"/> made it (so no event is
+    /// serialized twice); else the events are serialized here.
     /// </summary>
     Task<LedgerVersion> AppendAsync(
         int partition,
@@ -58,6 +61,7 @@ public interface IVisitLog
         long cursor,
         LedgerVersion? expected = null,
         IReadOnlyList<AuditEntry?>? audits = null,
+        IReadOnlyList<string>? jsons = null,
         CancellationToken cancellationToken = default);
 
     /// <summary>The audit entries appended with visit steps on a UTC day, of every partition, by subject when given.</summary>

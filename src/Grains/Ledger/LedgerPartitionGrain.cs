@@ -196,7 +196,7 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
 
                 // As many as one transaction carries: its entity count, and its log row's and request's sizes for long notes.
                 var events = _queue.Take(AzureTableVisitLog.MaxEventsPerAppend).Select((p, i) => new LedgerEvent(Partition, _head + 1 + i, p.Step, p.Visit)).ToList();
-                events = events[..AzureTableVisitLog.Fitting(events)];
+                events = events[..AzureTableVisitLog.Fitting(events, out var jsons)];
                 var batch = _queue.GetRange(0, events.Count);
                 _queue.RemoveRange(0, batch.Count);
                 var sentAt = Stopwatch.GetTimestamp();
@@ -208,7 +208,7 @@ public sealed partial class LedgerPartitionGrain(IVisitLog log, ILogger<LedgerPa
                 try
                 {
                     _appends++;
-                    _version = await log.AppendAsync(Partition, events, AppendCursor, _version, batch.ConvertAll(p => p.Audit));
+                    _version = await log.AppendAsync(Partition, events, AppendCursor, _version, batch.ConvertAll(p => p.Audit), jsons);
                     _head = events[^1].Seq;
                     for (var i = 0; i < batch.Count; i++)
                     {

@@ -35,8 +35,33 @@ internal static class LedgerRowFormat
 
     internal static string Serialize(LedgerEvent e) => JsonSerializer.Serialize(e, Json);
 
-    /// <summary>The events of one append as one JSON array, from their texts (<see cref="Serialize"/>).</summary>
-    internal static string Array(IEnumerable<string> events) => "[" + string.Join(',', events) + "]";
+    /// <summary>The events of one append as one JSON array, from their texts (<see cref="Serialize"/>), copied once.</summary>
+    internal static string Array(IReadOnlyList<string> events)
+    {
+        var length = 2 + Math.Max(0, events.Count - 1);
+        foreach (var e in events)
+        {
+            length += e.Length;
+        }
+
+        return string.Create(length, events, static (span, texts) =>
+        {
+            span[0] = '[';
+            var at = 1;
+            for (var i = 0; i < texts.Count; i++)
+            {
+                if (i > 0)
+                {
+                    span[at++] = ',';
+                }
+
+                texts[i].AsSpan().CopyTo(span[at..]);
+                at += texts[i].Length;
+            }
+
+            span[at] = ']';
+        });
+    }
 
     internal static LedgerEvent ReadEvent(string json) => JsonSerializer.Deserialize<LedgerEvent>(json, Json)!;
 

@@ -31,6 +31,21 @@ public sealed class LedgerRowsTests(DomainCluster domain, ITestOutputHelper outp
 
     private static readonly JsonSerializerOptions Comparable = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void An_appends_log_row_array_joins_the_events_texts_as_one_JSON_array(int count)
+    {
+        var events = Enumerable.Range(1, count).Select(n => Event(n, $"visit-{n}", "vol-a", "shiqi", VisitStep.CheckedIn)).ToList();
+        var texts = events.ConvertAll(LedgerRowFormat.Serialize);
+
+        var array = LedgerRowFormat.Array(texts);
+
+        Assert.Equal("[" + string.Join(',', texts) + "]", array);
+        Assert.Equal(events.Select(e => e.Seq), LedgerRowFormat.ReadEvents(array).Select(e => e.Seq));
+    }
+
     [Fact]
     public async Task Appends_of_one_event_and_of_the_most_events_read_back_through_every_read_from_every_cursor()
     {
@@ -48,8 +63,10 @@ public sealed class LedgerRowsTests(DomainCluster domain, ITestOutputHelper outp
             batch.Add(Event(seq, visit, $"vol-{"abc"[n / 2 % 3]}", n / 2 % 2 == 0 ? "shiqi" : "dongqu", step));
         }
 
-        Assert.Equal(AzureTableVisitLog.MaxEventsPerAppend, AzureTableVisitLog.Fitting(batch));
-        await log.AppendAsync(0, batch, cursor: 1);
+        // Written from the texts the fitting made, as the partition appends: the same rows as serialized in the append.
+        Assert.Equal(AzureTableVisitLog.MaxEventsPerAppend, AzureTableVisitLog.Fitting(batch, out var jsons));
+        Assert.Equal(batch.Select(LedgerRowFormat.Serialize), jsons);
+        await log.AppendAsync(0, batch, cursor: 1, jsons: jsons);
         written.AddRange(batch);
         var last = Event(written[^1].Seq + 1, "visit-last", "vol-b", "dongqu", VisitStep.CheckedIn);
         await log.AppendAsync(0, [last], cursor: 2);

@@ -52,6 +52,7 @@ public sealed class FaultInjectingVisitLog(IVisitLog inner) : IVisitLog
         long cursor,
         LedgerVersion? expected = null,
         IReadOnlyList<AuditEntry?>? audits = null,
+        IReadOnlyList<string>? jsons = null,
         CancellationToken cancellationToken = default)
     {
         if (Take(ref _failBefore))
@@ -59,7 +60,7 @@ public sealed class FaultInjectingVisitLog(IVisitLog inner) : IVisitLog
             throw new RequestFailedException(503, "injected: storage unavailable, nothing written");
         }
 
-        var version = await inner.AppendAsync(partition, events, cursor, expected, audits, cancellationToken);
+        var version = await inner.AppendAsync(partition, events, cursor, expected, audits, jsons, cancellationToken);
         if (Take(ref _failAfter))
         {
             throw new RequestFailedException(500, "injected: written, but the answer was lost");
