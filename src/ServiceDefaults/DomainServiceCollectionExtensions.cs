@@ -30,18 +30,10 @@ public static class DomainServiceCollectionExtensions
         services.AddOptions<DistrictClockOptions>().Bind(configuration.GetSection(DistrictClockOptions.SectionName));
         services.AddOptions<DistrictOptions>()
             .Bind(configuration.GetSection(DistrictOptions.SectionName))
-            .Validate<IOptions<SiloMessagingOptions>>(
-                (o, messaging) => o.FlushInterval > TimeSpan.Zero && o.FlushInterval < messaging.Value.ResponseTimeout,
-                "Districts:FlushInterval must be above zero and below the grain call timeout (Orleans' ResponseTimeout, 30 s): "
-                + "the ledger's lane waits in a call to the district for its write behind.")
-            .ValidateOnStart();
+            .BelowGrainCallTimeout(o => o.FlushInterval, "Districts:FlushInterval", "district");
         services.AddOptions<Households.HouseholdOptions>()
             .Bind(configuration.GetSection(Households.HouseholdOptions.SectionName))
-            .Validate<IOptions<SiloMessagingOptions>>(
-                (o, messaging) => o.WriteBehind > TimeSpan.Zero && o.WriteBehind < messaging.Value.ResponseTimeout,
-                "Households:WriteBehind must be above zero and below the grain call timeout (Orleans' ResponseTimeout, 30 s): "
-                + "the ledger's lane waits in a call to the household for its write behind.")
-            .ValidateOnStart();
+            .BelowGrainCallTimeout(o => o.WriteBehind, "Households:WriteBehind", "household");
         services.AddOptions<MatchingOptions>().Bind(configuration.GetSection(MatchingOptions.SectionName));
         services.AddOptions<LiveEventOptions>().Bind(configuration.GetSection(LiveEventOptions.SectionName));
         services.AddOptions<OrderOptions>().Bind(configuration.GetSection(OrderOptions.SectionName));
@@ -63,6 +55,19 @@ public static class DomainServiceCollectionExtensions
         services.AddBoaiExceptionSerialization();
         return services;
     }
+
+    /// <summary>
+    /// A write-behind interval that a ledger lane's call to its owner waits for (<c>Stored</c>): above zero and below the
+    /// grain call timeout, checked as the host starts, else every such call would time out before the write it waits for.
+    /// </summary>
+    private static OptionsBuilder<T> BelowGrainCallTimeout<T>(this OptionsBuilder<T> options, Func<T, TimeSpan> interval, string setting, string owner)
+        where T : class =>
+        options
+            .Validate<IOptions<SiloMessagingOptions>>(
+                (o, messaging) => interval(o) > TimeSpan.Zero && interval(o) < messaging.Value.ResponseTimeout,
+                $"{setting} must be above zero and below the grain call timeout (Orleans' ResponseTimeout, 30 s): "
+                + $"the ledger's lane waits in a call to the {owner} for its write behind.")
+            .ValidateOnStart();
 
     /// <summary>
     /// The service's own exceptions cross grain calls between silos (a fenced ledger append, from its partition to the
