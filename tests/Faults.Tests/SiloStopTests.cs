@@ -51,7 +51,8 @@ public sealed class SiloStopTests(ITestOutputHelper output) : IAsyncLifetime
         var history = new VisitHistory();
         await new Phone(silo.Grains, pair, history).VisitAsync();
         var visitId = Assert.Single(history.CheckedOut.Keys);
-        var partition = silo.Grains.GetGrain<ILedgerPartitionGrain>(silo.Services.GetRequiredService<IVisitLog>().PartitionOf(visitId));
+        var partitionOfVisit = silo.Services.GetRequiredService<IVisitLog>().PartitionOf(visitId);
+        var partition = silo.Grains.GetGrain<ILedgerPartitionGrain>(partitionOfVisit);
 
         // The household applied the visit and holds it unstored: the lane waits in its Stored call for the interval.
         var household = silo.Grains.GetGrain<IHouseholdGrain>(pair.HouseholdId);
@@ -69,7 +70,7 @@ public sealed class SiloStopTests(ITestOutputHelper output) : IAsyncLifetime
         // The household's state was written as the silo stopped: after a restart the lane has nothing left to give it
         // (were it not stored, the ledger would deliver the visit again and wait for the next interval's write).
         await silo.StartAsync();
-        await silo.Grains.GetGrain<ILedgerPartitionGrain>(silo.Services.GetRequiredService<IVisitLog>().PartitionOf(visitId)).Delivered();
+        await silo.Grains.GetGrain<ILedgerPartitionGrain>(partitionOfVisit).Delivered();
         var file = await silo.Grains.GetGrain<IHouseholdGrain>(pair.HouseholdId).Get();
         Assert.Equal(visitId, Assert.Single(file!.RecentVisits).VisitId);
     }

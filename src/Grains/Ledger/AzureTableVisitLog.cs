@@ -86,13 +86,9 @@ public sealed partial class AzureTableVisitLog(BoaiTables tables, IOptions<Ledge
 
     /// <summary>
     /// How many of <paramref name="events"/>, from the first, one append can take: at most <see cref="MaxEventsPerAppend"/>,
-    /// and no more than its log row (1 MiB an entity) and its request (4 MiB a transaction) carry; at least one.
-    /// </summary>
-    public static int Fitting(IReadOnlyList<LedgerEvent> events) => Fitting(events, out _);
-
-    /// <summary>
-    /// <see cref="Fitting(IReadOnlyList{LedgerEvent})"/>, giving the fitting events' JSON texts too, which
-    /// <see cref="AppendAsync"/> then writes as they are instead of serializing each event again.
+    /// and no more than its log row (1 MiB an entity) and its request (4 MiB a transaction) carry; at least one. Gives
+    /// those events' JSON texts too, which <see cref="AppendAsync"/> then writes as they are instead of serializing each
+    /// event again.
     /// </summary>
     public static int Fitting(IReadOnlyList<LedgerEvent> events, out List<string> jsons)
     {

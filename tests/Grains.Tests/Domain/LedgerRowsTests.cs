@@ -169,7 +169,7 @@ public sealed class LedgerRowsTests(DomainCluster domain, ITestOutputHelper outp
         while (appended < events.Count)
         {
             var rest = events.Skip(appended).Take(AzureTableVisitLog.MaxEventsPerAppend).ToList();
-            var fitting = AzureTableVisitLog.Fitting(rest);
+            var fitting = AzureTableVisitLog.Fitting(rest, out _);
             Assert.InRange(fitting, 1, rest.Count);
             if (fitting < rest.Count)
             {
