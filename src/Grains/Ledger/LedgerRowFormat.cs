@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Boai.Orleans.Storage;
 
 namespace Boai.Orleans.Ledger;
@@ -27,11 +28,36 @@ internal static class LedgerRowFormat
     internal const long EntityOverheadBytes = 2048;
 
     // Relaxed: the text is a table property, never HTML, so CJK notes are one character each instead of six (\uXXXX).
+    // An event is stored three times (its append's log row, its v| and w| rows), so what reading gives back anyway is
+    // left out: null properties (a missing one reads as null) and the record's computed ones (Key, Finished), which
+    // reading never set. Rows written with them still read.
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter() },
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { StoredOnly } },
     };
+
+    /// <summary>
+    /// Leaves out the properties a type only computes (no setter, no constructor parameter): reading them back would set
+    /// nothing.
+    /// </summary>
+    private static void StoredOnly(JsonTypeInfo type)
+    {
+        if (type.Kind != JsonTypeInfoKind.Object)
+        {
+            return;
+        }
+
+        for (var i = type.Properties.Count - 1; i >= 0; i--)
+        {
+            if (type.Properties[i] is { Set: null, AssociatedParameter: null })
+            {
+                type.Properties.RemoveAt(i);
+            }
+        }
+    }
 
     internal static string Serialize(LedgerEvent e) => JsonSerializer.Serialize(e, Json);
 

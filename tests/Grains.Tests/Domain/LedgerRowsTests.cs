@@ -46,6 +46,47 @@ public sealed class LedgerRowsTests(DomainCluster domain, ITestOutputHelper outp
         Assert.Equal(events.Select(e => e.Seq), LedgerRowFormat.ReadEvents(array).Select(e => e.Seq));
     }
 
+    [Theory]
+    [InlineData(VisitStep.CheckedIn)]
+    [InlineData(VisitStep.CheckedOut)]
+    [InlineData(VisitStep.Decided)]
+    public void An_events_stored_text_leaves_out_nulls_and_computed_properties_and_reads_back_the_same_event(VisitStep step)
+    {
+        var e = Event(7, "visit-7", "vol-a", "shiqi", step);
+        if (step == VisitStep.Decided)
+        {
+            // Every property set: nothing of a decided, back-filled visit with orders may be left out.
+            e = e with
+            {
+                Visit = e.Visit with
+                {
+                    NeedId = "need-1",
+                    HouseholdLocation = new GeoPoint(22.52, 113.38),
+                    CheckOutRequest = "out",
+                    Services = ["meal", "chat"],
+                    DecidedBy = "coord-1",
+                    DecisionReason = "ok",
+                    DecidedAt = Start.AddHours(2),
+                    Backfilled = true,
+                    BackfillReason = "phone lost",
+                    OrderIds = ["order-1"],
+                    BackfilledBy = "coord-2",
+                },
+            };
+        }
+
+        var stored = LedgerRowFormat.Serialize(e);
+
+        Assert.DoesNotContain("null", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"key\"", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"finished\"", stored, StringComparison.Ordinal);
+        Assert.Equal(Text(e), Text(LedgerRowFormat.ReadEvent(stored)));
+
+        // What rows written before held (every property, nulls and the computed ones too) reads as the same event.
+        Assert.Equal(Text(e), Text(LedgerRowFormat.ReadEvent(Text(e))));
+        Assert.True(stored.Length < Text(e).Length);
+    }
+
     [Fact]
     public async Task Appends_of_one_event_and_of_the_most_events_read_back_through_every_read_from_every_cursor()
     {
