@@ -71,6 +71,7 @@ public sealed class WorkspacePageTests(DashboardFixture fixture)
         Assert.Contains("7", seen.GetProperty("cadenceHint").GetString());
         Assert.True(seen.GetProperty("needCovered").GetBoolean());
         Assert.Equal("2", seen.GetProperty("pendingCount").GetString());
+        Assert.True(seen.GetProperty("drillRowKept").GetBoolean(), "the drill-down built its volunteers' table again when the pairings arrived");
         Assert.Contains("已认证 0 小时", seen.GetProperty("hoursBefore").GetString());
         Assert.Contains("已认证 1.5 小时", seen.GetProperty("hoursAfter").GetString());
         Assert.Contains("statusReason", seen.GetProperty("volunteerErrors").EnumerateArray().Select(e => e.GetString()));

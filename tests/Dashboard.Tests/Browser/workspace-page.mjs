@@ -17,6 +17,9 @@ const call = (method, url, body) => fetch(env.BASE + url, {
 const shots = env.SHOTS;
 const result = { shots: [] };
 const wait = { timeout: 20000 };
+const diagnostics = [];
+const started = new Map();
+let failurePage = null;
 
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
@@ -42,6 +45,19 @@ try {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   await context.addInitScript((token) => sessionStorage.setItem('boai.token', token), env.TOKEN);
   const page = await context.newPage();
+  // What the page met, for a failure's message: its errors, API answers that failed, and API calls slower than 5 s.
+  page.on('pageerror', (e) => diagnostics.push(`page error: ${e.message}`));
+  page.on('request', (r) => started.set(r, Date.now()));
+  page.on('requestfailed', (r) => diagnostics.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) diagnostics.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+  });
+  page.on('requestfinished', (r) => {
+    const ms = Date.now() - (started.get(r) ?? Date.now());
+    started.delete(r);
+    if (ms > 5000) diagnostics.push(`slow (${ms} ms): ${r.method()} ${r.url()}`);
+  });
+  failurePage = page;
   await page.goto(env.BASE + '/');
   await page.waitForSelector('[data-testid=connection-state][data-state=connected]', wait);
   await page.waitForSelector(`[data-testid=district-card][data-district-id=${env.CARD_DISTRICT}]`, wait);
@@ -132,16 +148,34 @@ try {
   await shot(page, 'certify-en');
   await setLang(page, 'zh-CN');
 
-  const hoursOf = async () => {
+  const openVolunteer = `[data-testid=drill-volunteers] tr[data-id="${env.CERTIFY_VOLUNTEER}"] [data-testid=open-volunteer]`;
+  const hoursOf = async ({ holdPairings = false } = {}) => {
+    // Held: the district's pairings arrive only once the volunteers' table shows, and the row shown stays the same
+    // element (the table is not built again for another tab's rows, which could swallow a click on it).
+    let release = () => {};
+    const pairingsPath = `/api/v1/districts/${env.CERTIFY_DISTRICT}/pairings`;
+    const held = (url) => url.pathname === pairingsPath;
+    if (holdPairings) {
+      const gate = new Promise((resolve) => { release = resolve; });
+      await page.route(held, async (route) => { await gate; await route.continue(); });
+    }
     await page.evaluate((id) => document.querySelector(`[data-testid=district-card][data-district-id=${id}] .card-link`).click(), env.CERTIFY_DISTRICT);
     await page.click('[data-testid=drill-tab-volunteers]');
-    await page.waitForSelector(`[data-testid=drill-volunteers] tr[data-id="${env.CERTIFY_VOLUNTEER}"] [data-testid=open-volunteer]`, wait);
-    await page.click(`[data-testid=drill-volunteers] tr[data-id="${env.CERTIFY_VOLUNTEER}"] [data-testid=open-volunteer]`);
+    await page.waitForSelector(openVolunteer, wait);
+    if (holdPairings) {
+      const row = await page.$(openVolunteer);
+      const before = await page.textContent('[data-testid=drill-tab-pairings]');
+      release();
+      await page.waitForFunction((text) => document.querySelector('[data-testid=drill-tab-pairings]').textContent !== text, before, wait);
+      result.drillRowKept = await row.evaluate((element) => element.isConnected);
+      await page.unroute(held);
+    }
+    await page.click(openVolunteer);
     await page.waitForSelector('[data-testid=volunteer-hours]', wait);
     const text = await page.textContent('[data-testid=volunteer-hours]');
     return text;
   };
-  result.hoursBefore = await hoursOf();
+  result.hoursBefore = await hoursOf({ holdPairings: true });
   await shot(page, 'volunteer-zh');
   await setLang(page, 'en');
   await shot(page, 'volunteer-en');
@@ -228,7 +262,13 @@ try {
   await page.locator('[data-testid=certify-panel]').evaluate((element) => element.scrollIntoView({ block: 'nearest' }));
   await shot(page, 'certify-phone-zh');
 } catch (e) {
-  result.error = String(e);
+  if (failurePage) {
+    await failurePage.screenshot({ path: path.join(shots, 'failure.png') }).catch(() => {});
+    const toasts = await failurePage.$$eval('[data-testid=toast]', (all) => all.map((t) => t.textContent)).catch(() => []);
+    diagnostics.push(...toasts.map((t) => `toast: ${t}`));
+    diagnostics.push(...[...started.entries()].map(([r, at]) => `unanswered after ${Date.now() - at} ms: ${r.method()} ${r.url()}`));
+  }
+  result.error = `${e} | seen: ${JSON.stringify(diagnostics)}`;
 } finally {
   await browser.close();
 }

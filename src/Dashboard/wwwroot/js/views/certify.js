@@ -16,6 +16,12 @@ export function initCertify() {
   const panel = h('section.panel', { 'aria-labelledby': 'certify-title', 'data-testid': 'certify-panel' });
   const anchor = document.querySelector('.layout-main section[aria-labelledby="uncovered-title"]');
   anchor.after(panel);
+  // The queue is built again on every change; the back-fill form has a place of its own that a change of the queue
+  // leaves alone, so a click on it is never lost to a live reload (a button removed between press and release, even
+  // when put back, takes no click) and what is typed stays.
+  const queue = h('div');
+  const backfillHost = h('div');
+  panel.append(queue, backfillHost);
   const recordDialog = h('dialog.dialog', { 'data-testid': 'visit-record-dialog', 'aria-labelledby': 'visit-record-title' });
   document.body.append(recordDialog);
 
@@ -48,7 +54,7 @@ export function initCertify() {
       formError(),
     );
     // Through h(), which skips absent parts (a plain append would write "null").
-    clear(panel).append(
+    clear(queue).append(
       ...[
       h('div.section-head', {}, h('h2', { id: 'certify-title' }, h('span', {}, t('certify.title')), ' ', h('span.count-badge', { 'data-testid': 'certify-count' }, data ? formatNumber(data.total) : ''))),
       h('p.muted.small', {}, t('certify.hint')),
@@ -74,12 +80,13 @@ export function initCertify() {
               h('tbody', {}, items.map(row)),
             ),
           ),
-      backfillForm(),
       data && data.total > items.length
         ? h('button.btn.btn-quiet.btn-small', { type: 'button', 'data-testid': 'certify-more', onclick: more }, t('certify.more', { shown: items.length, total: data.total }))
         : null,
       ].filter(Boolean),
     );
+    const backfill = backfillForm();
+    if (backfillHost.firstChild !== backfill) backfillHost.replaceChildren(backfill);
   }
 
   function row(visit) {

@@ -237,7 +237,12 @@ export function initDrilldown({ onOpenHousehold, onOpenVolunteer } = {}) {
       toastError(error);
       opened.data[tab] = [];
     }
-    if (current === opened) render();
+    if (current !== opened) return;
+    // The tab's count changes; the table is built again only when it shows what arrived (the teams tab also shows the
+    // volunteers). Building the shown table again for another tab's rows would replace the row under a coordinator's
+    // pointer, and a click pressed on the old row and released on the new one does nothing.
+    renderTabs();
+    if (tab === current.tab || (current.tab === 'teams' && tab === 'volunteers')) renderTable();
   }
 
   function open(districtId) {
