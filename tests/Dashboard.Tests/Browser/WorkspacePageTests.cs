@@ -89,6 +89,7 @@ public sealed class WorkspacePageTests(DashboardFixture fixture)
         Assert.Equal(surveyVolunteer, file["pairings"]![0]!["volunteerId"]!.GetValue<string>());
         Assert.Contains("时间晚于服务器时间", seen.GetProperty("backfillServerError").GetString());
         Assert.True(seen.GetProperty("backfilled").GetBoolean());
+        Assert.True(seen.GetProperty("backfillKept").GetBoolean(), "the certification list, drawn again, took the back-fill form out of the page");
         Assert.Contains("coord-workspace", seen.GetProperty("backfillHeld").GetString());
 
         // Two certified from the queue (1 h and 0.5 h), then a 2 h back-fill, certified as it is recorded; the 10 h one waits.

@@ -250,6 +250,25 @@ try {
   await page.setViewportSize({ width: 1400, height: 900 });
   await setLang(page, 'zh-CN');
 
+  // The queue drawn again (a visit selected; a live reload draws it the same way) leaves the back-fill form alone:
+  // never taken out of the page, so a click on it is not lost, and what is typed stays.
+  await page.click('[data-testid=backfill] summary');
+  await page.waitForSelector('[data-testid=backfill-form]', wait);
+  await page.fill('[data-testid=backfill-reason]', '尚未提交的补录原因');
+  await page.evaluate(() => {
+    const panel = document.querySelector('[data-testid=certify-panel]');
+    const backfill = panel.querySelector('[data-testid=backfill]');
+    window.boaiBackfillRemoved = false;
+    new MutationObserver((records) => {
+      if (records.some((r) => [...r.removedNodes].some((node) => node === backfill || node.contains?.(backfill)))) window.boaiBackfillRemoved = true;
+    }).observe(panel, { childList: true, subtree: true });
+    panel.querySelector('[data-testid=pending-visit] [data-testid=pending-select]').click();
+  });
+  await page.waitForFunction(() => /1/.test(document.querySelector('[data-testid=certify-selected]').textContent), null, wait);
+  result.backfillKept = await page.evaluate(() => !window.boaiBackfillRemoved && document.querySelector('[data-testid=backfill-reason]').value === '尚未提交的补录原因');
+  await page.evaluate(() => document.querySelector('[data-testid=pending-visit] [data-testid=pending-select]').click());
+  await page.click('[data-testid=backfill] summary');
+
   await page.click('[data-testid=open-volunteer-form]');
   await page.waitForSelector('[data-testid=volunteer-form]', wait);
   await page.selectOption('[data-testid=volunteer-status]', 'left');
