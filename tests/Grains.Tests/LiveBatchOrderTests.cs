@@ -1,6 +1,5 @@
-using System.Collections.Immutable;
 using Boai.Orleans.Live;
-using Boai.Orleans.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Boai.Orleans.Grains.Tests;
 
@@ -11,13 +10,12 @@ public sealed class LiveBatchOrderTests
     [Fact]
     public void Batches_handled_out_of_order_are_released_in_their_publishers_order()
     {
-        var clock = new ShiftedTimeProvider();
-        var order = new LiveBatchOrder(clock);
         var released = new List<string>();
+        using var order = new LiveBatchOrder(new FakeTimeProvider(), events => released.AddRange(events.Select(e => e.DistrictId)));
 
         foreach (var seq in new long[] { 5, 7, 6, 9, 8, 8 })
         {
-            order.Accept(Batch(Publisher, seq), events => released.AddRange(events.Select(e => e.DistrictId)));
+            order.Accept(Batch(Publisher, seq));
         }
 
         Assert.Equal(["5", "6", "7", "8", "9"], released);
@@ -26,22 +24,67 @@ public sealed class LiveBatchOrderTests
     [Fact]
     public void A_lost_batch_holds_the_later_ones_back_only_until_the_wait_is_over()
     {
-        var clock = new ShiftedTimeProvider();
-        var order = new LiveBatchOrder(clock);
+        var clock = new FakeTimeProvider();
         var released = new List<string>();
-        void Take(ImmutableArray<LiveEvent> events) => released.AddRange(events.Select(e => e.DistrictId));
+        using var order = new LiveBatchOrder(clock, events => released.AddRange(events.Select(e => e.DistrictId)));
 
-        order.Accept(Batch(Publisher, 1), Take);
-        order.Accept(Batch(Publisher, 3), Take);
+        order.Accept(Batch(Publisher, 1));
+        order.Accept(Batch(Publisher, 3));
         Assert.Equal(["1"], released);
 
-        clock.Advance(LiveBatchOrder.MaxWait);
-        order.Accept(Batch(Publisher, 4), Take);
+        // Nothing else comes: the timer lets batch 3 go when its wait is over, not before.
+        clock.Advance(LiveBatchOrder.MaxWait - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(["1"], released);
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(["1", "3"], released);
+
+        order.Accept(Batch(Publisher, 4));
         Assert.Equal(["1", "3", "4"], released);
 
         // Each publisher (silo) has its own order.
-        order.Accept(Batch(Guid.NewGuid(), 40), Take);
+        order.Accept(Batch(Guid.NewGuid(), 40));
         Assert.Equal(["1", "3", "4", "40"], released);
+    }
+
+    [Fact]
+    public void Each_publishers_gap_waits_from_its_own_oldest_batch()
+    {
+        var clock = new FakeTimeProvider();
+        var released = new List<string>();
+        using var order = new LiveBatchOrder(clock, events => released.AddRange(events.Select(e => e.DistrictId)));
+        var other = Guid.NewGuid();
+
+        order.Accept(Batch(Publisher, 1));
+        order.Accept(Batch(Publisher, 3));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        order.Accept(Batch(other, 10));
+        order.Accept(Batch(other, 12));
+        Assert.Equal(["1", "10"], released);
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(["1", "10", "3"], released);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(["1", "10", "3", "12"], released);
+
+        // A batch that was lost and comes after all is not handed on late (its place was skipped).
+        order.Accept(Batch(Publisher, 2));
+        Assert.Equal(["1", "10", "3", "12"], released);
+    }
+
+    [Fact]
+    public void Too_many_batches_behind_a_gap_are_released_without_waiting()
+    {
+        var released = new List<string>();
+        using var order = new LiveBatchOrder(new FakeTimeProvider(), events => released.AddRange(events.Select(e => e.DistrictId)));
+
+        order.Accept(Batch(Publisher, 0));
+        for (var seq = 2; seq < 2 + LiveBatchOrder.MaxHeld; seq++)
+        {
+            order.Accept(Batch(Publisher, seq));
+        }
+
+        Assert.Equal(1 + LiveBatchOrder.MaxHeld, released.Count);
+        Assert.Equal(Enumerable.Range(2, LiveBatchOrder.MaxHeld).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), released.Skip(1));
     }
 
     private static LiveBatch Batch(Guid publisher, long seq) =>

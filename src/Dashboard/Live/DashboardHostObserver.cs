@@ -11,7 +11,7 @@ namespace Boai.Orleans.Dashboard.Live;
 /// and the host sends each event to the SignalR group of its district, in the batch's order (and an event for given
 /// volunteers, such as an order offered to them, to each one's own group).
 /// </summary>
-public sealed partial class DashboardHostObserver : IDashboardHostObserver
+public sealed partial class DashboardHostObserver : IDashboardHostObserver, IDisposable
 {
     private static readonly JsonSerializerOptions Json = CreateJson();
     private readonly IHubContext<DashboardHub> _hub;
@@ -26,20 +26,26 @@ public sealed partial class DashboardHostObserver : IDashboardHostObserver
     {
         _hub = hub;
         _logger = logger;
-        _order = new LiveBatchOrder(time);
-        _ = Task.Run(SendLoopAsync);
-    }
-
-    public Task OnEvents(LiveBatch batch)
-    {
-        _order.Accept(batch, events =>
+        _order = new LiveBatchOrder(time, events =>
         {
             foreach (var evt in events)
             {
                 _ordered.Writer.TryWrite(evt);
             }
         });
+        _ = Task.Run(SendLoopAsync);
+    }
+
+    public Task OnEvents(LiveBatch batch)
+    {
+        _order.Accept(batch);
         return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        _order.Dispose();
+        _ordered.Writer.TryComplete();
     }
 
     private async Task SendLoopAsync()

@@ -16,26 +16,38 @@ public sealed record LiveBatch(
 /// <summary>
 /// A host's order of the batches it receives, per stream: a batch is released once every earlier batch of its stream
 /// was, and a second copy is dropped. The publisher sends one batch at a time, so batches come in order; this guards the
-/// host's side of that promise. A batch whose call failed holds the later ones back at most <see cref="MaxWait"/> or
-/// <see cref="MaxHeld"/> batches.
+/// host's side of that promise. A batch whose call failed holds the later ones back at most <see cref="MaxWait"/> (a
+/// timer releases them then, whether or not another batch comes) or <see cref="MaxHeld"/> batches.
 /// </summary>
-public sealed class LiveBatchOrder(TimeProvider time)
+public sealed class LiveBatchOrder : IDisposable
 {
     public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(2);
     public const int MaxHeld = 64;
 
     private readonly Dictionary<Guid, Stream> _publishers = [];
     private readonly Lock _lock = new();
+    private readonly TimeProvider _time;
+    private readonly Action<ImmutableArray<LiveEvent>> _release;
+    private readonly ITimer _overdue;
 
-    /// <summary>
-    /// Takes a batch and hands every batch now in order to <paramref name="release"/>, in order, under this object's
-    /// lock (so the caller's hand-off, e.g. into a channel, keeps that order).
-    /// </summary>
-    public void Accept(LiveBatch batch, Action<ImmutableArray<LiveEvent>> release)
+    /// <param name="time">The clock of the waits and of the timer that ends them.</param>
+    /// <param name="release">
+    /// Takes each batch's events once they are in order, in order, under this object's lock (so the caller's hand-off,
+    /// e.g. into a channel, keeps that order); called from <see cref="Accept"/> or from the timer.
+    /// </param>
+    public LiveBatchOrder(TimeProvider time, Action<ImmutableArray<LiveEvent>> release)
+    {
+        _time = time;
+        _release = release;
+        _overdue = time.CreateTimer(_ => ReleaseOverdue(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Takes a batch and releases every batch now in order.</summary>
+    public void Accept(LiveBatch batch)
     {
         lock (_lock)
         {
-            var now = time.GetUtcNow();
+            var now = _time.GetUtcNow();
             if (!_publishers.TryGetValue(batch.Publisher, out var stream))
             {
                 // The first batch heard from a publisher starts its order (a host registers at any time).
@@ -49,26 +61,62 @@ public sealed class LiveBatchOrder(TimeProvider time)
             }
 
             stream.Held[batch.Sequence] = (batch.Events, now);
-            while (true)
+            Drain(stream, now);
+            ArmTimer(now);
+        }
+    }
+
+    public void Dispose() => _overdue.Dispose();
+
+    private void ReleaseOverdue()
+    {
+        lock (_lock)
+        {
+            var now = _time.GetUtcNow();
+            foreach (var stream in _publishers.Values)
             {
-                if (stream.Held.Remove(stream.Next, out var next))
-                {
-                    release(next.Events);
-                    stream.Next++;
-                    continue;
-                }
+                Drain(stream, now);
+            }
 
-                // A gap: skip it once the oldest held batch has waited long enough, or too many wait.
-                if (stream.Held.Count > 0
-                    && (stream.Held.Count >= MaxHeld || now - stream.Held.Values.Min(h => h.At) >= MaxWait))
-                {
-                    stream.Next = stream.Held.Keys.Min();
-                    continue;
-                }
+            ArmTimer(now);
+        }
+    }
 
-                break;
+    private void Drain(Stream stream, DateTimeOffset now)
+    {
+        while (true)
+        {
+            if (stream.Held.Remove(stream.Next, out var next))
+            {
+                _release(next.Events);
+                stream.Next++;
+                continue;
+            }
+
+            // A gap: skip it once the oldest held batch has waited long enough, or too many wait.
+            if (stream.Held.Count > 0 && (stream.Held.Count >= MaxHeld || now - stream.OldestHeldAt >= MaxWait))
+            {
+                stream.Next = stream.Held.Keys.Min();
+                continue;
+            }
+
+            return;
+        }
+    }
+
+    /// <summary>Sets the timer for when the oldest batch held behind a gap has waited <see cref="MaxWait"/>, or stops it.</summary>
+    private void ArmTimer(DateTimeOffset now)
+    {
+        var due = (DateTimeOffset?)null;
+        foreach (var stream in _publishers.Values)
+        {
+            if (stream.Held.Count > 0 && (due is null || stream.OldestHeldAt + MaxWait < due))
+            {
+                due = stream.OldestHeldAt + MaxWait;
             }
         }
+
+        _overdue.Change(due is { } at ? (at - now < TimeSpan.Zero ? TimeSpan.Zero : at - now) : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     private sealed class Stream(long next)
@@ -76,5 +124,7 @@ public sealed class LiveBatchOrder(TimeProvider time)
         public long Next { get; set; } = next;
 
         public SortedDictionary<long, (ImmutableArray<LiveEvent> Events, DateTimeOffset At)> Held { get; } = [];
+
+        public DateTimeOffset OldestHeldAt => Held.Values.Min(h => h.At);
     }
 }

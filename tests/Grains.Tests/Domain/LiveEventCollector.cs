@@ -8,18 +8,21 @@ internal sealed class LiveEventCollector : IDashboardHostObserver
 {
     private readonly ConcurrentQueue<LiveEvent> _events = new();
 
-    private readonly LiveBatchOrder _order = new(TimeProvider.System);
+    private readonly LiveBatchOrder _order;
 
-    /// <summary>As a dashboard host takes them (<see cref="LiveBatchOrder"/>).</summary>
-    public Task OnEvents(LiveBatch batch)
-    {
-        _order.Accept(batch, events =>
+    public LiveEventCollector() =>
+        _order = new LiveBatchOrder(TimeProvider.System, events =>
         {
             foreach (var e in events)
             {
                 _events.Enqueue(e);
             }
         });
+
+    /// <summary>As a dashboard host takes them (<see cref="LiveBatchOrder"/>).</summary>
+    public Task OnEvents(LiveBatch batch)
+    {
+        _order.Accept(batch);
         return Task.CompletedTask;
     }
 
