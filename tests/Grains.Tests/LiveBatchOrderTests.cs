@@ -87,6 +87,22 @@ public sealed class LiveBatchOrderTests
         Assert.Equal(Enumerable.Range(2, LiveBatchOrder.MaxHeld).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), released.Skip(1));
     }
 
+    [Fact]
+    public void A_disposed_order_takes_no_more_batches_and_its_timer_stays_quiet()
+    {
+        var clock = new FakeTimeProvider();
+        var released = new List<string>();
+        var order = new LiveBatchOrder(clock, events => released.AddRange(events.Select(e => e.DistrictId)));
+
+        order.Accept(Batch(Publisher, 1));
+        order.Accept(Batch(Publisher, 3));
+        order.Dispose();
+        order.Accept(Batch(Publisher, 2));
+        clock.Advance(LiveBatchOrder.MaxWait);
+
+        Assert.Equal(["1"], released);
+    }
+
     private static LiveBatch Batch(Guid publisher, long seq) =>
         new(publisher, seq, [new NeedCoveredEvent { DistrictId = seq.ToString(System.Globalization.CultureInfo.InvariantCulture), NeedId = "n", HouseholdId = "h", At = DateTimeOffset.UnixEpoch }]);
 }

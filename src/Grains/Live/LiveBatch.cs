@@ -29,6 +29,7 @@ public sealed class LiveBatchOrder : IDisposable
     private readonly TimeProvider _time;
     private readonly Action<ImmutableArray<LiveEvent>> _release;
     private readonly ITimer _overdue;
+    private bool _disposed;
 
     /// <param name="time">The clock of the waits and of the timer that ends them.</param>
     /// <param name="release">
@@ -47,6 +48,11 @@ public sealed class LiveBatchOrder : IDisposable
     {
         lock (_lock)
         {
+            if (_disposed)
+            {
+                return;
+            }
+
             var now = _time.GetUtcNow();
             if (!_publishers.TryGetValue(batch.Publisher, out var stream))
             {
@@ -66,12 +72,25 @@ public sealed class LiveBatchOrder : IDisposable
         }
     }
 
-    public void Dispose() => _overdue.Dispose();
+    /// <summary>Stops the timer; batches still held are dropped, and later ones are ignored (the host is stopping).</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _disposed = true;
+            _overdue.Dispose();
+        }
+    }
 
     private void ReleaseOverdue()
     {
         lock (_lock)
         {
+            if (_disposed)
+            {
+                return;
+            }
+
             var now = _time.GetUtcNow();
             foreach (var stream in _publishers.Values)
             {
