@@ -103,6 +103,22 @@ public sealed class LiveBatchOrderTests
         Assert.Equal(["1"], released);
     }
 
+    [Fact]
+    public void A_stream_quiet_for_long_is_forgotten_and_starts_afresh_when_it_sends_again()
+    {
+        var clock = new FakeTimeProvider();
+        var released = new List<string>();
+        using var order = new LiveBatchOrder(clock, events => released.AddRange(events.Select(e => e.DistrictId)));
+
+        order.Accept(Batch(Publisher, 1));
+        clock.Advance(LiveBatchOrder.ForgetAfter);
+        order.Accept(Batch(Guid.NewGuid(), 100));
+
+        // Remembered, batch 5 would wait behind 2–4; forgotten, it starts the stream's order again.
+        order.Accept(Batch(Publisher, 5));
+        Assert.Equal(["1", "100", "5"], released);
+    }
+
     private static LiveBatch Batch(Guid publisher, long seq) =>
         new(publisher, seq, [new NeedCoveredEvent { DistrictId = seq.ToString(System.Globalization.CultureInfo.InvariantCulture), NeedId = "n", HouseholdId = "h", At = DateTimeOffset.UnixEpoch }]);
 }

@@ -24,6 +24,12 @@ public sealed class LiveBatchOrder : IDisposable
     public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(2);
     public const int MaxHeld = 64;
 
+    /// <summary>
+    /// A stream that has sent nothing for this long and holds nothing is forgotten (each publisher activation and each
+    /// registration of a host starts a new one); if it sends again, its next batch starts its order afresh.
+    /// </summary>
+    public static readonly TimeSpan ForgetAfter = TimeSpan.FromMinutes(10);
+
     private readonly Dictionary<Guid, Stream> _publishers = [];
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;
@@ -57,9 +63,12 @@ public sealed class LiveBatchOrder : IDisposable
             if (!_publishers.TryGetValue(batch.Publisher, out var stream))
             {
                 // The first batch heard from a publisher starts its order (a host registers at any time).
+                ForgetQuietStreams(now);
                 stream = new Stream(batch.Sequence);
                 _publishers[batch.Publisher] = stream;
             }
+
+            stream.LastHeardAt = now;
 
             if (batch.Sequence < stream.Next)
             {
@@ -123,6 +132,17 @@ public sealed class LiveBatchOrder : IDisposable
         }
     }
 
+    private void ForgetQuietStreams(DateTimeOffset now)
+    {
+        foreach (var (publisher, stream) in _publishers)
+        {
+            if (stream.Held.Count == 0 && now - stream.LastHeardAt >= ForgetAfter)
+            {
+                _publishers.Remove(publisher);
+            }
+        }
+    }
+
     /// <summary>Sets the timer for when the oldest batch held behind a gap has waited <see cref="MaxWait"/>, or stops it.</summary>
     private void ArmTimer(DateTimeOffset now)
     {
@@ -141,6 +161,8 @@ public sealed class LiveBatchOrder : IDisposable
     private sealed class Stream(long next)
     {
         public long Next { get; set; } = next;
+
+        public DateTimeOffset LastHeardAt { get; set; }
 
         public SortedDictionary<long, (ImmutableArray<LiveEvent> Events, DateTimeOffset At)> Held { get; } = [];
 
