@@ -11,7 +11,7 @@ public sealed class LiveBatchOrderTests
     public void Batches_handled_out_of_order_are_released_in_their_publishers_order()
     {
         var released = new List<string>();
-        using var order = new LiveBatchOrder(new FakeTimeProvider(), events => released.AddRange(events.Select(e => e.DistrictId)));
+        using var order = Order(new FakeTimeProvider(), released);
 
         foreach (var seq in new long[] { 5, 7, 6, 9, 8, 8 })
         {
@@ -26,7 +26,7 @@ public sealed class LiveBatchOrderTests
     {
         var clock = new FakeTimeProvider();
         var released = new List<string>();
-        using var order = new LiveBatchOrder(clock, events => released.AddRange(events.Select(e => e.DistrictId)));
+        using var order = Order(clock, released);
 
         order.Accept(Batch(Publisher, 1));
         order.Accept(Batch(Publisher, 3));
@@ -51,7 +51,7 @@ public sealed class LiveBatchOrderTests
     {
         var clock = new FakeTimeProvider();
         var released = new List<string>();
-        using var order = new LiveBatchOrder(clock, events => released.AddRange(events.Select(e => e.DistrictId)));
+        using var order = Order(clock, released);
         var other = Guid.NewGuid();
 
         order.Accept(Batch(Publisher, 1));
@@ -75,7 +75,7 @@ public sealed class LiveBatchOrderTests
     public void Too_many_batches_behind_a_gap_are_released_without_waiting()
     {
         var released = new List<string>();
-        using var order = new LiveBatchOrder(new FakeTimeProvider(), events => released.AddRange(events.Select(e => e.DistrictId)));
+        using var order = Order(new FakeTimeProvider(), released);
 
         order.Accept(Batch(Publisher, 0));
         for (var seq = 2; seq < 2 + LiveBatchOrder.MaxHeld; seq++)
@@ -92,7 +92,7 @@ public sealed class LiveBatchOrderTests
     {
         var clock = new FakeTimeProvider();
         var released = new List<string>();
-        var order = new LiveBatchOrder(clock, events => released.AddRange(events.Select(e => e.DistrictId)));
+        var order = Order(clock, released);
 
         order.Accept(Batch(Publisher, 1));
         order.Accept(Batch(Publisher, 3));
@@ -108,7 +108,7 @@ public sealed class LiveBatchOrderTests
     {
         var clock = new FakeTimeProvider();
         var released = new List<string>();
-        using var order = new LiveBatchOrder(clock, events => released.AddRange(events.Select(e => e.DistrictId)));
+        using var order = Order(clock, released);
 
         order.Accept(Batch(Publisher, 1));
         clock.Advance(LiveBatchOrder.ForgetAfter);
@@ -118,6 +118,10 @@ public sealed class LiveBatchOrderTests
         order.Accept(Batch(Publisher, 5));
         Assert.Equal(["1", "100", "5"], released);
     }
+
+    /// <summary>An order that hands each released batch's district id (its sequence, see <see cref="Batch"/>) to <paramref name="released"/>.</summary>
+    private static LiveBatchOrder Order(TimeProvider clock, List<string> released) =>
+        new(clock, events => released.AddRange(events.Select(e => e.DistrictId)));
 
     private static LiveBatch Batch(Guid publisher, long seq) =>
         new(publisher, seq, [new NeedCoveredEvent { DistrictId = seq.ToString(System.Globalization.CultureInfo.InvariantCulture), NeedId = "n", HouseholdId = "h", At = DateTimeOffset.UnixEpoch }]);

@@ -149,9 +149,9 @@ public sealed class LiveBatchOrder : IDisposable
         var due = (DateTimeOffset?)null;
         foreach (var stream in _publishers.Values)
         {
-            if (stream.Held.Count > 0 && (due is null || stream.OldestHeldAt + MaxWait < due))
+            if (stream.Held.Count > 0 && stream.OldestHeldAt + MaxWait is var streamDue && (due is null || streamDue < due))
             {
-                due = stream.OldestHeldAt + MaxWait;
+                due = streamDue;
             }
         }
 
