@@ -67,7 +67,9 @@ public static class DashboardHosting
         services.AddRecordsInOut();
 
         services.AddSignalR().AddJsonProtocol(o => ApiJson.Configure(o.PayloadSerializerOptions));
-        services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.SectionName);
+        services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        // The hub's groups send through an outbox per connection, so one connection that stops reading holds up no other.
+        services.AddSingleton<Microsoft.AspNetCore.SignalR.HubLifetimeManager<DashboardHub>, WatcherOutboxes<DashboardHub>>();
         services.AddSingleton<DashboardHostObserver>();
         services.AddSingleton<ClusterConnectionWatch>();
         services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<ClusterConnectionWatch>());

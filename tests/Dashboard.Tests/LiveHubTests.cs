@@ -2,8 +2,11 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Boai.Orleans.Dashboard.Live;
 using Boai.Orleans.Live;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using static Boai.Orleans.Dashboard.Tests.Records;
 
 namespace Boai.Orleans.Dashboard.Tests;
@@ -12,6 +15,15 @@ namespace Boai.Orleans.Dashboard.Tests;
 public sealed class LiveHubTests(DashboardFixture fixture)
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public void The_hub_sends_to_each_connection_through_an_outbox_of_its_own()
+    {
+        // WatcherOutboxesTests: one connection that stops reading holds up no other; the tests here deliver through it.
+        var manager = fixture.Dashboard.Services.GetRequiredService<HubLifetimeManager<DashboardHub>>();
+
+        Assert.IsType<WatcherOutboxes<DashboardHub>>(manager);
+    }
 
     [Fact]
     public async Task A_watcher_receives_a_check_in_made_through_the_api_exactly_once()

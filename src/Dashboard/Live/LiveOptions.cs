@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Boai.Orleans.Dashboard.Live;
 
 /// <summary>How this dashboard host stays registered for the cluster's live events (section <c>Live</c>).</summary>
@@ -10,4 +12,12 @@ public sealed class LiveOptions
 
     /// <summary>How soon a failed registration is tried again.</summary>
     public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How many messages a hub connection may have waiting behind its write before the host closes it (its client
+    /// reconnects and reloads). 4,096 is some 10 s of events at the bench's busiest rate; a dead connection that has
+    /// not reached it is closed by SignalR's client timeout (30 s) as before, without holding anyone else's events.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int WatcherBacklog { get; set; } = 4096;
 }

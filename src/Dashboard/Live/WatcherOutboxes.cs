@@ -1,0 +1,271 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.Options;
+
+namespace Boai.Orleans.Dashboard.Live;
+
+/// <summary>
+/// The hub's lifetime manager: SignalR's own, except that a message to a group is handed to each of its connections'
+/// outboxes and the send returns at once. SignalR's group send waits for every connection's write, and a write waits
+/// while that connection's buffer is full (a phone gone into a tunnel, a browser tab that stopped reading): behind one
+/// such connection the host's one loop of live events (<see cref="DashboardHostObserver"/>) would hold every other
+/// dashboard's events too, until SignalR drops the dead connection some 30 s later (dotnet/aspnetcore#20282). Here each
+/// connection waits alone; a connection that falls <see cref="LiveOptions.WatcherBacklog"/> messages behind is closed,
+/// and its client reconnects and reloads what it shows, as after any dropped connection.
+/// </summary>
+public sealed partial class WatcherOutboxes<THub> : DefaultHubLifetimeManager<THub>
+    where THub : Hub
+{
+    private readonly ConcurrentDictionary<string, Outbox> _outboxes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, Outbox>> _groups = new(StringComparer.Ordinal);
+    private readonly int _backlog;
+    private readonly ILogger<WatcherOutboxes<THub>> _logger;
+
+    public WatcherOutboxes(ILogger<DefaultHubLifetimeManager<THub>> baseLogger, ILogger<WatcherOutboxes<THub>> logger, IOptions<LiveOptions> options)
+        : base(baseLogger)
+    {
+        _logger = logger;
+        _backlog = options.Value.WatcherBacklog;
+    }
+
+    public override async Task OnConnectedAsync(HubConnectionContext connection)
+    {
+        await base.OnConnectedAsync(connection);
+        _outboxes[connection.ConnectionId] = new Outbox(connection, _backlog, this);
+    }
+
+    public override async Task OnDisconnectedAsync(HubConnectionContext connection)
+    {
+        if (_outboxes.TryRemove(connection.ConnectionId, out var outbox))
+        {
+            foreach (var group in outbox.Close())
+            {
+                Leave(group, connection.ConnectionId);
+            }
+        }
+
+        await base.OnDisconnectedAsync(connection);
+    }
+
+    public override async Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)
+    {
+        await base.AddToGroupAsync(connectionId, groupName, cancellationToken);
+        if (_outboxes.TryGetValue(connectionId, out var outbox) && outbox.Join(groupName))
+        {
+            _groups.GetOrAdd(groupName, _ => new(StringComparer.Ordinal))[connectionId] = outbox;
+            if (outbox.IsClosed)
+            {
+                // Disconnected meanwhile, after it said which groups to leave.
+                Leave(groupName, connectionId);
+            }
+        }
+    }
+
+    public override async Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)
+    {
+        if (_outboxes.TryGetValue(connectionId, out var outbox) && outbox.Leave(groupName))
+        {
+            Leave(groupName, connectionId);
+        }
+
+        await base.RemoveFromGroupAsync(connectionId, groupName, cancellationToken);
+    }
+
+    public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default)
+    {
+        if (_groups.TryGetValue(groupName, out var members) && !members.IsEmpty)
+        {
+            var message = new SerializedHubMessage(new InvocationMessage(methodName, args));
+            foreach (var outbox in members.Values)
+            {
+                outbox.Post(message);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override Task SendGroupsAsync(IReadOnlyList<string> groupNames, string methodName, object?[] args, CancellationToken cancellationToken = default)
+    {
+        SerializedHubMessage? message = null;
+        HashSet<Outbox>? sent = groupNames.Count > 1 ? [] : null;
+        foreach (var groupName in groupNames)
+        {
+            if (!_groups.TryGetValue(groupName, out var members))
+            {
+                continue;
+            }
+
+            foreach (var outbox in members.Values)
+            {
+                // A connection in two of the groups gets the message once, as SignalR's own SendGroupsAsync does.
+                if (sent is null || sent.Add(outbox))
+                {
+                    outbox.Post(message ??= new SerializedHubMessage(new InvocationMessage(methodName, args)));
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void Leave(string groupName, string connectionId)
+    {
+        if (_groups.TryGetValue(groupName, out var members) && members.TryRemove(connectionId, out _) && members.IsEmpty)
+        {
+            // Another connection may join between the check and the removal: only an empty set is removed.
+            _groups.TryRemove(KeyValuePair.Create(groupName, members));
+            if (!members.IsEmpty)
+            {
+                _groups.TryAdd(groupName, members);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning,
+        Message = "Hub connection {ConnectionId} fell {Backlog} live events behind and is closed; its client reconnects and reloads.")]
+    private static partial void LogFellBehind(ILogger logger, string connectionId, int backlog);
+
+    /// <summary>
+    /// One connection's messages in the order they were sent. The caller writes at once while nothing is waiting (no
+    /// extra hop for a connection that keeps up); a write that waits hands the rest to the queue, drained after it.
+    /// </summary>
+    private sealed class Outbox(HubConnectionContext connection, int backlog, WatcherOutboxes<THub> owner)
+    {
+        private readonly Lock _gate = new();
+        private readonly Queue<SerializedHubMessage> _queue = new();
+        private bool _writing;
+        private bool _closed;
+
+        private readonly HashSet<string> _groups = new(StringComparer.Ordinal);
+
+        public bool IsClosed
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _closed;
+                }
+            }
+        }
+
+        /// <summary>Notes a group it joined; false if it was in it already or has closed.</summary>
+        public bool Join(string groupName)
+        {
+            lock (_gate)
+            {
+                return !_closed && _groups.Add(groupName);
+            }
+        }
+
+        public bool Leave(string groupName)
+        {
+            lock (_gate)
+            {
+                return _groups.Remove(groupName);
+            }
+        }
+
+        public void Post(SerializedHubMessage message)
+        {
+            bool fellBehind;
+            lock (_gate)
+            {
+                if (_closed)
+                {
+                    return;
+                }
+
+                if (!_writing)
+                {
+                    _writing = true;
+                    fellBehind = false;
+                }
+                else if (_queue.Count < backlog)
+                {
+                    _queue.Enqueue(message);
+                    return;
+                }
+                else
+                {
+                    _closed = true;
+                    _queue.Clear();
+                    fellBehind = true;
+                }
+            }
+
+            if (fellBehind)
+            {
+                LogFellBehind(owner._logger, connection.ConnectionId, backlog);
+                connection.Abort();
+                return;
+            }
+
+            Write(message);
+        }
+
+        /// <summary>Stops its writes and says which groups it was in.</summary>
+        public string[] Close()
+        {
+            lock (_gate)
+            {
+                _closed = true;
+                _queue.Clear();
+                return [.. _groups];
+            }
+        }
+
+        private void Write(SerializedHubMessage message)
+        {
+            while (true)
+            {
+                // SignalR's write never throws: a failed write closes the connection and completes.
+                var write = connection.WriteAsync(message);
+                if (!write.IsCompletedSuccessfully)
+                {
+                    _ = WriteOnAsync(write);
+                    return;
+                }
+
+                if (!TryTakeNext(out message))
+                {
+                    return;
+                }
+            }
+        }
+
+        private async Task WriteOnAsync(ValueTask write)
+        {
+            try
+            {
+                await write.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The connection is closing; what is queued goes nowhere.
+            }
+
+            if (TryTakeNext(out var next))
+            {
+                Write(next);
+            }
+        }
+
+        private bool TryTakeNext(out SerializedHubMessage message)
+        {
+            lock (_gate)
+            {
+                if (!_closed && _queue.TryDequeue(out message!))
+                {
+                    return true;
+                }
+
+                _writing = false;
+                message = null!;
+                return false;
+            }
+        }
+    }
+}
