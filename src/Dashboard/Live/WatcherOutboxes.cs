@@ -19,6 +19,8 @@ public sealed partial class WatcherOutboxes<THub> : DefaultHubLifetimeManager<TH
 {
     private readonly ConcurrentDictionary<string, Outbox> _outboxes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, Outbox>> _groups = new(StringComparer.Ordinal);
+    // Joining and leaving are rare (a connection, a watch); sends read the sets without it.
+    private readonly Lock _membership = new();
     private readonly int _backlog;
     private readonly ILogger<WatcherOutboxes<THub>> _logger;
 
@@ -53,7 +55,11 @@ public sealed partial class WatcherOutboxes<THub> : DefaultHubLifetimeManager<TH
         await base.AddToGroupAsync(connectionId, groupName, cancellationToken);
         if (_outboxes.TryGetValue(connectionId, out var outbox) && outbox.Join(groupName))
         {
-            _groups.GetOrAdd(groupName, _ => new(StringComparer.Ordinal))[connectionId] = outbox;
+            lock (_membership)
+            {
+                _groups.GetOrAdd(groupName, _ => new(StringComparer.Ordinal))[connectionId] = outbox;
+            }
+
             if (outbox.IsClosed)
             {
                 // Disconnected meanwhile, after it said which groups to leave.
@@ -77,7 +83,8 @@ public sealed partial class WatcherOutboxes<THub> : DefaultHubLifetimeManager<TH
         if (_groups.TryGetValue(groupName, out var members) && !members.IsEmpty)
         {
             var message = new SerializedHubMessage(new InvocationMessage(methodName, args));
-            foreach (var outbox in members.Values)
+            // Enumerating the set itself takes no lock and copies nothing (its Values would do both).
+            foreach (var (_, outbox) in members)
             {
                 outbox.Post(message);
             }
@@ -97,9 +104,9 @@ public sealed partial class WatcherOutboxes<THub> : DefaultHubLifetimeManager<TH
                 continue;
             }
 
-            foreach (var outbox in members.Values)
+            foreach (var (_, outbox) in members)
             {
-                // A connection in two of the groups gets the message once, as SignalR's own SendGroupsAsync does.
+                // A connection in two of the groups gets the message once.
                 if (sent is null || sent.Add(outbox))
                 {
                     outbox.Post(message ??= new SerializedHubMessage(new InvocationMessage(methodName, args)));
@@ -112,13 +119,11 @@ public sealed partial class WatcherOutboxes<THub> : DefaultHubLifetimeManager<TH
 
     private void Leave(string groupName, string connectionId)
     {
-        if (_groups.TryGetValue(groupName, out var members) && members.TryRemove(connectionId, out _) && members.IsEmpty)
+        lock (_membership)
         {
-            // Another connection may join between the check and the removal: only an empty set is removed.
-            _groups.TryRemove(KeyValuePair.Create(groupName, members));
-            if (!members.IsEmpty)
+            if (_groups.TryGetValue(groupName, out var members) && members.TryRemove(connectionId, out _) && members.IsEmpty)
             {
-                _groups.TryAdd(groupName, members);
+                _groups.TryRemove(groupName, out _);
             }
         }
     }
@@ -135,10 +140,9 @@ public sealed partial class WatcherOutboxes<THub> : DefaultHubLifetimeManager<TH
     {
         private readonly Lock _gate = new();
         private readonly Queue<SerializedHubMessage> _queue = new();
+        private readonly HashSet<string> _groups = new(StringComparer.Ordinal);
         private bool _writing;
         private bool _closed;
-
-        private readonly HashSet<string> _groups = new(StringComparer.Ordinal);
 
         public bool IsClosed
         {
@@ -242,9 +246,13 @@ public sealed partial class WatcherOutboxes<THub> : DefaultHubLifetimeManager<TH
             {
                 await write.ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+            catch (Exception)
             {
-                // The connection is closing; what is queued goes nowhere.
+                // SignalR's write reports failure by closing the connection, not by throwing; should one throw, the
+                // connection is closed all the same, so that it cannot keep a backlog that is never written.
+                Close();
+                connection.Abort();
+                return;
             }
 
             if (TryTakeNext(out var next))
