@@ -15,8 +15,9 @@ public sealed class LiveOptions
 
     /// <summary>
     /// How many messages a hub connection may have waiting behind its write before the host closes it (its client
-    /// reconnects and reloads). 4,096 is some 10 s of events at the bench's busiest rate; a dead connection that has
-    /// not reached it is closed by SignalR's client timeout (30 s) as before, without holding anyone else's events.
+    /// reconnects and reloads): a bound on what one stuck connection holds in memory. 4,096 is some 10 s of events at
+    /// the bench's busiest rate; a connection that stops reading is usually closed before, by Kestrel's minimum data
+    /// rate or SignalR's client timeout, without holding anyone else's events meanwhile.
     /// </summary>
     [Range(1, 1_000_000)]
     public int WatcherBacklog { get; set; } = 4096;

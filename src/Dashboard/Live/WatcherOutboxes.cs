@@ -8,11 +8,12 @@ namespace Boai.Orleans.Dashboard.Live;
 /// <summary>
 /// The hub's lifetime manager: SignalR's own, except that a message to a group is handed to each of its connections'
 /// outboxes and the send returns at once. SignalR's group send waits for every connection's write, and a write waits
-/// while that connection's buffer is full (a phone gone into a tunnel, a browser tab that stopped reading): behind one
-/// such connection the host's one loop of live events (<see cref="DashboardHostObserver"/>) would hold every other
-/// dashboard's events too, until SignalR drops the dead connection some 30 s later (dotnet/aspnetcore#20282). Here each
-/// connection waits alone; a connection that falls <see cref="LiveOptions.WatcherBacklog"/> messages behind is closed,
-/// and its client reconnects and reloads what it shows, as after any dropped connection.
+/// while that connection's buffers are full (a phone gone into a tunnel, a client stuck in its handler): behind one
+/// such connection the host's one loop of live events (<see cref="DashboardHostObserver"/>) held every other
+/// connection's events too (dotnet/aspnetcore#20282), until Kestrel closed the slow one for reading below its minimum
+/// data rate (240 bytes a second after a 5 s grace) or SignalR for its client timeout (30 s without a ping). Here each
+/// connection waits alone; a connection that falls <see cref="LiveOptions.WatcherBacklog"/> messages behind is closed
+/// as well, and its client reconnects and reloads what it shows, as after any dropped connection.
 /// </summary>
 public sealed partial class WatcherOutboxes<THub> : DefaultHubLifetimeManager<THub>
     where THub : Hub
